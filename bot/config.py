@@ -1,0 +1,181 @@
+"""One typed, frozen settings object, loaded once from YAML and the environment.
+
+Every leaf key can be overridden by an environment variable named
+SCHOOLBOT_<PATH> with dots turned into underscores, e.g. `database.url` is
+SCHOOLBOT_DATABASE_URL and `school.terms` is SCHOOLBOT_SCHOOL_TERMS (a YAML or
+JSON value). Environment values are parsed as YAML so numbers and lists work.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SCHOOLBOT"
+CONFIG_ENV = "SCHOOLBOT_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration file or an override is invalid; the message says which key."""
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    # Relative SQLite paths are taken from the project root, so the bot finds
+    # the same file whatever directory it is started from.
+    url: str = "sqlite:///data/schoolbot.db"
+
+
+@dataclass(frozen=True)
+class SchoolSettings:
+    name: str = "示例学校"
+    terms: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    # Plans are a few hundred KB; anything far larger is a wrong file.
+    max_file_mb: int = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    timezone: str = "Asia/Shanghai"
+    school: SchoolSettings = field(default_factory=SchoolSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def term_on(self, day: date) -> Term | None:
+        return next((t for t in self.school.terms if t.start <= day <= t.end), None)
+
+
+def load_settings(path: str | os.PathLike | None = None, environ: typing.Mapping[str, str] | None = None) -> Settings:
+    """Read the YAML file (explicit path, $SCHOOLBOT_CONFIG, ./config.yaml, or none) and the environment."""
+    environ = os.environ if environ is None else environ
+    data = _read_yaml(_config_path(path, environ))
+    _apply_environment(data, Settings, (), environ)
+    settings = _build(Settings, data, "")
+    _validate(settings)
+    return settings
+
+
+def _config_path(path, environ) -> Path | None:
+    if path:
+        return Path(path)
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV])
+    default = PROJECT_ROOT / "config.yaml"
+    return default if default.exists() else None
+
+
+def _read_yaml(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must contain a mapping at the top level")
+    return data
+
+
+def _apply_environment(data: dict, cls, path: tuple[str, ...], environ) -> None:
+    for f in dataclasses.fields(cls):
+        key_path = path + (f.name,)
+        hint = typing.get_type_hints(cls)[f.name]
+        if dataclasses.is_dataclass(hint):
+            child = data.setdefault(f.name, {})
+            if isinstance(child, dict):
+                _apply_environment(child, hint, key_path, environ)
+            continue
+        env_name = "_".join((ENV_PREFIX, *key_path)).upper()
+        if env_name in environ:
+            raw = environ[env_name]
+            try:
+                data[f.name] = yaml.safe_load(raw) if hint is not str else raw
+            except yaml.YAMLError as exc:
+                raise ConfigError(f"{env_name} is not a valid value: {exc}") from exc
+
+
+def _build(cls, data, where: str):
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'config'} must be a mapping")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ConfigError(f"unknown config key {_join(where, unknown[0])}")
+    values = {name: _convert(hints[name], data[name], _join(where, name)) for name in names if name in data}
+    return cls(**values)
+
+
+def _convert(hint, value, where: str):
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, where)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = next(a for a in typing.get_args(hint) if a is not type(None))
+        return _convert(inner, value, where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} must be a list")
+        inner = typing.get_args(hint)[0]
+        return tuple(_convert(inner, item, f"{where}[{i}]") for i, item in enumerate(value))
+    if hint is date:
+        return _to_date(value, where)
+    if hint is bool and isinstance(value, bool):
+        return value
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ConfigError(f"{where} must be {getattr(hint, '__name__', hint)}, got {value!r}")
+
+
+def _to_date(value, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where} must be a date like 2026-09-01, got {value!r}") from exc
+
+
+def _validate(settings: Settings) -> None:
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"timezone {settings.timezone!r} is not a known time zone") from exc
+    for term in settings.school.terms:
+        if term.end < term.start:
+            raise ConfigError(f"term {term.name!r} ends before it starts")
+    if settings.plan.max_file_mb <= 0:
+        raise ConfigError("plan.max_file_mb must be positive")
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name

@@ -1,0 +1,5 @@
+"""Errors a person can act on. Each carries a Chinese message for the office staff."""
+
+
+class PlanReadError(Exception):
+    """The file cannot be read as a plan. str() is a one-line Chinese explanation."""

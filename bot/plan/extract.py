@@ -1,0 +1,160 @@
+"""Turn a plan document into scheduled items: the one entry point of the pure core."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from .calendar_rows import TableReader, activities, date_label, dated_items, split_label
+from .document import Line, PlanDocument
+from .items import PlanItem
+from .owners import find_owner
+from .prose import ProseContext, prose_items
+from .schoolyear import SPRING, SchoolYear, detect_school_year
+from .sections import SectionPath, split_numbered
+from .timewords import TimeMatch
+
+LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
+NUMBERED_LIST_MAX = 120   # a numbered one may be longer
+OUTER_LEVELS = 2          # 第一部分 / 一、 / （一） end a dated list
+TERM_START = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
+    r"(?:\s*[（(][^）)]{0,6}[）)])?\s*(?:正式|全面)?(?:开学|报到注册|开课)"
+)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    school_year: SchoolYear | None = None           # overrides what the title says
+    term_start: date | None = None                  # first day of term, for 第N周
+    fallback_school_year: SchoolYear | None = None  # when neither option nor title gives one
+    known_term_starts: tuple[date, ...] = ()        # configured terms, used when the plan names no day
+
+
+@dataclass(frozen=True)
+class PlanExtraction:
+    items: tuple[PlanItem, ...]
+    school_year: SchoolYear | None
+    term_start: date | None
+    title: str
+
+
+def extract_plan(document: PlanDocument, options: ExtractOptions = ExtractOptions()) -> PlanExtraction:
+    texts = [line.text for line in document.lines]
+    school_year = options.school_year or detect_school_year(texts) or options.fallback_school_year
+    term_start = (options.term_start or detect_term_start(document.text, school_year)
+                  or term_start_for(school_year, options.known_term_starts))
+    walker = _Walker(school_year)
+    for line in document.lines:
+        walker.feed(line)
+    items = tuple(_date_weeks(item, term_start) for item in walker.items if item.is_scheduled)
+    return PlanExtraction(items, school_year, term_start, _title(texts))
+
+
+def detect_term_start(text: str, school_year: SchoolYear | None) -> date | None:
+    m = TERM_START.search(text)
+    if not m:
+        return None
+    month, day = int(m["m"]), int(m["d"])
+    year = int(m["y"]) if m["y"] else (school_year.year_of_month(month) if school_year else None)
+    try:
+        return date(year, month, day) if year else None
+    except ValueError:
+        return None
+
+
+def term_start_for(school_year: SchoolYear | None, starts: tuple[date, ...]) -> date | None:
+    """The configured term this plan covers: the autumn one of its school year, or the spring one."""
+    if school_year is None or school_year.calendar:
+        return None
+    for start in sorted(starts):
+        if school_year.term == SPRING and start.year == school_year.first + 1 and start.month <= 4:
+            return start
+        if school_year.term != SPRING and start.year == school_year.first and start.month >= 8:
+            return start
+    return None
+
+
+def _date_weeks(item: PlanItem, term_start: date | None) -> PlanItem:
+    """第N周 becomes dates once the term's first day is known (weeks run Monday to Sunday).
+
+    A week is more precise than the whole month a list put it under, but not than a named day.
+    """
+    if item.week is None or term_start is None:
+        return item
+    if item.start is not None and not _whole_months(item.start, item.end):
+        return item
+    monday = term_start - timedelta(days=term_start.weekday())
+    start = monday + timedelta(weeks=item.week - 1)
+    end = monday + timedelta(weeks=item.week_last or item.week, days=-1)
+    return replace(item, start=start, end=end, term_anchor=None)
+
+
+def _whole_months(start: date, end: date | None) -> bool:
+    return start.day == 1 and end is not None and (end + timedelta(days=1)).day == 1
+
+
+def _title(texts: list[str]) -> str:
+    return next((t.strip() for t in texts if t.strip()), "")[:80]
+
+
+class _Walker:
+    """Feeds lines in order, keeping the section path, the current dated list and table state."""
+
+    def __init__(self, school_year: SchoolYear | None) -> None:
+        self.school_year = school_year
+        self.sections = SectionPath()
+        self.list_when: TimeMatch | None = None
+        self.tables: dict[object, TableReader] = {}
+        self.items: list[PlanItem] = []
+
+    def feed(self, line: Line) -> None:
+        text = line.text.strip()
+        if not text:
+            return
+        if line.cells:
+            self._row(line)
+            return
+        self.tables.pop(None, None)  # a run of tab-separated text rows has ended
+        if (when := date_label(text, self.school_year)) is not None:
+            self.list_when = when
+            return
+        numbered = split_numbered(text, line.heading_level)
+        if self.list_when is not None and self._continues_list(text, numbered):
+            self._listed(line, text, self.list_when)
+            return
+        self.list_when = None
+        if (labelled := split_label(text, self.school_year)) is not None:
+            self.list_when, rest = labelled
+            self._listed(line, rest, self.list_when)
+            return
+        section = self.sections.current
+        if numbered is not None and numbered.heading is not None:
+            self.sections.enter(numbered.level, numbered.marker.strip() + numbered.heading)
+            if numbered.body:
+                section = self.sections.current
+        self.items += prose_items(text, ProseContext(self.school_year, line.number, section, self._owner_hint()))
+
+    def _continues_list(self, text: str, numbered) -> bool:
+        if numbered is not None and numbered.level <= OUTER_LEVELS:
+            return False
+        limit = NUMBERED_LIST_MAX if numbered is not None else LIST_LINE_MAX
+        return len(text) <= limit
+
+    def _listed(self, line: Line, text: str, when: TimeMatch) -> None:
+        for piece in activities(text):
+            self.items += dated_items(piece, when, self.school_year, line.number, self.sections.current, self._owner_hint())
+
+    def _row(self, line: Line) -> None:
+        reader = self.tables.setdefault(line.table, TableReader(self.school_year))
+        items = reader.read_row(line.cells, line.number, self.sections.current, self._owner_hint())
+        if items is None:  # a row with no date anywhere: read its words as prose
+            context = ProseContext(self.school_year, line.number, self.sections.current, self._owner_hint())
+            items = [i for cell in line.cells if cell for i in prose_items(cell, context)]
+        self.items += items
+
+    def _owner_hint(self) -> str | None:
+        for title in reversed(self.sections.titles):
+            if owner := find_owner(title):
+                return owner
+        return None

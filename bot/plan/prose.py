@@ -1,0 +1,220 @@
+"""Scheduled items in running text.
+
+A sentence (up to 。；！？) is cut into clauses at commas and colons outside
+quotes and brackets. Within a clause, each time expression governs the words
+around it; where Chinese plans list several duties in one clause
+("周二、周四进行粉笔字展示活动、周五提交简笔画一张") a new expression after 、
+starts a new item. A clause that is only a time ("开学初，…") lends its time to
+the next clause; a clause that is only a frequency ("…，每学年至少两次") takes
+its activity from the clause before; and a term-wide duty distributes over the
+counted activities that follow it ("本学期开展一轮…，一次…").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .items import PlanItem
+from .owners import find_owner
+from .schoolyear import SchoolYear
+from .timewords import ANCHOR, DATE, RECUR, TimeMatch, find_times
+
+SENTENCE_END = set("。！？!?；;")
+CLAUSE_END = set("，,：:")
+OPENERS, CLOSERS = set("“《（(「【‘"), set("”》）)」】’")
+QUOTE_LIMIT = 60
+TITLE_LIMIT = 40
+
+# Words that say nothing about *what* is done: a clause of only these and a time is time-only.
+EMPTY_WORDS = re.compile(
+    r"至少|不少于|最少|每次|[一二两三四五六七八九十\d]+\s*(?:次|回|轮|遍)|进行|开展|举行|组织|坚持|继续|做到|保障|确保|"
+    r"保证|要求|要|将|并|于|在|的|了|都|和|及|与|期间|之前|以前|前|后|时|内|份|[、（）()\s“”]"
+)
+LEADING_FILLER = re.compile(r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保)+")
+NUMBERING = re.compile(r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*")
+CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
+PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
+PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
+QUANTITY = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:次|轮|篇|节|份|项|场|期|本|张|个)")
+# Nouns that make "本学期" a duty rather than a scene-setter.
+EVENT_NOUN = re.compile(
+    r"活动|比赛|大赛|竞赛|评选|评比|培训|会议|例会|大会|交流会|讲座|考试|测试|检测|检查|抽查|评估|论文|公开课|研究课|示范课|"
+    r"研讨|观摩|展示|演练|报告|仪式|典礼|调查|案例|叙事|注册|轮训|督导|验收|汇报"
+)
+# A dated clause in prose is a task unless it states a fact ("截至2023年12月，学校共有…")
+# or is a web page's byline ("发布时间: 2024-05-02").
+FACT_WORDS = re.compile(
+    r"截至|截止|以来|至今|共有|已有|累计|成立于|始建于|荣获|被评为|获评|曾经|回顾|发布时间|发布日期|更新时间|来源[:：]|浏览"
+)
+
+
+@dataclass(frozen=True)
+class ProseContext:
+    school_year: SchoolYear | None
+    line: int
+    section: str
+    owner: str | None = None
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    matches: list[TimeMatch]
+
+
+def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
+    times = find_times(text, ctx.school_year)
+    if not times:
+        return []
+    items: list[PlanItem] = []
+    for clauses in split_sentences(text):
+        items.extend(_sentence_items(text, clauses, times, ctx))
+    return items
+
+
+def split_sentences(text: str) -> list[list[tuple[int, int]]]:
+    """Sentences as lists of clause spans; commas inside quotes or brackets do not cut."""
+    sentences, clauses, depth, start = [], [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in SENTENCE_END:
+            clauses.append((start, i))
+            sentences.append(clauses)
+            clauses, start, depth = [], i + 1, 0
+        elif ch in CLAUSE_END and depth == 0:
+            clauses.append((start, i))
+            start = i + 1
+    clauses.append((start, len(text)))
+    sentences.append(clauses)
+    return [[c for c in s if text[c[0]:c[1]].strip()] for s in sentences if any(text[a:b].strip() for a, b in s)]
+
+
+def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContext) -> list[PlanItem]:
+    items: list[PlanItem] = []
+    pending: _Segment | None = None   # a time-only clause waiting for its activity
+    chain: PlanItem | None = None     # a term-wide duty that counted activities inherit
+    previous: tuple[int, int] | None = None
+    for c_start, c_end in clauses:
+        matches = _governing(text, [t for t in times if c_start <= t.start and t.end <= c_end])
+        if not matches:
+            if pending is not None:
+                items += _emit(text, _Segment(pending.start, c_end, pending.matches), ctx)
+                chain, pending = (items[-1] if items else None), None
+            elif chain is not None and QUANTITY.search(text[c_start:c_end]) and _has_content(text[c_start:c_end]):
+                items.append(_inherit(text, chain, c_start, c_end, ctx))
+            else:
+                chain = None
+            previous = (c_start, c_end)
+            continue
+        pending, chain = None, None
+        for segment in _segments(text, c_start, c_end, matches):
+            if _has_content(_without_times(text, segment)):
+                items += _emit(text, segment, ctx)
+                chain = items[-1] if items else None
+            elif previous is not None and segment.start == c_start:
+                items += _emit(text, segment, ctx, title_span=previous, quote_from=previous[0])
+            else:
+                pending = segment
+        previous = (c_start, c_end)
+    return items
+
+
+def _governing(text: str, matches: list[TimeMatch]) -> list[TimeMatch]:
+    """Drop expressions that modify a noun rather than schedule the clause."""
+    kept: list[TimeMatch] = []
+    for m in matches:
+        if _inside_book_title(text, m.start):
+            continue
+        if m.kind == RECUR and PLANNING_VERB.search(text[max(0, m.start - 3):m.start]):
+            continue  # "自定每周教研主题": the plan is made once, the topic is weekly
+        if m.kind == RECUR and any(k.kind == ANCHOR for k in kept):
+            continue  # "开学初…每周…": the anchor says when
+        kept.append(m)
+    return kept
+
+
+def _inside_book_title(text: str, pos: int) -> bool:
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
+def _segments(text: str, c_start: int, c_end: int, matches: list[TimeMatch]) -> list[_Segment]:
+    segments = [_Segment(c_start, c_end, [matches[0]])]
+    for m in matches[1:]:
+        current = segments[-1]
+        gap = text[current.matches[-1].end:m.start]
+        if CONNECTOR_ONLY.match(gap):
+            if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE):
+                current.matches.append(m)   # "期中与期末综合评价": two items, one quote
+            continue
+        if gap.rstrip().endswith(("、", "和", "及", "并")) and _has_content(gap):
+            current.end = m.start
+            segments.append(_Segment(m.start, c_end, [m]))
+    return segments
+
+
+def _without_times(text: str, segment: _Segment) -> str:
+    out, pos = [], segment.start
+    for m in segment.matches:
+        out.append(text[pos:m.start])
+        pos = m.end
+    out.append(text[pos:segment.end])
+    return "".join(out)
+
+
+def _has_content(words: str) -> bool:
+    return len(re.findall(r"[\u4e00-\u9fff]", EMPTY_WORDS.sub("", words))) >= 2
+
+
+def _emit(text, segment: _Segment, ctx: ProseContext, title_span=None, quote_from=None) -> list[PlanItem]:
+    body = text[segment.start:segment.end]
+    if PROHIBITION.search(body):
+        return []
+    quote = _quote(text, quote_from if quote_from is not None else segment.start, segment.end, segment.matches[0])
+    title = _title(text[title_span[0]:title_span[1]] if title_span else _without_times(text, segment))
+    if len(title) < 2:
+        return []
+    items = []
+    for m in segment.matches:
+        if m.weak and not EVENT_NOUN.search(body):
+            continue
+        if m.kind == DATE and FACT_WORDS.search(body):
+            continue
+        items.append(_item(m, title, quote, body, ctx))
+    return items
+
+
+def _inherit(text: str, chain: PlanItem, c_start: int, c_end: int, ctx: ProseContext) -> PlanItem:
+    body = text[c_start:c_end]
+    return PlanItem(
+        title=_title(body), quote=_quote(text, c_start, c_end, None), line=ctx.line, section=ctx.section,
+        start=chain.start, end=chain.end, recurrence=chain.recurrence, term_anchor=chain.term_anchor,
+        owner=find_owner(body) or chain.owner,
+    )
+
+
+def _item(m: TimeMatch, title: str, quote: str, body: str, ctx: ProseContext) -> PlanItem:
+    return PlanItem(
+        title=title, quote=quote, line=ctx.line, section=ctx.section,
+        start=m.first, end=m.last, recurrence=m.recurrence,
+        term_anchor=m.anchor if m.first is None else None,
+        week=m.week, week_last=m.week_last,
+        owner=find_owner(body) or ctx.owner,
+    )
+
+
+def _quote(text: str, start: int, end: int, anchor: TimeMatch | None) -> str:
+    while start < end and text[start] in " \t、，,：:":
+        start += 1
+    if end - start > QUOTE_LIMIT and anchor is not None:
+        start = max(start, min(anchor.start - 20, end - QUOTE_LIMIT))
+    return text[start:min(end, start + QUOTE_LIMIT)].strip()
+
+
+def _title(words: str) -> str:
+    title = LEADING_FILLER.sub("", NUMBERING.sub("", words.strip()))
+    title = title.strip(" 。；;，,、：:")
+    return title[:TITLE_LIMIT]

@@ -1,0 +1,43 @@
+"""Plain-text plans: detect the encoding (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK)."""
+from __future__ import annotations
+
+import codecs
+
+from .document import PlanDocument, clean, document_from_rows
+from .errors import PlanReadError
+
+# GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
+FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode_plan_bytes(data: bytes, name: str) -> str:
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode(data, encoding, name)
+    if b"\x00" in data:
+        raise PlanReadError(f"{name} 看起来是二进制文件，不是文本计划（请上传 .txt、.docx 或 .xlsx）")
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlanReadError(f"{name} 的文字编码无法识别（支持 UTF-8 和 GBK/GB18030），请另存为 UTF-8 后重试")
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise PlanReadError(f"{name} 的文字编码有误（{encoding}），请另存为 UTF-8 后重试") from exc
+
+
+def read_text_plan(data: bytes, name: str) -> PlanDocument:
+    text = decode_plan_bytes(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    rows = []
+    for raw in text.split("\n"):
+        line = clean(raw)
+        cells = tuple(p.strip() for p in line.split("\t"))
+        # Text copied out of a spreadsheet keeps its columns as tabs.
+        is_row = sum(1 for c in cells if c) >= 2
+        rows.append((line, cells if is_row else (), None, None))
+    return document_from_rows(name, rows)

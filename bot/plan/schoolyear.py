@@ -1,0 +1,84 @@
+"""Which calendar year a bare month ("10月份") means, read from the plan's title.
+
+Plans name their period as a school year ("2023-2024学年", "2023学年"), a term
+("2022年春学期", "2023-2024学年第二学期") or a calendar year ("2024年度").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+AUTUMN, SPRING = "autumn", "spring"
+YEAR = r"((?:19|20)\d{2})"
+SPAN = re.compile(YEAR + r"\s*年?\s*[-—–~～至/]\s*" + YEAR + r"\s*(?:年\s*)?(?:学年|年度学年)")
+SINGLE_SCHOOL_YEAR = re.compile(YEAR + r"\s*学年")
+TERM = re.compile(YEAR + r"\s*年?\s*(?:度\s*)?(春|春季|秋|秋季|上|下)\s*学期")
+# Only right after the school year, so a body mention of "上学期" is not read as the plan's term.
+ORDINAL_TERM = re.compile(r"学年度?\s*(?:第\s*([一二12])\s*学期|([上下])学期)")
+CALENDAR_YEAR = re.compile(YEAR + r"\s*年\s*(?:度|工作)")
+TITLE_LINES = 12  # the period is named in the title block, not in the body
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    first: int                 # calendar year in which the school year starts (September)
+    term: str | None = None    # AUTUMN, SPRING or None for a whole school year
+    calendar: bool = False     # a calendar-year plan ("2024年度")
+
+    def year_of_month(self, month: int) -> int:
+        if self.calendar:
+            return self.first
+        if self.term == SPRING:
+            return self.first + 1  # a spring plan looks ahead within its own year
+        return self.first if month >= 9 else self.first + 1
+
+    @property
+    def label(self) -> str:
+        if self.calendar:
+            return f"{self.first}年度"
+        suffix = {AUTUMN: "第一学期", SPRING: "第二学期"}.get(self.term, "")
+        return f"{self.first}-{self.first + 1}学年{suffix}"
+
+
+def parse_school_year_option(value: str) -> SchoolYear:
+    """--school-year 2023-2024 (a school year) or 2024 (a calendar year)."""
+    match = re.fullmatch(r"\s*" + YEAR + r"\s*(?:[-—–/~]\s*" + YEAR + r")?\s*", value or "")
+    if not match:
+        raise ValueError(f"school year must look like 2023-2024 or 2024, got {value!r}")
+    first, second = int(match.group(1)), match.group(2)
+    if second is None:
+        return SchoolYear(first=first, calendar=True)
+    if int(second) != first + 1:
+        raise ValueError(f"a school year spans two consecutive years, got {value!r}")
+    return SchoolYear(first=first)
+
+
+def detect_school_year(lines: list[str]) -> SchoolYear | None:
+    """Look in the title block first, then anywhere, so a body mention of another year doesn't win."""
+    head = "\n".join(lines[:TITLE_LINES])
+    return _detect(head) or _detect("\n".join(lines))
+
+
+def _detect(text: str) -> SchoolYear | None:
+    term_word = _ordinal_term(text)
+    if m := SPAN.search(text):
+        first = int(m.group(1))
+        return SchoolYear(first=first, term=term_word)
+    if m := TERM.search(text):
+        year, word = int(m.group(1)), m.group(2)
+        if word in ("春", "春季", "下"):
+            return SchoolYear(first=year - 1, term=SPRING)
+        return SchoolYear(first=year, term=AUTUMN)
+    if m := SINGLE_SCHOOL_YEAR.search(text):
+        return SchoolYear(first=int(m.group(1)), term=term_word)
+    if m := CALENDAR_YEAR.search(text):
+        return SchoolYear(first=int(m.group(1)), calendar=True)
+    return None
+
+
+def _ordinal_term(text: str) -> str | None:
+    m = ORDINAL_TERM.search(text)
+    if not m:
+        return None
+    word = m.group(1) or m.group(2)
+    return AUTUMN if word in ("一", "1", "上") else SPRING

@@ -1,0 +1,82 @@
+"""The plan use-cases: read and extract a file with the school's settings, and store the result.
+
+This is where the clock and the configuration meet the pure extractor: the
+school year falls back to the one containing today, and the first day of term
+comes from the configured terms when neither the command line nor the plan gives it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.config import Settings
+from bot.plan.document import PlanDocument
+from bot.plan.errors import PlanReadError
+from bot.plan.extract import ExtractOptions, PlanExtraction, extract_plan
+from bot.plan.reading import read_plan_file
+from bot.plan.schoolyear import SchoolYear, parse_school_year_option
+from storage import plans as plan_store
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class ExtractedFile:
+    document: PlanDocument
+    extraction: PlanExtraction
+
+
+def extract_file(path: str | Path, settings: Settings, school_year: str | None = None,
+                 term_start: str | None = None, today: date | None = None) -> ExtractedFile:
+    today = today or datetime.now(settings.tz).date()
+    options = ExtractOptions(
+        school_year=_school_year_option(school_year),
+        term_start=_date_option(term_start),
+        fallback_school_year=school_year_of(today),
+        known_term_starts=tuple(t.start for t in settings.school.terms),
+    )
+    document = read_plan_file(path, settings.plan.max_file_mb * 1024 * 1024)
+    return ExtractedFile(document, extract_plan(document, options))
+
+
+def import_file(path: str | Path, settings: Settings, database: Database, school_year: str | None = None,
+                term_start: str | None = None, name: str | None = None, today: date | None = None) -> plan_store.ImportResult:
+    """Extract first, then replace the stored plan in one transaction: a bad file changes nothing."""
+    extracted = extract_file(path, settings, school_year, term_start, today)
+    school_id = plan_store.ensure_school(database, settings.school.name, settings.school.terms)
+    year = extracted.extraction.school_year
+    return plan_store.replace_plan(
+        database,
+        school_id,
+        plan_store.PlanImport(
+            name=name or Path(path).stem,
+            source_filename=Path(path).name,
+            checksum=extracted.document.checksum,
+            school_year=year.label if year else None,
+            title=extracted.extraction.title,
+            items=extracted.extraction.items,
+        ),
+    )
+
+
+def school_year_of(day: date) -> SchoolYear:
+    """The school year a day falls in: from August on, the one starting that year."""
+    return SchoolYear(first=day.year if day.month >= 8 else day.year - 1)
+
+
+def _school_year_option(value: str | None) -> SchoolYear | None:
+    if value is None:
+        return None
+    try:
+        return parse_school_year_option(value)
+    except ValueError as exc:
+        raise PlanReadError(f"--school-year 格式不对：{value}（应为 2023-2024 或 2024）") from exc
+
+
+def _date_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise PlanReadError(f"--term-start 格式不对：{value}（应为 2024-09-01）") from exc

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""One-command set-up for newcomers and CI: `python3 dev.py run` / `python3 dev.py test`.
+
+Creates .venv on first use and reinstalls the pinned requirements whenever
+requirements*.txt change, then runs the project inside that environment.
+Written in Python (not make or bash) so it works on a school's Windows PC too.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements-dev.txt"
+STAMP = VENV / ".requirements.sha256"
+EXAMPLE_PLAN = ROOT / "examples" / "sample_plan.docx"
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    exe = "python.exe" if os.name == "nt" else "python"
+    return VENV / scripts / exe
+
+
+def requirements_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("requirements*.txt")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> Path:
+    python = venv_python()
+    if not python.exists():
+        print("Creating virtual environment in .venv …", flush=True)
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+    wanted = requirements_digest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("Installing pinned requirements …", flush=True)
+        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)])
+        STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
+        print("usage: python3 dev.py run | test [pytest args] | bench", file=sys.stderr)
+        return 2
+    python = str(ensure_environment())
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        args = rest or ["plan", "import", str(EXAMPLE_PLAN)]
+        return subprocess.call([python, "-m", "bot", *args], cwd=ROOT)
+    if command == "bench":
+        return subprocess.call([python, "-m", "bench", *rest], cwd=ROOT)
+    return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
