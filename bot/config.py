@@ -40,6 +40,13 @@ class DatabaseSettings:
     # the same file whatever directory it is started from.
     url: str = "sqlite:///data/schoolbot.db"
 
+    def resolved_url(self) -> str:
+        prefix = "sqlite:///"
+        path = self.url[len(prefix):] if self.url.startswith(prefix) else None
+        if not path or path.startswith("/") or path == ":memory:" or Path(path).is_absolute():
+            return self.url
+        return prefix + str(PROJECT_ROOT / path)
+
 
 @dataclass(frozen=True)
 class SchoolSettings:

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.plan.document import PlanDocument
 from bot.plan.errors import PlanReadError
 from bot.plan.extract import ExtractOptions, PlanExtraction, extract_plan
+from bot.plan.items import PlanItem
 from bot.plan.reading import read_plan_file
 from bot.plan.schoolyear import SchoolYear, parse_school_year_option
 from storage import plans as plan_store
@@ -54,8 +55,15 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
             checksum=extracted.document.checksum,
             school_year=year.label if year else None,
             title=extracted.extraction.title,
-            items=extracted.extraction.items,
+            items=tuple(_draft(item) for item in extracted.extraction.items),
         ),
+    )
+
+
+def _draft(item: PlanItem) -> plan_store.TaskDraft:
+    return plan_store.TaskDraft(
+        title=item.title, quote=item.quote, line=item.line, section=item.section, start=item.start,
+        end=item.end, recurrence=item.recurrence, term_anchor=item.term_anchor, owner=item.owner, week=item.week,
     )
 
 

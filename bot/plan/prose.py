@@ -174,17 +174,27 @@ def _emit(text, segment: _Segment, ctx: ProseContext, title_span=None, quote_fro
     if PROHIBITION.search(body):
         return []
     quote = _quote(text, quote_from if quote_from is not None else segment.start, segment.end, segment.matches[0])
-    title = _title(text[title_span[0]:title_span[1]] if title_span else _without_times(text, segment))
-    if len(title) < 2:
-        return []
     items = []
     for m in segment.matches:
         if m.weak and not EVENT_NOUN.search(body):
             continue
         if m.kind == DATE and FACT_WORDS.search(body):
             continue
-        items.append(_item(m, title, quote, body, ctx))
+        title = _title(text[title_span[0]:title_span[1]] if title_span else _title_words(text, segment, m))
+        if len(title) >= 2:
+            items.append(_item(m, title, quote, body, ctx))
     return items
+
+
+def _title_words(text: str, segment: _Segment, own: TimeMatch) -> str:
+    """The segment without its frequencies and leading dates; of twins ("期中与期末…") only this one's word stays."""
+    first, last = segment.matches[0], segment.matches[-1]
+    twins = len(segment.matches) > 1
+    leads = bool(NUMBERING.sub("", text[segment.start:first.start]).strip())
+    if own.kind == ANCHOR and (twins or leads):
+        keep = text[own.start:own.end]
+        return text[segment.start:first.start] + keep + text[last.end:segment.end] if twins else text[segment.start:segment.end]
+    return _without_times(text, segment)
 
 
 def _inherit(text: str, chain: PlanItem, c_start: int, c_end: int, ctx: ProseContext) -> PlanItem:

@@ -1,0 +1,110 @@
+"""The command line: `python -m bot …`. Thin: parse arguments, call a use-case, print."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot import texts
+from bot.config import ConfigError, Settings, load_settings
+from bot.plan.errors import PlanReadError
+from bot.plan_import import extract_file, import_file
+from storage.db import Database
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="YAML config file (default: $SCHOOLBOT_CONFIG, then ./config.yaml, then built-in defaults).",
+)
+school_year_option = click.option("--school-year", help="Override the plan's school year: 2023-2024, or 2024 for a calendar-year plan.")
+term_start_option = click.option("--term-start", help="First day of term (YYYY-MM-DD), for week numbers such as 第3周.")
+
+
+@click.group()
+def cli() -> None:
+    """校务助手 — turns a school work plan into dated tasks."""
+
+
+@cli.group()
+def plan() -> None:
+    """Read, extract and import school work plans."""
+
+
+@plan.command("extract")
+@click.argument("file", type=click.Path(dir_okay=False))
+@school_year_option
+@term_start_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line (the evaluation contract).")
+@config_option
+def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
+    """Print the scheduled items found in FILE (.txt, .docx, .xlsx) without storing them."""
+    settings = _settings(config_path)
+    extracted = _guard(lambda: extract_file(file, settings, school_year, term_start))
+    for item in extracted.extraction.items:
+        if as_json:
+            click.echo(json.dumps(item.to_json(), ensure_ascii=False))
+        else:
+            when = texts.describe_when(item.start, item.end, item.recurrence, item.term_anchor, item.week)
+            click.echo(f"{when:<24}\t{item.title}\t{item.owner or ''}")
+
+
+@plan.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@school_year_option
+@term_start_option
+@click.option("--name", help="Which stored plan this file replaces (default: the file name without extension).")
+@config_option
+def plan_import(file, school_year, term_start, name, config_path) -> None:
+    """Store FILE's tasks in the configured database, replacing the earlier version of the same plan."""
+    settings = _settings(config_path)
+    database = _database(settings)
+    result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name))
+    if not result.tasks:
+        click.echo(texts.IMPORT_EMPTY.format(name=result.name))
+        return
+    click.echo(texts.IMPORT_DONE.format(
+        name=result.name, school_year=result.school_year or texts.UNKNOWN_YEAR, total=len(result.tasks),
+        added=result.added, kept=result.kept, withdrawn=result.withdrawn,
+    ))
+    for task in result.tasks:
+        when = texts.describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
+        owner = f"（{task.owner}）" if task.owner else ""
+        click.echo(f"  #{task.number:<4} {when:<22} {task.title}{owner}")
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@config_option
+def db_upgrade(config_path) -> None:
+    """Apply schema migrations to the configured database."""
+    _database(_settings(config_path))
+    click.echo("database schema is up to date")
+
+
+def _settings(config_path) -> Settings:
+    try:
+        return load_settings(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(f"config: {exc}") from exc
+
+
+def _database(settings: Settings) -> Database:
+    database = Database(settings.database.resolved_url())
+    database.upgrade()
+    return database
+
+
+def _guard(action):
+    try:
+        return action()
+    except PlanReadError as exc:
+        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="python -m bot")

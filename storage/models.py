@@ -1,0 +1,184 @@
+"""The schema: schools and their plans' tasks, and the chats, people, reports and
+deliveries that the chat, reminder and status features build on.
+
+Times are stored as naive UTC; dates are school-calendar dates in the school's zone.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class School(Base):
+    __tablename__ = "school"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Task numbers are typed by teachers ("完成 12"); they are never reused within a school.
+    next_task_number: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Term(Base):
+    __tablename__ = "term"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    source_filename: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    school_year: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    tasks: Mapped[list["Task"]] = relationship(back_populates="plan")
+
+
+class Task(Base):
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("school_id", "number"),
+        Index("ix_task_school_dates", "school_id", "start_date", "end_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    recurrence: Mapped[str | None] = mapped_column(String(40))
+    term_anchor: Mapped[str | None] = mapped_column(String(20))
+    week: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    section: Mapped[str] = mapped_column(Text, default="")
+    quote: Mapped[str] = mapped_column(Text, default="")
+    source_line: Mapped[int] = mapped_column(Integer, default=0)
+    # Identity across re-imports: an unchanged task keeps its id, number and reports.
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+
+
+class ChatGroup(Base):
+    """A place the bot talks: a DingTalk/WeCom conversation, a robot webhook, or both."""
+    __tablename__ = "chat_group"
+    __table_args__ = (UniqueConstraint("platform", "conversation_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(20))          # dingtalk | wecom | console
+    conversation_id: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # reminder times, opt-outs, quiet hours
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Member(Base):
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("school_id", "dingtalk_user_id"),
+        UniqueConstraint("school_id", "wecom_user_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str | None] = mapped_column(String(100))
+    mobile: Mapped[str | None] = mapped_column(String(30))
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(100))
+    wecom_user_id: Mapped[str | None] = mapped_column(String(100))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MemberRole(Base):
+    """A role that plan owners map to: 班主任 of 三年级, 教研组长 of 数学…"""
+    __tablename__ = "member_role"
+    __table_args__ = (UniqueConstraint("member_id", "role", "grade", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(50))
+    grade: Mapped[str | None] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(20))
+
+
+class ChatMembership(Base):
+    __tablename__ = "chat_membership"
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StatusReport(Base):
+    """One report, never overwritten: a task's state is derived from the history."""
+    __tablename__ = "status_report"
+    __table_args__ = (Index("ix_status_report_task_member", "task_id", "member_id", "reported_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="RESTRICT"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chat_group.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10))     # done | doing | blocked | todo
+    note: Mapped[str | None] = mapped_column(Text)
+    words: Mapped[str] = mapped_column(Text, default="")
+    platform: Mapped[str | None] = mapped_column(String(20))
+    platform_msg_id: Mapped[str | None] = mapped_column(String(200))
+    reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InboundMessage(Base):
+    """Platform message ids already handled: platforms retry, the bot answers once."""
+    __tablename__ = "inbound_message"
+    __table_args__ = (UniqueConstraint("platform", "msg_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    msg_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReminderDelivery(Base):
+    """The push ledger: one row per (reminder kind, task, occurrence, group), sent at most once."""
+    __tablename__ = "reminder_delivery"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))       # digest | eve | morning | deadline | recurring | chase
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"))
+    occurrence: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed | folded
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,168 @@
+"""Query functions for schools, terms, plans and tasks."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .db import Database
+from .models import Plan, School, StatusReport, Task, Term, utcnow
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A task as extraction found it, before it has a number."""
+    title: str
+    quote: str
+    line: int
+    section: str = ""
+    start: date | None = None
+    end: date | None = None
+    recurrence: str | None = None
+    term_anchor: str | None = None
+    owner: str | None = None
+    week: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanImport:
+    name: str
+    source_filename: str
+    checksum: str
+    school_year: str | None
+    title: str
+    items: tuple[TaskDraft, ...]
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    number: int
+    title: str
+    start: date | None
+    end: date | None
+    recurrence: str | None
+    term_anchor: str | None
+    week: int | None
+    owner: str | None
+    section: str
+    quote: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan_id: int
+    name: str
+    school_year: str | None
+    added: int
+    kept: int
+    withdrawn: int
+    tasks: tuple[TaskRow, ...]
+
+
+def ensure_school(db: Database, name: str, terms=()) -> int:
+    """The school's id, creating it and syncing its configured terms (objects with name, start, end)."""
+    with db.transaction() as s:
+        school = s.scalar(select(School).where(School.name == name))
+        if school is None:
+            school = School(name=name, next_task_number=1)
+            s.add(school)
+            s.flush()
+        for spec in terms:
+            term = s.scalar(select(Term).where(Term.school_id == school.id, Term.name == spec.name))
+            if term is None:
+                s.add(Term(school_id=school.id, name=spec.name, start_date=spec.start, end_date=spec.end))
+            else:
+                term.start_date, term.end_date = spec.start, spec.end
+        return school.id
+
+
+def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportResult:
+    """Store a (re-)imported plan in one transaction.
+
+    Tasks whose content is unchanged keep their id and number, so status
+    reports stay attached; new tasks get fresh numbers; tasks no longer in the
+    plan are deleted, or withdrawn (hidden, kept) when someone reported on them.
+    """
+    with db.transaction() as s:
+        school = s.scalar(select(School).where(School.id == school_id).with_for_update())
+        plan = s.scalar(select(Plan).where(Plan.school_id == school_id, Plan.name == incoming.name))
+        if plan is None:
+            plan = Plan(school_id=school_id, name=incoming.name)
+            s.add(plan)
+        plan.source_filename, plan.checksum = incoming.source_filename, incoming.checksum
+        plan.school_year, plan.title, plan.imported_at = incoming.school_year, incoming.title, utcnow()
+        s.flush()
+        current = {t.fingerprint: t for t in _active_tasks(s, plan.id)}
+        kept = added = 0
+        stored: list[Task] = []
+        for draft, fingerprint in zip(incoming.items, _fingerprints(incoming.items)):
+            task = current.pop(fingerprint, None)
+            if task is None:
+                task = Task(school_id=school_id, plan_id=plan.id, number=school.next_task_number, fingerprint=fingerprint)
+                school.next_task_number += 1
+                s.add(task)
+                added += 1
+            else:
+                kept += 1
+            _fill(task, draft)
+            stored.append(task)
+        withdrawn = _retire(s, list(current.values()))
+        s.flush()
+        return ImportResult(plan.id, plan.name, plan.school_year, added, kept, withdrawn, tuple(_row(t) for t in stored))
+
+
+def list_tasks(db: Database, school_id: int) -> list[TaskRow]:
+    with db.transaction() as s:
+        tasks = s.scalars(
+            select(Task).where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
+        )
+        return [_row(t) for t in tasks]
+
+
+def _active_tasks(s: Session, plan_id: int) -> list[Task]:
+    return list(s.scalars(select(Task).where(Task.plan_id == plan_id, Task.withdrawn_at.is_(None))))
+
+
+def _retire(s: Session, gone: list[Task]) -> int:
+    ids = [t.id for t in gone]
+    if not ids:
+        return 0
+    reported = set(s.scalars(select(StatusReport.task_id).where(StatusReport.task_id.in_(ids)).distinct()))
+    for task in gone:
+        if task.id in reported:
+            task.withdrawn_at = utcnow()
+    removable = [i for i in ids if i not in reported]
+    if removable:
+        s.execute(delete(Task).where(Task.id.in_(removable)))
+    return len(ids)
+
+
+def _fingerprints(drafts: tuple[TaskDraft, ...]) -> list[str]:
+    """What a task *is*: its words and its time. The same event twice gets two fingerprints."""
+    seen: Counter[str] = Counter()
+    prints = []
+    for d in drafts:
+        identity = "|".join(str(v) for v in (d.title, d.start, d.end, d.recurrence, d.term_anchor, d.week))
+        seen[identity] += 1
+        prints.append(hashlib.sha256(f"{identity}|{seen[identity]}".encode()).hexdigest())
+    return prints
+
+
+def _fill(task: Task, d: TaskDraft) -> None:
+    task.title, task.start_date, task.end_date = d.title[:200], d.start, d.end
+    task.recurrence, task.term_anchor, task.week = d.recurrence, d.term_anchor, d.week
+    task.owner, task.section, task.quote, task.source_line = d.owner, d.section, d.quote, d.line
+
+
+def _row(t: Task) -> TaskRow:
+    return TaskRow(
+        id=t.id, number=t.number, title=t.title, start=t.start_date, end=t.end_date,
+        recurrence=t.recurrence, term_anchor=t.term_anchor, week=t.week, owner=t.owner,
+        section=t.section, quote=t.quote, line=t.source_line,
+    )
