@@ -109,6 +109,8 @@ class TableReader:
                 continue
             elif role in ("date", "week") or (role is None and date_label(cell, self.school_year)):
                 label = date_label(cell, self.school_year) or _first_time(cell, self.school_year)
+                if label is None and role == "week" and cell.isdigit():
+                    label = TimeMatch(0, len(cell), WEEK, week=int(cell))  # a 周次 column of bare numbers
                 when = _more_precise(when, label)
             else:
                 contents.append(cell)

@@ -11,7 +11,7 @@ from .items import PlanItem
 from .owners import find_owner
 from .prose import ProseContext, prose_items
 from .schoolyear import SPRING, SchoolYear, detect_school_year
-from .sections import SectionPath, split_numbered
+from .sections import TITLE_LINE, SectionPath, split_numbered
 from .timewords import TimeMatch
 
 LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
@@ -129,7 +129,9 @@ class _Walker:
             self._listed(line, rest, self.list_when)
             return
         section = self.sections.current
-        if numbered is not None and numbered.heading is not None:
+        if numbered is None and self.sections.titles and TITLE_LINE.match(text):
+            self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
+        elif numbered is not None and numbered.heading is not None:
             self.sections.enter(numbered.level, numbered.marker.strip() + numbered.heading)
             if numbered.body:
                 section = self.sections.current

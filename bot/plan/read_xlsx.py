@@ -28,12 +28,13 @@ def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
 
 
 def _sheet_rows(sheet, table_number: int):
+    # A month or week merged down a column belongs to every row; a title merged
+    # across a row is said once.
     merged = {}
     for cell_range in sheet.merged_cells.ranges:
         top_left = sheet.cell(cell_range.min_row, cell_range.min_col).value
         for row in range(cell_range.min_row, cell_range.max_row + 1):
-            for col in range(cell_range.min_col, cell_range.max_col + 1):
-                merged[(row, col)] = top_left
+            merged[(row, cell_range.min_col)] = top_left
     for row in sheet.iter_rows():
         cells = tuple(_cell_text(merged.get((c.row, c.column), c.value)) for c in row)
         while cells and not cells[-1]:

@@ -30,6 +30,8 @@ class SchoolYear:
             return self.first
         if self.term == SPRING:
             return self.first + 1  # a spring plan looks ahead within its own year
+        if self.term == AUTUMN:
+            return self.first if month >= 8 else self.first + 1  # autumn terms often start in late August
         return self.first if month >= 9 else self.first + 1
 
     @property

@@ -44,8 +44,6 @@ def split_numbered(text: str, style_level: int | None = None) -> NumberedLine | 
     if found is None:
         if style_level is not None and stripped:
             return NumberedLine(style_level, "", stripped, "")
-        if TITLE_LINE.match(stripped):
-            return NumberedLine(0, "", stripped, "")
         return None
     level, marker = found
     rest = stripped[len(marker):]

@@ -1,0 +1,99 @@
+"""Plans in a real database, on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from storage import plans
+from storage.models import Base, Member, StatusReport, Task
+
+
+def draft(title: str, start: date | None = None, recurrence: str | None = None, line: int = 1) -> plans.TaskDraft:
+    return plans.TaskDraft(title=title, quote=title, line=line, start=start, end=start, recurrence=recurrence)
+
+
+def plan_import(*items: plans.TaskDraft, name: str = "工作计划") -> plans.PlanImport:
+    return plans.PlanImport(name=name, source_filename=f"{name}.txt", checksum="x" * 64,
+                            school_year="2026-2027学年", title=name, items=tuple(items))
+
+
+def test_migrations_match_the_models(database):
+    with database.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_upgrade_is_idempotent(database):
+    database.upgrade()
+    database.upgrade()
+
+
+def test_import_numbers_tasks_and_reimport_keeps_them(database):
+    school = plans.ensure_school(database, "青禾小学")
+    first = plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1)), draft("升旗仪式", recurrence="weekly:MON")))
+    assert [t.number for t in first.tasks] == [1, 2]
+    assert (first.added, first.kept, first.withdrawn) == (2, 0, 0)
+
+    again = plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1)), draft("升旗仪式", recurrence="weekly:MON")))
+    assert [t.id for t in again.tasks] == [t.id for t in first.tasks]
+    assert [t.number for t in again.tasks] == [1, 2]
+    assert (again.added, again.kept, again.withdrawn) == (0, 2, 0)
+
+
+def test_changed_tasks_get_new_numbers_that_are_never_reused(database):
+    school = plans.ensure_school(database, "青禾小学")
+    plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1)), draft("运动会", date(2026, 10, 14))))
+    moved = plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1)), draft("运动会", date(2026, 10, 21))))
+    assert [t.number for t in moved.tasks] == [1, 3]
+    assert moved.withdrawn == 1
+    assert [t.number for t in plans.list_tasks(database, school)] == [1, 3]
+
+
+def test_a_removed_task_with_reports_is_withdrawn_not_deleted(database):
+    school = plans.ensure_school(database, "青禾小学")
+    result = plans.replace_plan(database, school, plan_import(draft("家长会", date(2026, 11, 12)), draft("运动会", date(2026, 10, 14))))
+    with database.transaction() as s:
+        teacher = Member(school_id=school, name="王老师")
+        s.add(teacher)
+        s.flush()
+        s.add(StatusReport(task_id=result.tasks[0].id, member_id=teacher.id, status="done", words="完成 1"))
+    plans.replace_plan(database, school, plan_import(draft("运动会", date(2026, 10, 14))))
+    with database.transaction() as s:
+        kept = s.get(Task, result.tasks[0].id)
+        assert kept is not None and kept.withdrawn_at is not None
+        assert s.scalar(select(func.count()).select_from(StatusReport)) == 1
+    assert [t.title for t in plans.list_tasks(database, school)] == ["运动会"]
+
+
+def test_the_same_event_twice_is_two_tasks(database):
+    school = plans.ensure_school(database, "青禾小学")
+    result = plans.replace_plan(database, school, plan_import(draft("社团成果展示", date(2027, 1, 1)), draft("社团成果展示", date(2027, 1, 1))))
+    assert len({t.id for t in result.tasks}) == 2
+
+
+def test_a_failed_import_leaves_the_previous_plan_intact(database):
+    school = plans.ensure_school(database, "青禾小学")
+    plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1))))
+    broken = plans.TaskDraft(title=None, quote="", line=1)  # violates NOT NULL at flush, mid-transaction
+    with pytest.raises(Exception):
+        plans.replace_plan(database, school, plan_import(draft("运动会", date(2026, 10, 14)), broken))
+    assert [(t.number, t.title) for t in plans.list_tasks(database, school)] == [(1, "开学典礼")]
+
+
+def test_plans_are_separate_within_a_school(database):
+    school = plans.ensure_school(database, "青禾小学")
+    plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1)), name="学校计划"))
+    plans.replace_plan(database, school, plan_import(draft("升旗仪式", recurrence="weekly:MON"), name="德育计划"))
+    assert [t.number for t in plans.list_tasks(database, school)] == [1, 2]
+
+
+def test_terms_are_synced_from_config(database):
+    class ConfiguredTerm:
+        name, start, end = "第一学期", date(2026, 9, 1), date(2027, 1, 22)
+
+    school = plans.ensure_school(database, "青禾小学", [ConfiguredTerm])
+    assert plans.ensure_school(database, "青禾小学", [ConfiguredTerm]) == school
