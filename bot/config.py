@@ -103,6 +103,8 @@ def _read_yaml(path: Path | None) -> dict:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    except ValueError as exc:  # PyYAML builds dates while parsing: 2026-13-01 fails here
+        raise ConfigError(f"config file {path} has an invalid value: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must contain a mapping at the top level")
     return data

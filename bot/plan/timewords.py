@@ -76,26 +76,27 @@ WEEKDAYS = re.compile(
     rf"(?:\s*(?:至|到|[-—~])\s*(?:周|星期|礼拜)?(?P<to>[一二三四五六日天]))?(?!{COUNT_WORD})"
 )
 CJK = r"(?=[\u4e00-\u9fff])"
+# (pattern, value, weak, characters of which one must be present for the pattern to match at all)
 RECURRENCES = [
-    (re.compile(r"每(?:一?个)?月(?:的)?月?初?\s*[（(]?\s*(?P<n>[12]?\d|3[01])\s*[日号]\s*(?:之|以)?前\s*[）)]?"), "monthly:by{n}", False),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一周"), "monthly:end", False),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?初"), "monthly:start", False),
-    (re.compile(rf"每(?:一?个)?月(?!份)|月月|(?<![\d一二三四五六七八九十])一月一{CJK}|按月"), "monthly", False),
-    (re.compile(r"[两二]周一次|每[两二]周|每隔一周|隔周|间周|单周|双周|每半个?月|半个?月一次"), "biweekly", False),
-    (re.compile(rf"每(?:一?个)?(?:周|星期|礼拜)(?![一二三四五六日天](?!{COUNT_WORD}))|周周|(?<![\d一两二三四五六七八九十])一周一{CJK}"), "weekly", False),
-    (re.compile(rf"每一?天|每日|(?<!\d)天天|(?<![\d月])日日|每个(?:工作|上学)日|(?<![\d一二三四五六七八九十])一日一{CJK}"), "daily", False),
-    (re.compile(r"每(?:一?个)?季度?"), "quarterly", False),
-    (re.compile(r"每(?:一?个)?学期|(?<![第上下本新这该每])一学期"), "termly", False),
-    (re.compile(r"(?:本|这个?)学期"), "termly", True),
-    (re.compile(rf"每(?:一?个)?学年|每一?年度?|(?<![\d一二三四五六七八九十])一年一{CJK}"), "yearly", False),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?初?\s*[（(]?\s*(?P<n>[12]?\d|3[01])\s*[日号]\s*(?:之|以)?前\s*[）)]?"), "monthly:by{n}", False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一周"), "monthly:end", False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?初"), "monthly:start", False, "每"),
+    (re.compile(rf"每(?:一?个)?月(?!份)|月月|(?<![\d一二三四五六七八九十])一月一{CJK}|按月"), "monthly", False, "月"),
+    (re.compile(r"[两二]周一次|每[两二]周|每隔一周|隔周|间周|单周|双周|每半个?月|半个?月一次"), "biweekly", False, "周半"),
+    (re.compile(rf"每(?:一?个)?(?:周|星期|礼拜)(?![一二三四五六日天](?!{COUNT_WORD}))|周周|(?<![\d一两二三四五六七八九十])一周一{CJK}"), "weekly", False, "周星礼"),
+    (re.compile(rf"每一?天|每日|(?<!\d)天天|(?<![\d月])日日|每个(?:工作|上学)日|(?<![\d一二三四五六七八九十])一日一{CJK}"), "daily", False, "天日"),
+    (re.compile(r"每(?:一?个)?季度?"), "quarterly", False, "季"),
+    (re.compile(r"每(?:一?个)?学期|(?<![第上下本新这该每])一学期"), "termly", False, "学"),
+    (re.compile(r"(?:本|这个?)学期"), "termly", True, "学"),
+    (re.compile(rf"每(?:一?个)?学年|每一?年度?|(?<![\d一二三四五六七八九十])一年一{CJK}"), "yearly", False, "年"),
 ]
 ANCHORS = [
-    (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季"), "term_start"),
-    (re.compile(r"(?<!学)期中"), "midterm"),
-    (re.compile(r"学期末|学期结束|期末"), "term_end"),
-    (re.compile(r"学年末|学年度末|学年结束"), "year_end"),
-    (re.compile(r"暑假|暑期"), "summer"),
-    (re.compile(r"寒假"), "winter"),
+    (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季"), "term_start", "学"),
+    (re.compile(r"(?<!学)期中"), "midterm", "中"),
+    (re.compile(r"学期末|学期结束|期末"), "term_end", "末束"),
+    (re.compile(r"学年末|学年度末|学年结束"), "year_end", "年"),
+    (re.compile(r"暑假|暑期"), "summer", "暑"),
+    (re.compile(r"寒假"), "winter", "寒"),
 ]
 TRIGGERS = re.compile(r"[月周日天年期学假季]|\d[-/.]\d")
 
@@ -104,28 +105,40 @@ def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False)
     if not TRIGGERS.search(text) and not (in_cell and re.search(r"\d", text)):
         return []
     found: list[TimeMatch] = []
-    for pattern, builder in _date_patterns(in_cell):
+    for pattern, builder in _date_patterns(text, in_cell):
         for m in pattern.finditer(text):
             match = builder(m, school_year, in_cell)
             if match:
                 found.append(match)
-    for m in WEEK_NUMBER.finditer(text):
+    for m in WEEK_NUMBER.finditer(text) if "第" in text else ():
         first, last = cn_number(m["w"]), cn_number(m["w2"]) if m["w2"] else None
         found.append(TimeMatch(m.start(), m.end(), WEEK, week=first, week_last=last, day_level=True))
-    for m in WEEKDAYS.finditer(text):
+    for m in WEEKDAYS.finditer(text) if _has_any(text, "周星礼") else ():
         found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=_weekday_rule(m)))
-    for pattern, value, weak in RECURRENCES:
+    for pattern, value, weak, needs in RECURRENCES:
+        if not _has_any(text, needs):
+            continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=value.format(**m.groupdict()), weak=weak))
-    for pattern, anchor in ANCHORS:
+    for pattern, anchor, needs in ANCHORS:
+        if not _has_any(text, needs):
+            continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), ANCHOR, anchor=anchor))
     return _without_overlaps(found)
 
 
-def _date_patterns(in_cell: bool):
-    patterns = [(DAY_DATE, _day_date), (ISO_DATE, _iso_date), (MONTH, _month)]
-    return patterns + [(DOTTED_DATE, _day_date)] if in_cell else patterns
+def _date_patterns(text: str, in_cell: bool):
+    patterns = [(DAY_DATE, _day_date), (MONTH, _month)] if "月" in text else []
+    if re.search(r"\d[-/.．]\d", text):
+        patterns.append((ISO_DATE, _iso_date))
+        if in_cell:
+            patterns.append((DOTTED_DATE, _day_date))
+    return patterns
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return any(ch in text for ch in chars)
 
 
 def _without_overlaps(found: list[TimeMatch]) -> list[TimeMatch]:

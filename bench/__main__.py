@@ -1,0 +1,5 @@
+"""`python -m bench` (or `python3 dev.py bench`): run every benchmark and print its figures."""
+from bench import plan_import
+
+print("== plan import ==")
+plan_import.main()
