@@ -6,7 +6,7 @@ comes from the configured terms when neither the command line nor the plan gives
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 
@@ -61,10 +61,8 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
 
 
 def _draft(item: PlanItem) -> plan_store.TaskDraft:
-    return plan_store.TaskDraft(
-        title=item.title, quote=item.quote, line=item.line, section=item.section, start=item.start,
-        end=item.end, recurrence=item.recurrence, term_anchor=item.term_anchor, owner=item.owner, week=item.week,
-    )
+    # storage does not import the extractor's types; every TaskDraft field has a PlanItem twin
+    return plan_store.TaskDraft(**{f.name: getattr(item, f.name) for f in fields(plan_store.TaskDraft)})
 
 
 def school_year_of(day: date) -> SchoolYear:

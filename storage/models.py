@@ -58,7 +58,7 @@ class Plan(Base):
     school_year: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    tasks: Mapped[list["Task"]] = relationship(back_populates="plan")
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan")
 
 
 class Task(Base):

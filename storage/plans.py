@@ -101,7 +101,7 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
         current = {t.fingerprint: t for t in _active_tasks(s, plan.id)}
         kept = added = 0
         stored: list[Task] = []
-        for draft, fingerprint in zip(incoming.items, _fingerprints(incoming.items)):
+        for draft, fingerprint in zip(incoming.items, _fingerprints(incoming.items), strict=False):
             task = current.pop(fingerprint, None)
             if task is None:
                 task = Task(school_id=school_id, plan_id=plan.id, number=school.next_task_number, fingerprint=fingerprint)
@@ -155,7 +155,7 @@ def _fingerprints(drafts: tuple[TaskDraft, ...]) -> list[str]:
 
 
 def _fill(task: Task, d: TaskDraft) -> None:
-    task.title, task.start_date, task.end_date = d.title[:200], d.start, d.end
+    task.title, task.start_date, task.end_date = d.title, d.start, d.end
     task.recurrence, task.term_anchor, task.week = d.recurrence, d.term_anchor, d.week
     task.owner, task.section, task.quote, task.source_line = d.owner, d.section, d.quote, d.line
 

@@ -1,6 +1,7 @@
 """The typed config: YAML, environment overrides, and clear errors."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -82,5 +83,5 @@ def test_bad_config_says_which_key(tmp_path, text, message):
 
 def test_settings_are_frozen():
     settings = load_settings(None, environ={})
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         settings.timezone = "UTC"

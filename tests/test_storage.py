@@ -7,6 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from storage import plans
 from storage.models import Base, Member, StatusReport, Task
@@ -79,7 +80,7 @@ def test_a_failed_import_leaves_the_previous_plan_intact(database):
     school = plans.ensure_school(database, "青禾小学")
     plans.replace_plan(database, school, plan_import(draft("开学典礼", date(2026, 9, 1))))
     broken = plans.TaskDraft(title=None, quote="", line=1)  # violates NOT NULL at flush, mid-transaction
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         plans.replace_plan(database, school, plan_import(draft("运动会", date(2026, 10, 14)), broken))
     assert [(t.number, t.title) for t in plans.list_tasks(database, school)] == [(1, "开学典礼")]
 

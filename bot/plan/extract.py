@@ -39,7 +39,8 @@ class PlanExtraction:
     title: str
 
 
-def extract_plan(document: PlanDocument, options: ExtractOptions = ExtractOptions()) -> PlanExtraction:
+def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) -> PlanExtraction:
+    options = options or ExtractOptions()
     texts = [line.text for line in document.lines]
     school_year = options.school_year or detect_school_year(texts) or options.fallback_school_year
     term_start = (options.term_start or detect_term_start(document.text, school_year)

@@ -23,7 +23,7 @@ class PlanItem:
     def is_scheduled(self) -> bool:
         return bool(self.start or self.recurrence or self.term_anchor or self.week)
 
-    def with_owner(self, owner: str | None) -> "PlanItem":
+    def with_owner(self, owner: str | None) -> PlanItem:
         return self if self.owner or not owner else replace(self, owner=owner)
 
     def to_json(self) -> dict:

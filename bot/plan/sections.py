@@ -16,7 +16,7 @@ MARKERS = [
 ]
 MAX_HEADING_CHARS = 30
 # "(一)强基固本,忠诚教育筑基石 学校将……": a heading with its body run on after a space.
-RUN_ON_BODY = re.compile(r"^(\S{2,%d})\s+(\S.{20,})$" % MAX_HEADING_CHARS)
+RUN_ON_BODY = re.compile(rf"^(\S{{2,{MAX_HEADING_CHARS}}})\s+(\S.{{20,}})$")
 
 
 # An unnumbered title line such as "XX学校年度大事安排" or "第一学期行事历" heads what follows.
