@@ -65,6 +65,11 @@ def test_a_term_duty_distributes_over_counted_activities():
     assert {i.recurrence for i in items} == {"termly"}
 
 
+def test_only_the_duty_just_named_distributes():
+    items = extract("2026-2027学年计划\n每周一升旗，本学期我们将依托基地，一次也不能少。")
+    assert summary(items) == [("升旗", None, None, "weekly:MON", None)]
+
+
 def test_scene_setting_and_prohibitions_are_not_tasks():
     items = extract("2026-2027学年计划\n本学期，我们将依托劳动基地，建构更丰富的校园生活。严禁学生每天在校时间超过8小时，不超过规定。截至2025年12月，学校共有学生900人。")
     assert items == ()

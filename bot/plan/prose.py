@@ -102,8 +102,9 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
         matches = _governing(text, [t for t in times if c_start <= t.start and t.end <= c_end])
         if not matches:
             if pending is not None:
-                items += _emit(text, _Segment(pending.start, c_end, pending.matches), ctx)
-                chain, pending = (items[-1] if items else None), None
+                emitted = _emit(text, _Segment(pending.start, c_end, pending.matches), ctx)
+                items += emitted
+                chain, pending = (emitted[-1] if emitted else None), None
             elif chain is not None and QUANTITY.search(text[c_start:c_end]) and _has_content(text[c_start:c_end]):
                 items.append(_inherit(text, chain, c_start, c_end, ctx))
             else:
@@ -113,8 +114,9 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
         pending, chain = None, None
         for segment in _segments(text, c_start, c_end, matches):
             if _has_content(_without_times(text, segment)):
-                items += _emit(text, segment, ctx)
-                chain = items[-1] if items else None
+                emitted = _emit(text, segment, ctx)
+                items += emitted
+                chain = emitted[-1] if emitted else None
             elif previous is not None and segment.start == c_start:
                 items += _emit(text, segment, ctx, title_span=previous, quote_from=previous[0])
             else:
