@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 
 import click
 
@@ -10,6 +11,7 @@ from bot import texts
 from bot.config import ConfigError, Settings, load_settings
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
+from bot.understanding import parse
 from storage.db import Database
 
 config_option = click.option(
@@ -70,6 +72,34 @@ def plan_import(file, school_year, term_start, name, config_path) -> None:
         when = texts.describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
         owner = f"（{task.owner}）" if task.owner else ""
         click.echo(f"  #{task.number:<4} {when:<22} {task.title}{owner}")
+
+
+@cli.command("parse")
+@click.argument("text", required=False)
+@click.option("--today", help="Read the message as if sent on this day (YYYY-MM-DD); default today.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="JSONL of {text, today}; one result a line.")
+@config_option
+def parse_command(text, today, batch, config_path) -> None:
+    """Print how a chat message is understood, as JSON (the evaluation contract)."""
+    settings = _settings(config_path)
+    if batch:
+        with open(batch, encoding="utf-8") as cases:
+            for line in filter(str.strip, cases):
+                case = json.loads(line)
+                click.echo(json.dumps(_understand(settings, case.get("text", ""), case.get("today")), ensure_ascii=False))
+        return
+    if text is None:
+        raise click.UsageError("give TEXT or --batch FILE")
+    click.echo(json.dumps(_understand(settings, text, today), ensure_ascii=False))
+
+
+def _understand(settings: Settings, text: str, today: str | None) -> dict:
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(settings.tz).date()
+    except ValueError as exc:
+        raise click.BadParameter(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+    term = settings.term_on(day)
+    return parse(text, day, (term.start, term.end) if term else None).to_json()
 
 
 @cli.group()

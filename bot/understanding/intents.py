@@ -1,0 +1,122 @@
+"""What a teacher's message asks for: help, a progress check, a status report, a query, or nothing we know.
+
+Order matters: help and progress are recognised by their own words; a status
+report is a task plus a status word and no question; anything that names a time,
+a topic with a question, or asks about tasks is a query.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .normalize import normalize
+from .spans import find_span
+
+HELP = re.compile(r"帮助|怎么用|怎么使用|如何使用|使用说明|使用方法|你(?:能|会|可以)(?:做|干)(?:些)?什么|有什么功能|功能列表|^help$|^菜单$|^指令$|^\?+$")
+TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
+PROGRESS = [
+    re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|谁(?:还)?没(?:有)?(?:完成|交|报|做|反馈)|谁完成了|谁做了)"),
+    re.compile(rf"^(?:谁(?:还)?没(?:有)?(?:完成|交|报|做|反馈)了?|谁完成了|查看?|看看?|进度|统计)\s*{TASK_REF}"),
+    re.compile(r"^(?P<task>[^\s\d#].{0,20}?)\s*的?\s*(?:进度|完成情况)$"),
+]
+STATUS_WORDS = [  # undo first: 取消完成 must not read as 完成
+    ("todo", r"取消完成|撤销完成|撤销|撤回|取消|未完成|改为未完成|重置"),
+    ("blocked", r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|受阻|卡住了?|困难"),
+    ("doing", r"正在进行|进行中|正在做|在做|处理中|推进中|已开始|开始做"),
+    ("done", r"已经完成|已完成|完成了|完成|做完了?|搞定了?|已提交|已上交|已交|已做完?|done"),
+]
+STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有")
+QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
+# Words around a topic in a question, longest first so 什么时候 goes before 什么.
+FILLERS = sorted(
+    """什么时候 啥时候 哪一天 哪天 几号 何时 有什么 有哪些 有啥 都有 有没有 都 什么 哪些 啥 吗 呢 嘛 呀 啊 吧 要干什么 要做什么
+    干什么 做什么 要干 要做 需要 任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我
+    我们 咱们 大家 学校 最近 近期 方面 相关 关于 有关 的 了 有 要 是 在 开 举行 举办 进行 召开""".split(),
+    key=len, reverse=True,
+)
+FILLER = re.compile("|".join(map(re.escape, FILLERS)))
+PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str                      # query | report | progress | help | unknown
+    start: date | None = None
+    end: date | None = None
+    keyword: str | None = None
+    status: str | None = None      # done | doing | blocked | todo
+    task: str | None = None        # the number typed, or the words naming the task
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        data: dict = {"intent": self.kind}
+        if self.kind == "query":
+            data.update(start=_iso(self.start), end=_iso(self.end))
+            if self.keyword:
+                data["keyword"] = self.keyword
+        if self.kind == "report":
+            data.update(status=self.status, task=self.task)
+            if self.note:
+                data["note"] = self.note
+        if self.kind == "progress":
+            data["task"] = self.task
+        return data
+
+
+def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_names: tuple[str, ...] = ()) -> Intent:
+    words = normalize(text, bot_names)
+    if not words:
+        return Intent("unknown")
+    if HELP.search(words):
+        return Intent("help")
+    if (progress := _progress(words)) is not None:
+        return progress
+    if not QUESTION.search(words) and (report := _report(words)) is not None:
+        return report
+    return _query(words, today, term) or Intent("unknown")
+
+
+def _progress(words: str) -> Intent | None:
+    for pattern in PROGRESS:
+        if m := pattern.search(words):
+            return Intent("progress", task=m["task"].strip())
+    return None
+
+
+def _report(words: str) -> Intent | None:
+    m = STATUS.search(words)
+    if not m:
+        return None
+    status = m.lastgroup
+    before, after = words[:m.start()], words[m.end():]
+    number = re.search(r"#?(\d{1,5})", before + " " + after)
+    if number:
+        task = number.group(1)
+        note_words = after.replace(number.group(0), "", 1) if number.start() > len(before) else after
+    else:
+        task = PUNCTUATION.sub("", before) or None
+        note_words = after
+    note = PUNCTUATION.sub(" ", note_words).strip() or None
+    if task and not number and len(task) > 20:
+        return None  # a long sentence that happens to contain 完成 is not a report
+    return Intent("report", status=status, task=task, note=note if status == "blocked" else None)
+
+
+def _query(words: str, today: date, term) -> Intent | None:
+    span = find_span(words, today, term)
+    rest = words[:span.at[0]] + " " + words[span.at[1]:] if span else words
+    keyword = PUNCTUATION.sub("", FILLER.sub(" ", rest)) or None
+    if span:
+        return Intent("query", span.start, span.end, keyword)
+    if not QUERY_HINT.search(words) and not (keyword and QUESTION.search(words)):
+        return None
+    if keyword:
+        return Intent("query", None, None, keyword)   # 运动会什么时候: any time
+    monday = today - timedelta(days=today.weekday())   # 有什么任务: this week
+    return Intent("query", monday, monday + timedelta(days=6))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,19 @@
+"""Clean a chat message before reading it: @mentions, full-width forms, emoji, spacing."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MENTION = re.compile(r"@\S+?(?:\s|$)|@\S+$")
+# Emoji and pictographs, variation selectors, zero-width joiners.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D\u2B00-\u2BFF]")
+SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str, bot_names: tuple[str, ...] = ()) -> str:
+    text = unicodedata.normalize("NFKC", text or "")   # １２ → 12, ＃ → #, ？ → ?
+    for name in bot_names:
+        text = text.replace(f"@{name}", " ")
+    text = MENTION.sub(" ", text)
+    text = EMOJI.sub("", text)
+    return SPACES.sub(" ", text).strip()

@@ -1,0 +1,145 @@
+"""Time spans in questions: 本周, 下周三, 明天, 10月份, 9月20日到10月10日, 最近一周, 第三周…
+
+`find_span(text, today, term)` returns the inclusive dates and where in the text
+they were said, so the rest of the words can be read as a topic. Weeks run
+Monday to Sunday. A month without a year is the next such month from today.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.plan.timewords import cn_number
+
+NUM = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
+WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+SHIFT = {"": None, "本": 0, "这": 0, "这个": 0, "这一": 0, "当": 0, "下": 1, "下个": 1, "下一": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1, "上一": -1}
+WEEK_WORD = r"(?:周|星期|礼拜)"
+PREFIX = r"(?P<shift>下下个?|下[个一]?|上[个一]?|本|这[个一]?|当)"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date
+    at: tuple[int, int]   # where in the text it was said
+
+
+def _weekday(g, today, term):
+    shift, day = SHIFT[g["shift"] or ""], WEEKDAY[g["day"]]
+    monday = _monday(today)
+    if shift is None:  # a bare 周四: this week's, or next week's once it has passed
+        target = monday + timedelta(days=day)
+        target = target if target >= today else target + timedelta(weeks=1)
+        return target, target
+    target = monday + timedelta(weeks=shift, days=day)
+    return target, target
+
+
+def _weekend(g, today, term):
+    saturday = _monday(today) + timedelta(weeks=SHIFT[g["shift"] or ""] or 0, days=5)
+    return saturday, saturday + timedelta(days=1)
+
+
+def _week(g, today, term):
+    monday = _monday(today) + timedelta(weeks=SHIFT[g["shift"]])
+    return monday, monday + timedelta(days=6)
+
+
+def _relative_day(g, today, term):
+    day = today + timedelta(days=RELATIVE_DAYS[g["word"]])
+    return day, day
+
+
+def _relative_month(g, today, term):
+    year, month = divmod(today.year * 12 + today.month - 1 + SHIFT[g["shift"]], 12)
+    return _month_range(year, month + 1)
+
+
+def _month(g, today, term):
+    month = cn_number(g["m"])
+    if not 1 <= month <= 12:
+        return None
+    return _month_range(today.year if month >= today.month else today.year + 1, month)
+
+
+def _day(g, today, term):
+    """The date nearest ahead: up to two months back still means this year's."""
+    month = cn_number(g["m"]) if g.get("m") else today.month
+    day = cn_number(g["d"])
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if today - timedelta(days=60) <= candidate <= today + timedelta(days=305):
+            return candidate, candidate
+    return None
+
+
+def _coming_days(g, today, term):
+    unit = g["unit"]
+    days = cn_number(g["n"]) * (30 if "月" in unit else 7 if unit in ("周", "星期", "个星期", "礼拜") else 1)
+    return today, today + timedelta(days=max(days, 1) - 1)
+
+
+def _term_week(g, today, term):
+    if term is None:
+        return None
+    monday = _monday(term[0]) + timedelta(weeks=cn_number(g["n"]) - 1)
+    return monday, monday + timedelta(days=6)
+
+
+def _this_term(g, today, term):
+    return term
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "昨天": -1, "前天": -2}
+PATTERNS = [
+    (re.compile(rf"{PREFIX}?{WEEK_WORD}(?P<day>[一二三四五六日天1-7])(?![\d个])"), _weekday),
+    (re.compile(rf"{PREFIX}?(?:周末|星期六日|礼拜六日)"), _weekend),
+    (re.compile(rf"{PREFIX}\s*{WEEK_WORD}"), _week),
+    (re.compile(r"(?P<word>大后天|今天|今日|明天|明日|后天|昨天|前天)"), _relative_day),
+    (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
+    (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
+    (re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])"), _day),
+    (re.compile(r"(?<![\d月])(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]"), _day),
+    (re.compile(rf"(?P<m>{NUM})\s*月份?"), _month),
+    (re.compile(rf"(?:最近|近|未来|接下来|今后|往后)\s*(?P<n>{NUM})\s*(?P<unit>天|日|周|个?星期|礼拜|个月)"), _coming_days),
+    (re.compile(rf"第\s*(?P<n>{NUM})\s*周"), _term_week),
+    (re.compile(r"本学期|这学期|这个学期"), _this_term),
+]
+RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|—|–)\s*$")
+
+
+def find_span(text: str, today: date, term: tuple[date, date] | None = None) -> Span | None:
+    found = _all_spans(text, today, term)
+    if not found:
+        return None
+    first = found[0]
+    for second in found[1:]:
+        if RANGE_JOIN.match(text[first.at[1]:second.at[0]]) and second.end >= first.start:
+            return Span(first.start, second.end, (first.at[0], second.at[1]))
+    return first
+
+
+def _all_spans(text: str, today: date, term) -> list[Span]:
+    spans: list[Span] = []
+    for pattern, resolve in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s.at[0] < m.end() and m.start() < s.at[1] for s in spans):
+                continue  # an earlier, more specific pattern already read these words
+            dates = resolve(m.groupdict(), today, term)
+            if dates:
+                spans.append(Span(dates[0], dates[1], (m.start(), m.end())))
+    return sorted(spans, key=lambda s: s.at)

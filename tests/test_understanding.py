@@ -1,0 +1,72 @@
+"""Understanding chat messages: the parse contract scored on the shared examples and on our own phrasings."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.understanding import parse
+from tests.conftest import FIXTURES, ROOT, shared_or_skip
+
+TODAY = date(2024, 9, 10)
+
+
+def score_batch(cases_path, tmp_path) -> float:
+    out = tmp_path / "parsed.jsonl"
+    result = subprocess.run([sys.executable, "-m", "bot", "parse", "--batch", str(cases_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out.write_text(result.stdout, encoding="utf-8")
+    scorer = shared_or_skip() / "eval" / "score_parse.py"
+    scored = subprocess.run([sys.executable, str(scorer), str(cases_path), str(out)], capture_output=True, text=True)
+    print(scored.stdout)
+    return float(re.search(r"= ([\d.]+)%", scored.stdout).group(1))
+
+
+def test_shared_examples_meet_the_floor(tmp_path):
+    assert score_batch(shared_or_skip() / "eval" / "utterances.example.jsonl", tmp_path) >= 97.0
+
+
+def test_our_own_phrasings_meet_the_floor(tmp_path):
+    assert score_batch(FIXTURES / "utterances.jsonl", tmp_path) >= 95.0
+
+
+def test_single_message_contract():
+    result = subprocess.run([sys.executable, "-m", "bot", "parse", "下周三有什么活动", "--today", "2024-09-10"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout) == {"intent": "query", "start": "2024-09-18", "end": "2024-09-18"}
+
+
+def test_blocked_report_keeps_its_note():
+    intent = parse("7 有困难，缺少场地", TODAY)
+    assert (intent.kind, intent.status, intent.task, intent.note) == ("report", "blocked", "7", "缺少场地")
+
+
+def test_a_bare_status_asks_which_task():
+    intent = parse("已完成", TODAY)
+    assert (intent.kind, intent.status, intent.task) == ("report", "done", None)
+
+
+def test_term_week_needs_the_term():
+    assert parse("第三周有什么", TODAY).start is None
+    intent = parse("第三周有什么", TODAY, term=(date(2024, 9, 2), date(2025, 1, 20)))
+    assert (intent.start, intent.end) == (date(2024, 9, 16), date(2024, 9, 22))
+
+
+@pytest.mark.parametrize("text", ["本周有什么任务", "＠校务助手　本周有什么任务", "本周  有什么任务🙂", "本周有什么任务？？"])
+def test_noise_does_not_change_the_answer(text):
+    assert (parse(text, TODAY).start, parse(text, TODAY).end) == (date(2024, 9, 9), date(2024, 9, 15))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_any_text_parses_to_a_known_intent(text, today):
+    intent = parse(text, today)
+    assert intent.kind in {"query", "report", "progress", "help", "unknown"}
+    json.dumps(intent.to_json())
