@@ -9,6 +9,8 @@ import click
 
 from bot import texts
 from bot.config import ConfigError, Settings, load_settings
+from bot.console import console_message
+from bot.dispatch import Dispatcher
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
 from bot.understanding import parse
@@ -100,6 +102,28 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
         raise click.BadParameter(f"--today must be YYYY-MM-DD, got {today!r}") from exc
     term = settings.term_on(day)
     return parse(text, day, (term.start, term.end) if term else None).to_json()
+
+
+@cli.command("chat")
+@click.option("--today", help="Pretend messages are sent on this day (YYYY-MM-DD).")
+@config_option
+def chat_command(today, config_path) -> None:
+    """Talk to the bot in this terminal, against the configured database (Ctrl-D to leave)."""
+    settings = _settings(config_path)
+    dispatcher = Dispatcher(settings, _database(settings))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("校务助手：你好！可以问“本周有什么任务”，发“帮助”看全部用法。")
+    while True:
+        try:
+            line = input("老师> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not line.strip():
+            continue
+        reply = dispatcher.handle(console_message(line, settings, today))
+        if reply is not None:
+            click.echo(reply.markdown + "\n")
 
 
 @cli.group()

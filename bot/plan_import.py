@@ -56,6 +56,8 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
             school_year=year.label if year else None,
             title=extracted.extraction.title,
             items=tuple(_draft(item) for item in extracted.extraction.items),
+            valid_from=year.period[0] if year else None,
+            valid_to=year.period[1] if year else None,
         ),
     )
 

@@ -52,3 +52,65 @@ def describe_when(start: date | None, end: date | None, recurrence: str | None, 
 
 def _is_month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
+
+
+# --- chat answers -----------------------------------------------------------
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+SPAN_TITLE = "{span}{topic}的任务"
+WITHIN_SPAN = "这段时间内"
+ROUTINE = "例行事项"
+NOTHING_IN_SPAN = "{title}：没有安排。"
+NEXT_UP = "下一项：{line}"
+KEYWORD_TITLE = "“{keyword}”相关的任务"
+NOTHING_FOR_KEYWORD = "没有找到与“{keyword}”有关的任务。可以换个说法，或发“帮助”看看怎么问。"
+MORE_HIDDEN = "……还有 {count} 项没有显示。可以缩小时间范围（如“下周三有什么”）或加上部门、关键词（如“本周教务处有什么任务”）。"
+HELP_TITLE = "使用帮助"
+HELP = """#### 校务助手可以这样用
+**查任务**
+- 本周有什么任务 / 下周有什么安排 / 明天有什么
+- 下周三有什么活动 / 10月份有哪些活动 / 9月20日到10月10日有什么
+- 本周教务处有什么任务 / 这个月德育有什么安排
+- 运动会什么时候
+**报进度**（每项任务前的编号，如 #12）
+- 完成 12 / 12 进行中 / 12 有困难，缺少场地 / 撤销 12
+- 12 进度：看谁已完成、谁还没有"""
+UNKNOWN_TITLE = "没太明白"
+UNKNOWN = "没太明白您的意思。可以问“本周有什么任务”“下周三有什么活动”，或发“帮助”查看全部用法。"
+STATUS_NOT_READY_TITLE = "进度上报"
+STATUS_NOT_READY = "已收到。进度上报功能还没有开通，开通后“完成 12”这样的回复会被记录下来。现在可以先问“本周有什么任务”。"
+
+
+def describe_day(day: date) -> str:
+    return f"{day.month}月{day.day}日 {WEEKDAY_NAMES[day.weekday()]}"
+
+
+def describe_span(first: date, last: date, today: date) -> str:
+    monday = today - timedelta(days=today.weekday())
+    names = {
+        (today, today): "今天", (today + timedelta(days=1),) * 2: "明天",
+        (monday, monday + timedelta(days=6)): "本周", (monday + timedelta(days=7), monday + timedelta(days=13)): "下周",
+    }
+    if (first, last) in names:
+        return f"{names[(first, last)]}（{describe_dates(first, last)}）"
+    if first == last:
+        return describe_day(first)
+    return describe_dates(first, last)
+
+
+def task_line(task, with_dates: bool = False, term=None) -> str:
+    from bot.schedule import dated_range  # local: texts stays importable by the pure core
+
+    when = ""
+    if with_dates:
+        covered = dated_range(task, term)
+        when = describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
+        if task.start is None and covered is not None:
+            when += f"（{describe_dates(*covered)}）"
+        when += " "
+    owner = f"（{task.owner}）" if task.owner else ""
+    return f"- #{task.number} {when}{task.title}{owner}"
+
+
+def routine_line(task) -> str:
+    owner = f"（{task.owner}）" if task.owner else ""
+    return f"- {describe_recurrence(task.recurrence)}：#{task.number} {task.title}{owner}"

@@ -1,4 +1,15 @@
-"""Chat intents and reminder jobs: plain functions that take an internal message and return a reply.
+"""Chat handlers: plain functions `(intent, message, context) -> Reply`, chosen by intent.
 
-They know nothing of HTTP or of a platform; the chat feature adds them here.
+They know nothing of HTTP or of a platform.
 """
+from .help import answer_help, answer_unknown
+from .status import answer_status
+from .tasks import answer_query
+
+HANDLERS = {
+    "query": answer_query,
+    "help": answer_help,
+    "report": answer_status,
+    "progress": answer_status,
+    "unknown": answer_unknown,
+}

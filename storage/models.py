@@ -57,6 +57,9 @@ class Plan(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     school_year: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200), default="")
+    # The days the plan is in force; recurring duties and term anchors apply only within them.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     tasks: Mapped[list[Task]] = relationship(back_populates="plan")
 

@@ -36,6 +36,8 @@ class PlanImport:
     school_year: str | None
     title: str
     items: tuple[TaskDraft, ...]
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class TaskRow:
     section: str
     quote: str
     line: int
+    valid_from: date | None = None   # the plan's period
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
             s.add(plan)
         plan.source_filename, plan.checksum = incoming.source_filename, incoming.checksum
         plan.school_year, plan.title, plan.imported_at = incoming.school_year, incoming.title, utcnow()
+        plan.valid_from, plan.valid_to = incoming.valid_from, incoming.valid_to
         s.flush()
         current = {t.fingerprint: t for t in _active_tasks(s, plan.id)}
         kept = added = 0
@@ -114,15 +119,17 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
             stored.append(task)
         withdrawn = _retire(s, list(current.values()))
         s.flush()
-        return ImportResult(plan.id, plan.name, plan.school_year, added, kept, withdrawn, tuple(_row(t) for t in stored))
+        return ImportResult(plan.id, plan.name, plan.school_year, added, kept, withdrawn,
+                            tuple(_row(t, plan.valid_from, plan.valid_to) for t in stored))
 
 
 def list_tasks(db: Database, school_id: int) -> list[TaskRow]:
     with db.transaction() as s:
-        tasks = s.scalars(
-            select(Task).where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
+        rows = s.execute(
+            select(Task, Plan.valid_from, Plan.valid_to).join(Plan)
+            .where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
         )
-        return [_row(t) for t in tasks]
+        return [_row(task, valid_from, valid_to) for task, valid_from, valid_to in rows]
 
 
 def _active_tasks(s: Session, plan_id: int) -> list[Task]:
@@ -160,9 +167,9 @@ def _fill(task: Task, d: TaskDraft) -> None:
     task.owner, task.section, task.quote, task.source_line = d.owner, d.section, d.quote, d.line
 
 
-def _row(t: Task) -> TaskRow:
+def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:
     return TaskRow(
         id=t.id, number=t.number, title=t.title, start=t.start_date, end=t.end_date,
         recurrence=t.recurrence, term_anchor=t.term_anchor, week=t.week, owner=t.owner,
-        section=t.section, quote=t.quote, line=t.source_line,
+        section=t.section, quote=t.quote, line=t.source_line, valid_from=valid_from, valid_to=valid_to,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 AUTUMN, SPRING = "autumn", "spring"
 YEAR = r"((?:19|20)\d{2})"
@@ -33,6 +34,17 @@ class SchoolYear:
         if self.term == AUTUMN:
             return self.first if month >= 8 else self.first + 1  # autumn terms often start in late August
         return self.first if month >= 9 else self.first + 1
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The days the plan is in force: its term, school year or calendar year."""
+        if self.calendar:
+            return date(self.first, 1, 1), date(self.first, 12, 31)
+        if self.term == AUTUMN:
+            return date(self.first, 8, 1), date(self.first + 1, 2, 15)
+        if self.term == SPRING:
+            return date(self.first + 1, 1, 15), date(self.first + 1, 8, 31)
+        return date(self.first, 8, 1), date(self.first + 1, 8, 31)
 
     @property
     def label(self) -> str:

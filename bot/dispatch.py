@@ -1,0 +1,36 @@
+"""From an internal message to a reply: drop redeliveries, understand, run the handler for the intent."""
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from bot.messages import IncomingMessage, Reply
+from bot.schedule import Term
+from bot.understanding import parse
+from handlers import HANDLERS
+from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
+from storage import plans
+from storage.db import Database
+from storage.messages import remember_inbound
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+        # One configured school: every chat belongs to it.
+        self.school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
+
+    def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:
+        """The reply, or None when this platform message was already answered."""
+        if not remember_inbound(self.database, message.platform, message.msg_id):
+            log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
+            return None
+        today = message.sent_at.astimezone(self.settings.tz).date()
+        configured = self.settings.term_on(today)
+        term = Term(configured.start, configured.end) if configured else None
+        intent = parse(message.text, today, (term.start, term.end) if term else None)
+        context = ChatContext(self.database, self.school_id, today, term, reply_bytes)
+        return HANDLERS[intent.kind](intent, message, context)

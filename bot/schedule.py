@@ -1,0 +1,88 @@
+"""When a stored task happens, as a pure function of the task, the term and a span of days.
+
+Dated tasks happen on their dates. Term anchors are placed in the term: 开学初 is
+the first week, 期中 the two weeks around the middle, 期末 the last two weeks.
+Recurring duties happen on their weekdays, or somewhere in every week, month or
+term; they are listed once per answer rather than once per day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+ANCHOR_DAYS = 14
+
+
+class TaskLike(Protocol):
+    start: date | None
+    end: date | None
+    recurrence: str | None
+    term_anchor: str | None
+    valid_from: date | None   # the plan's period
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class Term:
+    start: date
+    end: date
+
+
+def in_force(task: TaskLike, first: date, last: date) -> bool:
+    """Whether the task's plan is in force at any time between first and last."""
+    return (task.valid_from is None or task.valid_from <= last) and (task.valid_to is None or task.valid_to >= first)
+
+
+def dated_range(task: TaskLike, term: Term | None) -> tuple[date, date] | None:
+    """The days a one-off task covers: its dates, or its anchor placed in the term of its plan."""
+    if task.start is not None:
+        return task.start, task.end or task.start
+    if task.term_anchor and term is not None and in_force(task, term.start, term.end):
+        return anchor_range(task.term_anchor, term)
+    return None
+
+
+def anchor_range(anchor: str, term: Term) -> tuple[date, date] | None:
+    middle = term.start + (term.end - term.start) / 2
+    ranges = {
+        "term_start": (term.start, _sunday(term.start)),
+        "midterm": (middle - timedelta(days=7), middle + timedelta(days=6)),
+        "term_end": (term.end - timedelta(days=ANCHOR_DAYS - 1), term.end),
+        "year_end": (term.end - timedelta(days=ANCHOR_DAYS - 1), term.end) if term.start.month <= 6 else None,
+        "winter": (term.end + timedelta(days=1), term.end + timedelta(days=28)) if term.start.month >= 7 else None,
+        "summer": (term.end + timedelta(days=1), term.end + timedelta(days=56)) if term.start.month <= 6 else None,
+    }
+    return ranges.get(anchor)
+
+
+def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
+    """Whether a duty with this rule falls due between first and last (inclusive)."""
+    if term is not None and (last < term.start or first > term.end):
+        return False  # holidays: duties rest
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    kind, _, detail = rule.partition(":")
+    if kind == "weekly" and detail:
+        wanted = {WEEKDAY_CODES.index(code) for code in detail.split(",") if code in WEEKDAY_CODES}
+        return any(day.weekday() in wanted for day in days)
+    if kind in ("daily", "weekly", "biweekly"):
+        return True
+    if kind == "monthly":
+        return _monthly_in(detail, days)
+    # Term- and year-long duties belong in answers about a whole term, not a week or a month.
+    return len(days) >= 80
+
+
+def _monthly_in(detail: str, days: list[date]) -> bool:
+    if detail == "start":
+        return any(day.day <= 10 for day in days)
+    if detail == "end":
+        return any(day.day >= 21 for day in days)
+    if detail.startswith("by"):
+        return any(day.day <= int(detail[2:]) for day in days)
+    return len(days) >= 28 or any(day.day == 1 for day in days)
+
+
+def _sunday(day: date) -> date:
+    return day + timedelta(days=6 - day.weekday())

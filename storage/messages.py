@@ -1,0 +1,20 @@
+"""Inbound message ids: platforms retry deliveries, the bot answers each message once."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from .db import Database
+from .models import InboundMessage
+
+
+def remember_inbound(db: Database, platform: str, msg_id: str) -> bool:
+    """True the first time a (platform, msg_id) is seen; False for a redelivery.
+
+    The unique constraint decides, so two workers racing on the same retry agree.
+    """
+    try:
+        with db.transaction() as s:
+            s.add(InboundMessage(platform=platform, msg_id=msg_id))
+        return True
+    except IntegrityError:
+        return False
