@@ -22,6 +22,7 @@ class Dispatcher:
         self.database = database
         # One configured school: every chat belongs to it.
         self.school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
+        self.terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
 
     def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:
         """The reply, or None when this platform message was already answered."""
@@ -29,8 +30,7 @@ class Dispatcher:
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None
         today = message.sent_at.astimezone(self.settings.tz).date()
-        configured = self.settings.term_on(today)
-        term = Term(configured.start, configured.end) if configured else None
+        context = ChatContext(self.database, self.school_id, today, self.terms, reply_bytes)
+        term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
-        context = ChatContext(self.database, self.school_id, today, term, reply_bytes)
         return HANDLERS[intent.kind](intent, message, context)

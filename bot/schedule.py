@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from bot.school_days import is_school_day
+
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 ANCHOR_DAYS = 14
 
@@ -61,7 +63,9 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     """Whether a duty with this rule falls due between first and last (inclusive)."""
     if term is not None and (last < term.start or first > term.end):
         return False  # holidays: duties rest
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    days = [d for i in range((last - first).days + 1) if is_school_day(d := first + timedelta(days=i))]
+    if not days:
+        return False
     kind, _, detail = rule.partition(":")
     if kind == "weekly" and detail:
         wanted = {WEEKDAY_CODES.index(code) for code in detail.split(",") if code in WEEKDAY_CODES}
@@ -71,7 +75,7 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     if kind == "monthly":
         return _monthly_in(detail, days)
     # Term- and year-long duties belong in answers about a whole term, not a week or a month.
-    return len(days) >= 80
+    return (last - first).days >= 80
 
 
 def _monthly_in(detail: str, days: list[date]) -> bool:
@@ -81,7 +85,7 @@ def _monthly_in(detail: str, days: list[date]) -> bool:
         return any(day.day >= 21 for day in days)
     if detail.startswith("by"):
         return any(day.day <= int(detail[2:]) for day in days)
-    return len(days) >= 28 or any(day.day == 1 for day in days)
+    return (days[-1] - days[0]).days >= 20 or any(day.day <= 3 for day in days)
 
 
 def _sunday(day: date) -> date:

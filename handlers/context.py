@@ -15,5 +15,13 @@ class ChatContext:
     database: Database
     school_id: int
     today: date
-    term: Term | None = None
+    terms: tuple[Term, ...] = ()
     reply_bytes: int = DEFAULT_REPLY_BYTES
+
+    def term_for(self, first: date, last: date) -> Term | None:
+        """The configured term a span of days falls in (the first it touches)."""
+        return next((t for t in sorted(self.terms, key=lambda t: t.start) if t.start <= last and t.end >= first), None)
+
+    @property
+    def term(self) -> Term | None:
+        return self.term_for(self.today, self.today) or next((t for t in sorted(self.terms, key=lambda t: t.start) if t.start > self.today), None)

@@ -27,16 +27,18 @@ def _about(task: TaskRow, keyword: str | None) -> bool:
 
 def _in_span(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     first, last = intent.start, intent.end
+    term = ctx.term_for(first, last)
+    on_holiday = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
     span = texts.describe_span(first, last, ctx.today)
     topic = f"{intent.keyword}相关" if intent.keyword else ""
     days: dict[date, list[TaskRow]] = {}
     longer, routine = [], []
     for task in tasks:
-        covered = dated_range(task, ctx.term)
+        covered = dated_range(task, term)
         if covered is not None:
             if covered[0] <= last and covered[1] >= first:
                 (days.setdefault(covered[0], []) if covered[0] == covered[1] else longer).append(task)
-        elif task.recurrence and in_force(task, first, last) and recurs_in(task.recurrence, first, last, ctx.term):
+        elif task.recurrence and not on_holiday and in_force(task, first, last) and recurs_in(task.recurrence, first, last, term):
             routine.append(task)
     title = texts.SPAN_TITLE.format(span=span, topic=topic)
     if not (days or longer or routine):
@@ -47,7 +49,7 @@ def _in_span(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
         lines += [texts.task_line(t) for t in days[day]]
     if longer:
         lines.append(f"**{texts.WITHIN_SPAN}**")
-        lines += [texts.task_line(t, with_dates=True, term=ctx.term) for t in sorted(longer, key=lambda t: dated_range(t, ctx.term))]
+        lines += [texts.task_line(t, with_dates=True, term=term) for t in sorted(longer, key=lambda t: dated_range(t, term))]
     if routine:
         lines.append(f"**{texts.ROUTINE}**")
         lines += [texts.routine_line(t) for t in routine]
