@@ -1,21 +1,40 @@
-"""The Flask application factory. Platform adapters and the admin pages register here as blueprints."""
+"""The Flask application factory: the platform adapters' routes and a health check.
+
+    gunicorn 'bot.app:create_app()'     # production
+    python -m bot serve                 # the embedded default
+"""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
 from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, load_settings
+from bot.dispatch import Dispatcher
+from bot.routes.dingtalk import dingtalk_blueprint
 from storage.db import Database
+
+REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
     """Build the app; tests pass their own settings and database, production loads config once."""
     settings = settings or load_settings()
-    database = database or Database(settings.database.resolved_url())
+    if database is None:
+        database = Database(settings.database.resolved_url())
+        database.upgrade()
+    dispatcher = Dispatcher(settings, database)
+    executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply")
+    http = requests.Session()
+
     app = Flask(__name__)
     app.extensions["schoolbot.settings"] = settings
     app.extensions["schoolbot.database"] = database
+    app.extensions["schoolbot.executor"] = executor
+    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, dispatcher, executor, http))
 
     @app.get("/healthz")
     def healthz():

@@ -61,11 +61,34 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class DingTalkSettings:
+    app_key: str = ""
+    app_secret: str = ""          # signs callbacks; keep it in SCHOOLBOT_DINGTALK_APP_SECRET
+    robot_code: str = ""
+    mode: str = "webhook"         # webhook (HTTP callback) or stream (no public address needed)
+    api_base: str = "https://api.dingtalk.com"
+    # Replies go to the sessionWebhook a callback names; only URLs under this base are trusted.
+    session_webhook_base: str = "https://oapi.dingtalk.com"
+
+
+@dataclass(frozen=True)
+class WeComSettings:
+    corp_id: str = ""
+    agent_id: str = ""
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""    # 43 characters, from the app's 接收消息 page
+    api_base: str = "https://qyapi.weixin.qq.com"
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     timezone: str = "Asia/Shanghai"
     school: SchoolSettings = field(default_factory=SchoolSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    dingtalk: DingTalkSettings = field(default_factory=DingTalkSettings)
+    wecom: WeComSettings = field(default_factory=WeComSettings)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -184,6 +207,11 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"term {term.name!r} ends before it starts")
     if settings.plan.max_file_mb <= 0:
         raise ConfigError("plan.max_file_mb must be positive")
+    if settings.dingtalk.mode not in ("webhook", "stream"):
+        raise ConfigError(f"dingtalk.mode must be webhook or stream, got {settings.dingtalk.mode!r}")
+    key = settings.wecom.encoding_aes_key
+    if key and len(key) != 43:
+        raise ConfigError("wecom.encoding_aes_key must be the 43 characters WeCom shows")
 
 
 def _join(where: str, name: str) -> str:

@@ -20,9 +20,15 @@ class Dispatcher:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.settings = settings
         self.database = database
-        # One configured school: every chat belongs to it.
-        self.school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
         self.terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+        self._school_id: int | None = None
+
+    @property
+    def school_id(self) -> int:
+        """One configured school: every chat belongs to it. Looked up on first use, so the app starts without a database."""
+        if self._school_id is None:
+            self._school_id = plans.ensure_school(self.database, self.settings.school.name, self.settings.school.terms)
+        return self._school_id
 
     def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:
         """The reply, or None when this platform message was already answered."""

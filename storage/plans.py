@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db import Database
@@ -71,6 +72,13 @@ class ImportResult:
 
 def ensure_school(db: Database, name: str, terms=()) -> int:
     """The school's id, creating it and syncing its configured terms (objects with name, start, end)."""
+    try:
+        return _ensure_school(db, name, terms)
+    except IntegrityError:  # another worker created it at the same instant
+        return _ensure_school(db, name, terms)
+
+
+def _ensure_school(db: Database, name: str, terms) -> int:
     with db.transaction() as s:
         school = s.scalar(select(School).where(School.name == name))
         if school is None:

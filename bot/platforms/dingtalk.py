@@ -1,0 +1,102 @@
+"""DingTalk enterprise robot: callback signatures, message parsing, reply bodies.
+
+Callback signature (DingTalk 接收消息 doc): sign = Base64(HmacSHA256(appSecret,
+timestamp + "\\n" + appSecret)); the timestamp is in milliseconds and a request
+more than an hour off is invalid. See ../shared/PROTOCOLS.md §1.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from bot.messages import IncomingMessage, Reply
+
+MAX_SKEW_MS = 60 * 60 * 1000
+REPLY_BYTES = 3800  # markdown replies through a sessionWebhook stay well under DingTalk's limit
+
+
+class CallbackRejected(Exception):
+    """A callback that must not be processed; status is the HTTP code to answer with."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def sign(timestamp: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def verify(timestamp: str | None, signature: str | None, secret: str, now_ms: int) -> None:
+    """Raise CallbackRejected unless the request is fresh and signed with our app secret."""
+    if not secret:
+        raise CallbackRejected(403, "dingtalk.app_secret is not configured")
+    if not timestamp or not signature:
+        raise CallbackRejected(401, "missing timestamp or sign header")
+    try:
+        sent_ms = int(timestamp)
+    except ValueError as exc:
+        raise CallbackRejected(401, "timestamp is not a number") from exc
+    if abs(now_ms - sent_ms) > MAX_SKEW_MS:
+        raise CallbackRejected(401, "stale timestamp")
+    if not hmac.compare_digest(sign(timestamp, secret).encode(), signature.encode()):
+        raise CallbackRejected(403, "wrong sign")
+
+
+def parse_message(body: object) -> IncomingMessage:
+    """The callback JSON as an IncomingMessage; ValueError when it is not a robot message."""
+    if not isinstance(body, dict):
+        raise ValueError("body is not a JSON object")
+    msg_id, chat_id = body.get("msgId"), body.get("conversationId")
+    if not isinstance(msg_id, str) or not msg_id or not isinstance(chat_id, str) or not chat_id:
+        raise ValueError("msgId and conversationId are required")
+    text = body.get("text", {}).get("content", "") if isinstance(body.get("text"), dict) else ""
+    try:
+        expires_ms = int(body.get("sessionWebhookExpiredTime") or 0)
+    except (TypeError, ValueError):
+        expires_ms = 0
+    return IncomingMessage(
+        platform="dingtalk",
+        msg_id=msg_id,
+        chat_id=chat_id,
+        sender_id=str(body.get("senderStaffId") or body.get("senderId") or ""),
+        sender_name=str(body.get("senderNick") or ""),
+        text=str(text).strip() if body.get("msgtype", "text") == "text" else "",
+        sent_at=_sent_at(body.get("createAt")),
+        is_group=str(body.get("conversationType")) == "2",
+        is_admin=body.get("isAdmin") is True,
+        reply_target=SessionWebhook(str(body.get("sessionWebhook") or ""), expires_ms),
+    )
+
+
+def _sent_at(created: object) -> datetime:
+    """createAt (ms); a missing or absurd value means now, which is when we received it anyway."""
+    if isinstance(created, (int, float)) and not isinstance(created, bool) and created > 0:
+        try:
+            return datetime.fromtimestamp(created / 1000, timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(timezone.utc)
+
+
+class SessionWebhook:
+    """Where to answer one message: DingTalk's per-message reply URL and when it expires (ms)."""
+
+    def __init__(self, url: str, expires_ms: int) -> None:
+        self.url, self.expires_ms = url, expires_ms
+
+    def usable(self, trusted_base: str, now_ms: int) -> bool:
+        url, base = urlsplit(self.url), urlsplit(trusted_base)
+        same_origin = (url.scheme, url.netloc) == (base.scheme, base.netloc) and url.path.startswith(base.path.rstrip("/"))
+        return bool(self.url) and same_origin and (not self.expires_ms or self.expires_ms > now_ms)
+
+
+def reply_body(reply: Reply, message: IncomingMessage) -> dict:
+    body = {"msgtype": "markdown", "markdown": {"title": reply.title, "text": reply.markdown}}
+    if reply.mention_sender and message.sender_id:
+        body["at"] = {"atUserIds": [message.sender_id]}
+    return body
