@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
+from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
+from bot.routes.wecom import wecom_blueprint
 from storage.db import Database
 
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
@@ -34,7 +36,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["schoolbot.settings"] = settings
     app.extensions["schoolbot.database"] = database
     app.extensions["schoolbot.executor"] = executor
+    wecom = settings.wecom
+    client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
     app.register_blueprint(dingtalk_blueprint(settings.dingtalk, dispatcher, executor, http))
+    app.register_blueprint(wecom_blueprint(wecom, dispatcher, executor, client))
 
     @app.get("/healthz")
     def healthz():

@@ -39,3 +39,36 @@ class FakeDingTalk:
         while len(self.received) < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.received
+
+
+class FakeWeComApi:
+    """WeCom's gettoken and message/send. expire_next makes the next send answer 42001 (token expired)."""
+
+    def __init__(self, corp_id: str, secret: str) -> None:
+        self.sent: list[dict] = []
+        self.tokens_issued = 0
+        self.expire_next = False
+        self.app = Flask("fake-wecom")
+
+        @self.app.get("/cgi-bin/gettoken")
+        def gettoken():
+            if (request.args.get("corpid"), request.args.get("corpsecret")) != (corp_id, secret):
+                return jsonify(errcode=40001, errmsg="invalid credential")
+            self.tokens_issued += 1
+            return jsonify(errcode=0, errmsg="ok", access_token=f"token-{self.tokens_issued}", expires_in=7200)
+
+        @self.app.post("/cgi-bin/message/send")
+        def send():
+            if self.expire_next:
+                self.expire_next = False
+                return jsonify(errcode=42001, errmsg="access_token expired")
+            if request.args.get("access_token") != f"token-{self.tokens_issued}":
+                return jsonify(errcode=40014, errmsg="invalid access_token")
+            self.sent.append(request.get_json())
+            return jsonify(errcode=0, errmsg="ok")
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.sent
