@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
+from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
 from bot.routes.wecom import wecom_blueprint
@@ -36,9 +37,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["schoolbot.settings"] = settings
     app.extensions["schoolbot.database"] = database
     app.extensions["schoolbot.executor"] = executor
+    responder = DingTalkResponder(settings.dingtalk, dispatcher, http)
+    app.extensions["schoolbot.dingtalk_responder"] = responder  # Stream mode answers through the same responder
     wecom = settings.wecom
     client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
-    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, dispatcher, executor, http))
+    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, executor))
     app.register_blueprint(wecom_blueprint(wecom, dispatcher, executor, client))
 
     @app.get("/healthz")

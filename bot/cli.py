@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import date, datetime
 
 import click
@@ -102,6 +103,27 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
         raise click.BadParameter(f"--today must be YYYY-MM-DD, got {today!r}") from exc
     term = settings.term_on(day)
     return parse(text, day, (term.start, term.end) if term else None).to_json()
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 to accept callbacks from outside).")
+@click.option("--port", default=8080, show_default=True, type=int)
+@config_option
+def serve_command(host, port, config_path) -> None:
+    """Run the web app (DingTalk and WeCom callbacks); in dingtalk.mode stream, also dial out to DingTalk."""
+    from werkzeug.serving import run_simple
+
+    from bot.app import create_app
+    from bot.stream import stream_client
+
+    settings = _settings(config_path)
+    app = create_app(settings, _database(settings))
+    if settings.dingtalk.mode == "stream":
+        client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.executor"])
+        threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
+        click.echo("DingTalk Stream mode: connecting to DingTalk")
+    click.echo(f"校务助手 listening on http://{host}:{port} (DingTalk: /dingtalk/callback, WeCom: /wecom/callback)")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @cli.command("chat")

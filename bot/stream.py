@@ -1,0 +1,60 @@
+"""DingTalk Stream mode: the bot dials out to DingTalk over a websocket, so a school needs no public address.
+
+The same parsing, dispatcher and sessionWebhook replies as the HTTP callback;
+messages are acknowledged at once and answered on a worker thread.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+from concurrent.futures import Executor
+from urllib.parse import urlsplit
+
+import dingtalk_stream
+
+from bot.config import DingTalkSettings
+from bot.platforms.dingtalk import parse_message
+from bot.platforms.dingtalk_reply import DingTalkResponder
+
+log = logging.getLogger(__name__)
+
+
+class RobotMessageHandler(dingtalk_stream.CallbackHandler):
+    def __init__(self, responder: DingTalkResponder, executor: Executor) -> None:
+        super().__init__()
+        self.responder, self.executor = responder, executor
+
+    async def process(self, callback: dingtalk_stream.CallbackMessage):
+        try:
+            message = parse_message(callback.data)
+        except ValueError as malformed:
+            log.warning("malformed Stream message: %s", malformed)
+            return dingtalk_stream.AckMessage.STATUS_BAD_REQUEST, "malformed"
+        self.executor.submit(self.responder.answer, message)
+        return dingtalk_stream.AckMessage.STATUS_OK, "OK"
+
+
+class SchoolStreamClient(dingtalk_stream.DingTalkStreamClient):
+    """The SDK's client, reporting the local address it uses to reach the configured DingTalk endpoint."""
+
+    def __init__(self, config: DingTalkSettings) -> None:
+        super().__init__(dingtalk_stream.Credential(config.app_key, config.app_secret), logger=log)
+        self._endpoint = urlsplit(config.api_base)
+
+    def get_host_ip(self) -> str:
+        port = self._endpoint.port or (443 if self._endpoint.scheme == "https" else 80)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect((self._endpoint.hostname, port))  # UDP connect sends nothing
+                return probe.getsockname()[0]
+        except OSError:
+            return ""
+
+
+def stream_client(config: DingTalkSettings, responder: DingTalkResponder, executor: Executor) -> SchoolStreamClient:
+    # The SDK reads its endpoint from the environment once, at import, into a class attribute
+    # that open_connection() reads by class name; point it at our configured base.
+    dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = config.api_base.rstrip("/") + "/v1.0/gateway/connections/open"
+    client = SchoolStreamClient(config)
+    client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, RobotMessageHandler(responder, executor))
+    return client
