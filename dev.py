@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """One-command set-up for newcomers and CI: `python3 dev.py run` / `python3 dev.py test`.
 
+`run` imports the sample plan into SQLite and starts the server; `run ARGS…` runs
+`python -m bot ARGS…` instead (e.g. `run chat` for the console).
+
 Creates .venv on first use and reinstalls the pinned requirements whenever
 requirements*.txt change, then runs the project inside that environment.
 Written in Python (not make or bash) so it works on a school's Windows PC too.
@@ -52,8 +55,11 @@ def main(argv: list[str]) -> int:
     python = str(ensure_environment())
     command, rest = argv[0], argv[1:]
     if command == "run":
-        args = rest or ["plan", "import", str(EXAMPLE_PLAN)]
-        return subprocess.call([python, "-m", "bot", *args], cwd=ROOT)
+        if rest:
+            return subprocess.call([python, "-m", "bot", *rest], cwd=ROOT)
+        # The main job on the embedded default: load the sample plan (re-importing keeps its numbers), then serve.
+        imported = subprocess.call([python, "-m", "bot", "plan", "import", str(EXAMPLE_PLAN)], cwd=ROOT)
+        return imported or subprocess.call([python, "-m", "bot", "serve"], cwd=ROOT)
     if command == "bench":
         return subprocess.call([python, "-m", "bench", *rest], cwd=ROOT)
     return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT)

@@ -6,10 +6,12 @@ year it does not cover, weekends plus the holidays listed in config stand in.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import chinese_calendar
 
 
+@lru_cache(maxsize=8192)
 def is_school_day(day: date, extra_holidays: frozenset[date] = frozenset()) -> bool:
     if day in extra_holidays:
         return False

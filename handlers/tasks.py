@@ -13,10 +13,12 @@ from .context import ChatContext
 
 
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
-    tasks = [t for t in list_tasks(ctx.database, ctx.school_id) if _about(t, intent.keyword)]
     if intent.start is None:
+        tasks = [t for t in list_tasks(ctx.database, ctx.school_id) if _about(t, intent.keyword)]
         return _whenever(intent.keyword or "", tasks, ctx)
-    return _in_span(intent, tasks, ctx)
+    # Tasks dated after the span are still wanted when it is empty: "下一项…".
+    tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
+    return _in_span(intent, [t for t in tasks if _about(t, intent.keyword)], ctx)
 
 
 def _about(task: TaskRow, keyword: str | None) -> bool:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,13 +131,19 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
                             tuple(_row(t, plan.valid_from, plan.valid_to) for t in stored))
 
 
-def list_tasks(db: Database, school_id: int) -> list[TaskRow]:
-    with db.transaction() as s:
-        rows = s.execute(
-            select(Task, Plan.valid_from, Plan.valid_to).join(Plan)
-            .where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
-        )
-        return [_row(task, valid_from, valid_to) for task, valid_from, valid_to in rows]
+def list_tasks(db: Database, school_id: int, first: date | None = None, last: date | None = None) -> list[TaskRow]:
+    """The school's current tasks; with a span, only undated ones and those whose dates touch it.
+
+    Plain columns rather than ORM objects: this runs for every question teachers ask.
+    """
+    query = (
+        select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+        .where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
+    )
+    if first is not None and last is not None:
+        query = query.where(or_(Task.start_date.is_(None), and_(Task.start_date <= last, Task.end_date >= first)))
+    with db.engine.connect() as conn:
+        return [TaskRow(*row) for row in conn.execute(query)]
 
 
 def _active_tasks(s: Session, plan_id: int) -> list[Task]:
@@ -173,6 +179,12 @@ def _fill(task: Task, d: TaskDraft) -> None:
     task.title, task.start_date, task.end_date = d.title, d.start, d.end
     task.recurrence, task.term_anchor, task.week = d.recurrence, d.term_anchor, d.week
     task.owner, task.section, task.quote, task.source_line = d.owner, d.section, d.quote, d.line
+
+
+TASK_COLUMNS = (
+    Task.id, Task.number, Task.title, Task.start_date, Task.end_date, Task.recurrence, Task.term_anchor, Task.week,
+    Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to,
+)
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

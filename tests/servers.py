@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 
@@ -12,6 +13,7 @@ from werkzeug.serving import make_server
 @contextlib.contextmanager
 def serving(app):
     """Run a WSGI app on a free loopback port; yields its base URL."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

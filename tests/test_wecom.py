@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.config import SchoolSettings, Settings, Term, WeComSettings
 from bot.plan_import import import_file
 from bot.platforms.wecom_crypto import WeComCrypto
+from handlers import HANDLERS
 from tests.conftest import ROOT
 from tests.servers import FakeWeComApi, serving
 from tests.test_wecom_crypto import TV2_ENCRYPT
@@ -87,7 +88,9 @@ def test_a_redelivered_message_is_answered_once(wecom):
 
 def test_a_slow_answer_goes_through_the_message_api(wecom, monkeypatch):
     app_url, api = wecom
-    monkeypatch.setattr(wecom_routes, "PASSIVE_WAIT_S", 0.0)
+    monkeypatch.setattr(wecom_routes, "PASSIVE_WAIT_S", 0.05)
+    for intent, answer in list(HANDLERS.items()):
+        monkeypatch.setitem(HANDLERS, intent, slowly(answer, 0.5))
     assert post(app_url, message_xml("帮助", msg_id="slow-1")).text == ""
     api.expire_next = True  # the second send meets an expired token, refreshes it and retries
     assert post(app_url, message_xml("下周有什么任务", msg_id="slow-2")).text == ""
@@ -95,6 +98,13 @@ def test_a_slow_answer_goes_through_the_message_api(wecom, monkeypatch):
     assert {s["touser"] for s in sent} == {"zhangsan"} and all(s["agentid"] == 1000002 for s in sent)
     assert any("校务助手可以这样用" in s["text"]["content"] for s in sent)
     assert api.tokens_issued == 2
+
+
+def slowly(answer, seconds: float):
+    def slow_answer(*args):
+        time.sleep(seconds)  # a handler that outlives WeCom's passive-reply window
+        return answer(*args)
+    return slow_answer
 
 
 def test_replayed_official_vector_is_refused_as_stale(wecom):

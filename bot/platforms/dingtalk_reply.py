@@ -35,5 +35,7 @@ class DingTalkResponder:
             if not response.ok or result.get("errcode", 0) != 0:
                 log.warning("DingTalk reply to %s failed: HTTP %s errcode %s", urlsplit(target.url).netloc,
                             response.status_code, result.get("errcode"))
+        except requests.RequestException as failed:
+            log.warning("DingTalk reply for message %s not delivered: %s", message.msg_id, type(failed).__name__)
         except Exception:
             log.exception("answering DingTalk message %s failed", message.msg_id)
