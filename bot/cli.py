@@ -58,12 +58,13 @@ def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
 @school_year_option
 @term_start_option
 @click.option("--name", help="Which stored plan this file replaces (default: the file name without extension).")
+@click.option("--school", help="The school the plan belongs to (default: school.name from the config).")
 @config_option
-def plan_import(file, school_year, term_start, name, config_path) -> None:
+def plan_import(file, school_year, term_start, name, school, config_path) -> None:
     """Store FILE's tasks in the configured database, replacing the earlier version of the same plan."""
     settings = _settings(config_path)
     database = _database(settings)
-    result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name))
+    result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name, school=school))
     if not result.tasks:
         click.echo(texts.IMPORT_EMPTY.format(name=result.name))
         return

@@ -89,6 +89,8 @@ class Settings:
     plan: PlanSettings = field(default_factory=PlanSettings)
     dingtalk: DingTalkSettings = field(default_factory=DingTalkSettings)
     wecom: WeComSettings = field(default_factory=WeComSettings)
+    # Platform user ids (DingTalk staffId, WeCom userid) allowed admin commands, besides platform admins.
+    admins: tuple[str, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from bot import texts
 from bot.config import Settings
 from bot.messages import IncomingMessage, Reply
 from bot.schedule import Term
 from bot.understanding import parse
 from handlers import HANDLERS
 from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
-from storage import plans
+from storage import chats, plans
 from storage.db import Database
 from storage.messages import remember_inbound
 
@@ -35,8 +37,19 @@ class Dispatcher:
         if not remember_inbound(self.database, message.platform, message.msg_id):
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None
+        if message.sender_id and message.sender_id in self.settings.admins:
+            message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()
-        context = ChatContext(self.database, self.school_id, today, self.terms, reply_bytes)
+        context = ChatContext(self.database, self._school_of(message), today, self.terms, reply_bytes)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
+        if context.school_id is None and intent.kind not in ("link", "help"):
+            return Reply(texts.ONBOARD_TITLE, texts.ONBOARD.format(example=self.settings.school.name))
         return HANDLERS[intent.kind](intent, message, context)
+
+    def _school_of(self, message: IncomingMessage) -> int | None:
+        """With one school every chat is its; with several, the one the chat was linked to."""
+        default = self.school_id
+        if message.platform == "console" or chats.school_count(self.database) <= 1:
+            return default
+        return chats.school_of_chat(self.database, message.platform, message.chat_id)

@@ -41,10 +41,17 @@ def extract_file(path: str | Path, settings: Settings, school_year: str | None =
 
 
 def import_file(path: str | Path, settings: Settings, database: Database, school_year: str | None = None,
-                term_start: str | None = None, name: str | None = None, today: date | None = None) -> plan_store.ImportResult:
-    """Extract first, then replace the stored plan in one transaction: a bad file changes nothing."""
+                term_start: str | None = None, name: str | None = None, today: date | None = None,
+                school: str | None = None) -> plan_store.ImportResult:
+    """Extract first, then replace the stored plan in one transaction: a bad file changes nothing.
+
+    The plan belongs to the configured school unless another school is named.
+    """
     extracted = extract_file(path, settings, school_year, term_start, today)
-    school_id = plan_store.ensure_school(database, settings.school.name, settings.school.terms)
+    if school and school != settings.school.name:
+        school_id = plan_store.ensure_school(database, school)
+    else:
+        school_id = plan_store.ensure_school(database, settings.school.name, settings.school.terms)
     year = extracted.extraction.school_year
     return plan_store.replace_plan(
         database,

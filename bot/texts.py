@@ -114,3 +114,10 @@ def task_line(task, with_dates: bool = False, term=None) -> str:
 def routine_line(task) -> str:
     owner = f"（{task.owner}）" if task.owner else ""
     return f"- {describe_recurrence(task.recurrence)}：#{task.number} {task.title}{owner}"
+
+ONBOARD_TITLE = "请先绑定学校"
+ONBOARD = "本群还没有绑定学校。请管理员发送“绑定学校 学校名称”，例如：绑定学校 {example}"
+LINK_TITLE = "绑定学校"
+LINK_DONE = "已将本群绑定到“{school}”。现在可以问“本周有什么任务”。"
+LINK_NOT_ADMIN = "只有管理员可以绑定学校，请联系学校的管理员。"
+LINK_UNKNOWN = "没有找到“{name}”。已有的学校：{schools}"

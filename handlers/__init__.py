@@ -2,6 +2,7 @@
 
 They know nothing of HTTP or of a platform.
 """
+from .admin import answer_link
 from .help import answer_help, answer_unknown
 from .status import answer_status
 from .tasks import answer_query
@@ -11,5 +12,6 @@ HANDLERS = {
     "help": answer_help,
     "report": answer_status,
     "progress": answer_status,
+    "link": answer_link,
     "unknown": answer_unknown,
 }

@@ -13,7 +13,7 @@ DEFAULT_REPLY_BYTES = 3800  # under both DingTalk's and WeCom's markdown limits
 @dataclass(frozen=True)
 class ChatContext:
     database: Database
-    school_id: int
+    school_id: int | None   # None only for a chat not yet linked to one of several schools
     today: date
     terms: tuple[Term, ...] = ()
     reply_bytes: int = DEFAULT_REPLY_BYTES

@@ -92,3 +92,36 @@ def test_long_answers_stay_under_the_limit_and_say_so():
     assert len(text.encode("utf-8")) <= 3800
     assert text.endswith("可以缩小时间范围（如“下周三有什么”）或加上部门、关键词（如“本周教务处有什么任务”）。")
     assert "还有" in text.splitlines()[-1]
+
+
+@pytest.fixture
+def two_schools(sqlite_database):
+    """The configured school and a second one, each with its own plan."""
+    import_file(ROOT / "examples" / "sample_plan.docx", SETTINGS, sqlite_database)
+    import_file(ROOT / "examples" / "sample_plan.txt", SETTINGS, sqlite_database, name="东风计划", school="东风中学")
+    dispatcher = Dispatcher(Settings(school=SETTINGS.school, admins=("wecom-admin",)), sqlite_database)
+    counter = iter(range(10_000))
+
+    def say(text: str, chat: str = "group-9", sender: str = "u1", is_admin: bool = False, platform: str = "dingtalk"):
+        sent = datetime(2026, 10, 13, 9, tzinfo=TZ)
+        message = IncomingMessage(platform, f"m{next(counter)}", chat, sender, "老师", text, sent, is_admin=is_admin)
+        return dispatcher.handle(message).markdown
+
+    return say
+
+
+def test_with_several_schools_an_unlinked_group_is_onboarded(two_schools):
+    assert "本群还没有绑定学校" in two_schools("本周有什么任务")
+    assert "本周有什么任务" in two_schools("帮助")
+
+
+def test_only_admins_link_a_group(two_schools):
+    assert "只有管理员" in two_schools("绑定学校 东风中学")
+    assert "没有找到“西山小学”" in two_schools("绑定学校 西山小学", is_admin=True)
+    assert "已将本群绑定到“东风中学”" in two_schools("绑定学校 东风中学", is_admin=True)
+    assert two_schools("本周有什么任务").startswith("#### 本周")
+    assert "本群还没有绑定学校" in two_schools("本周有什么任务", chat="group-10")
+
+
+def test_configured_admins_may_link_too(two_schools):
+    assert "已将本群绑定" in two_schools("绑定学校 东风", sender="wecom-admin", platform="wecom", chat="user:x")

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from .normalize import normalize
 from .spans import find_span
 
+LINK = re.compile(r"^(?:绑定|关联|设置)(?:学校|本群学校|到)?\s*[:：]?\s*(?P<school>\S.{0,40})$")
 HELP = re.compile(r"帮助|怎么用|怎么使用|如何使用|使用说明|使用方法|你(?:能|会|可以)(?:做|干)(?:些)?什么|有什么功能|功能列表|^help$|^菜单$|^指令$|^\?+$")
 TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
 PROGRESS = [
@@ -42,7 +43,7 @@ PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str                      # query | report | progress | help | unknown
+    kind: str                      # query | report | progress | help | link | unknown
     start: date | None = None
     end: date | None = None
     keyword: str | None = None
@@ -62,6 +63,8 @@ class Intent:
                 data["note"] = self.note
         if self.kind == "progress":
             data["task"] = self.task
+        if self.kind == "link":
+            data["school"] = self.keyword
         return data
 
 
@@ -69,6 +72,8 @@ def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_nam
     words = normalize(text, bot_names)
     if not words:
         return Intent("unknown")
+    if m := LINK.match(words):
+        return Intent("link", keyword=m["school"].strip())
     if HELP.search(words):
         return Intent("help")
     if (progress := _progress(words)) is not None:
