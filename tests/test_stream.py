@@ -8,7 +8,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-import pytest
 import requests
 from flask import Flask, jsonify, request
 from websockets.sync.server import serve as ws_serve
