@@ -23,7 +23,6 @@ import requests
 
 from bench.plan_import import synthetic_plan
 from bot.platforms.dingtalk import sign
-from tests.servers import FakeDingTalk, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -46,13 +45,7 @@ def gunicorn(app: str, env: dict):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(url + "/healthz", timeout=2)
-                break
-            except requests.RequestException:  # still booting
-                time.sleep(0.2)
+        _wait_until_up(url + "/healthz")
         yield url
     finally:
         process.terminate()
@@ -132,9 +125,31 @@ def measure(name: str, url: str, webhook: str) -> dict:
     return {"rps": rps, "p50": p50, "p99": p99}
 
 
+@contextmanager
+def fake_webhook():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bench.fake_webhook", str(port)], cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url + "/received")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:  # still booting
+            time.sleep(0.2)
+
+
 def main() -> None:
-    fake = FakeDingTalk()
-    with tempfile.TemporaryDirectory() as tmp, serving(fake.app) as fake_url:
+    with tempfile.TemporaryDirectory() as tmp, fake_webhook() as fake_url:
         plan = Path(tmp) / "plan.txt"
         plan.write_bytes(synthetic_plan(300))
         env = {"SCHOOLBOT_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SCHOOLBOT_DINGTALK_APP_SECRET": SECRET,
@@ -148,7 +163,8 @@ def main() -> None:
         with gunicorn("bot.app:create_app()", env) as url:
             bot = measure("bot", url, webhook)
         print(f"ratio bot/bare: {bot['rps'] / bare['rps']:.2f} (target >= 0.5); "
-              f"bot p99 at 100 req/s: {bot['p99']:.1f} ms (target < 50 ms); replies received: {len(fake.received)}")
+              f"bot p99 at 100 req/s: {bot['p99']:.1f} ms (target < 50 ms); "
+              f"replies received: {requests.get(fake_url + '/received', timeout=5).json()['count']}")
 
 
 if __name__ == "__main__":
