@@ -127,6 +127,40 @@ def serve_command(host, port, config_path) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+@cli.command("remind")
+@click.option("--now", "now_text", help="Run the pass as if at this instant (ISO, e.g. 2026-09-21T07:30); default now.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; record and send nothing.")
+@config_option
+def remind_command(now_text, dry_run, config_path) -> None:
+    """Run one reminder dispatch pass, as the scheduler would at that instant, and exit."""
+    import requests
+
+    from bot.reminders.passes import plan_pass, preview, record_pass
+    from bot.reminders.sending import send_outstanding
+    from storage import chats, plans
+
+    settings = _settings(config_path)
+    database = _database(settings)
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(settings.tz)
+    except ValueError as exc:
+        raise click.BadParameter(f"--now must be an ISO date-time, got {now_text!r}") from exc
+    now = now if now.tzinfo else now.replace(tzinfo=settings.tz)
+    school = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    chats.sync_robot_groups(database, school, settings.groups)
+    plan = plan_pass(now, settings, database)
+    if dry_run:
+        for line in preview(plan, settings, database):
+            click.echo(line)
+        click.echo(f"{len(plan.deliveries)} reminder(s) would be sent (dry run: nothing recorded or sent)")
+        return
+    added = record_pass(plan, database)
+    report = send_outstanding(now, settings, database, requests.Session())
+    click.echo(f"recorded {added} new; sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    for name in sorted(report.failing_groups):
+        click.echo(f"group {name}: its robot keeps failing; check the webhook", err=True)
+
+
 @cli.command("chat")
 @click.option("--today", help="Pretend messages are sent on this day (YYYY-MM-DD).")
 @config_option

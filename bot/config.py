@@ -82,6 +82,15 @@ class WeComSettings:
 
 
 @dataclass(frozen=True)
+class RobotGroup:
+    """A teacher group the bot pushes reminders to, through the group's robot webhook."""
+    name: str
+    platform: str                 # dingtalk or wecom
+    webhook: str                  # the robot's URL (a secret: it carries the robot's token)
+    secret: str = ""              # DingTalk's signing secret (SEC…), when the robot uses 加签
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     timezone: str = "Asia/Shanghai"
@@ -91,6 +100,9 @@ class Settings:
     wecom: WeComSettings = field(default_factory=WeComSettings)
     # Platform user ids (DingTalk staffId, WeCom userid) allowed admin commands, besides platform admins.
     admins: tuple[str, ...] = ()
+    groups: tuple[RobotGroup, ...] = ()
+    # Days off beyond the national calendar (school-specific, or a year chinese-calendar does not know yet).
+    holidays: tuple[date, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -211,6 +223,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("plan.max_file_mb must be positive")
     if settings.dingtalk.mode not in ("webhook", "stream"):
         raise ConfigError(f"dingtalk.mode must be webhook or stream, got {settings.dingtalk.mode!r}")
+    for group in settings.groups:
+        if group.platform not in ("dingtalk", "wecom"):
+            raise ConfigError(f"group {group.name!r}: platform must be dingtalk or wecom")
+        if not group.webhook.startswith(("https://", "http://")):
+            raise ConfigError(f"group {group.name!r}: webhook must be the robot's URL")
     key = settings.wecom.encoding_aes_key
     if key and len(key) != 43:
         raise ConfigError("wecom.encoding_aes_key must be the 43 characters WeCom shows")

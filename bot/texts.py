@@ -121,3 +121,12 @@ LINK_TITLE = "绑定学校"
 LINK_DONE = "已将本群绑定到“{school}”。现在可以问“本周有什么任务”。"
 LINK_NOT_ADMIN = "只有管理员可以绑定学校，请联系学校的管理员。"
 LINK_UNKNOWN = "没有找到“{name}”。已有的学校：{schools}"
+
+# --- reminders --------------------------------------------------------------
+REMIND_EVE = "明天（{day}）：{line}"
+REMIND_MORNING = "今天（{day}）：{line}"
+REMIND_DEADLINE = "还有 {days} 天截止（{end}）：{line}"
+REMIND_RECURRING = "今天（{day}）例行：{line}"
+REMIND_MISSED_TITLE = "离线期间的提醒"
+REMIND_MISSED = "校务助手离线期间，有 {count} 条提醒没能按时发出。发送“本周有什么任务”可以查看近期安排。"
+REMIND_TITLE = "校务提醒"

@@ -1,6 +1,8 @@
 """Which school a chat belongs to, and the schools there are."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from .db import Database
@@ -41,3 +43,33 @@ def link_chat(db: Database, platform: str, conversation_id: str, name: str, scho
             chat = ChatGroup(platform=platform, conversation_id=conversation_id, name=name, settings={})
             s.add(chat)
         chat.school_id = school_id
+
+
+@dataclass(frozen=True)
+class RobotGroupRow:
+    id: int
+    school_id: int | None
+    platform: str
+    name: str
+    webhook_url: str
+    webhook_secret: str | None
+    settings: dict
+
+
+def sync_robot_groups(db: Database, school_id: int, groups) -> None:
+    """Create or update the configured robot groups (objects with name, platform, webhook, secret)."""
+    with db.transaction() as s:
+        for group in groups:
+            key = f"robot:{group.name}"
+            row = s.scalar(select(ChatGroup).where(ChatGroup.platform == group.platform, ChatGroup.conversation_id == key))
+            if row is None:
+                row = ChatGroup(platform=group.platform, conversation_id=key, settings={})
+                s.add(row)
+            row.name, row.school_id, row.is_active = group.name, school_id, True
+            row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
+
+
+def robot_groups(db: Database) -> list[RobotGroupRow]:
+    with db.transaction() as s:
+        rows = s.scalars(select(ChatGroup).where(ChatGroup.is_active.is_(True), ChatGroup.webhook_url.is_not(None)).order_by(ChatGroup.id))
+        return [RobotGroupRow(r.id, r.school_id, r.platform, r.name, r.webhook_url, r.webhook_secret, dict(r.settings or {})) for r in rows]

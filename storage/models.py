@@ -183,5 +183,14 @@ class ReminderDelivery(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed | folded
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # after a throttle or failure
+    detail: Mapped[str | None] = mapped_column(Text)  # e.g. how many reminders a "missed while offline" note folds
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SchedulerMark(Base):
+    """Named instants the scheduler keeps across restarts, e.g. the end of the last dispatch pass."""
+    __tablename__ = "scheduler_mark"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -146,6 +146,13 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
         return [TaskRow(*row) for row in conn.execute(query)]
 
 
+def get_task(db: Database, task_id: int) -> TaskRow | None:
+    query = select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.id == task_id, Task.withdrawn_at.is_(None))
+    with db.engine.connect() as conn:
+        row = conn.execute(query).first()
+    return TaskRow(*row) if row else None
+
+
 def _active_tasks(s: Session, plan_id: int) -> list[Task]:
     return list(s.scalars(select(Task).where(Task.plan_id == plan_id, Task.withdrawn_at.is_(None))))
 

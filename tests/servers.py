@@ -74,3 +74,43 @@ class FakeWeComApi:
         while len(self.sent) < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.sent
+
+
+class FakeRobot:
+    """Group robot webhooks. /dingtalk checks 加签 against SECRET; behaviour per call from `script`
+    ("ok", "throttle", "500", "hang"), then "ok" once the script runs out."""
+
+    SECRET = "SECtest-robot-secret"
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.rejected: list[str] = []
+        self.script: list[str] = []
+        self.app = Flask("fake-robot")
+
+        @self.app.post("/dingtalk/robot/send")
+        def dingtalk():
+            import base64
+            import hashlib
+            import hmac
+            timestamp, sign = request.args.get("timestamp", ""), request.args.get("sign", "")
+            expected = base64.b64encode(hmac.new(self.SECRET.encode(), f"{timestamp}\n{self.SECRET}".encode(), hashlib.sha256).digest()).decode()
+            if sign != expected or abs(time.time() * 1000 - int(timestamp or 0)) > 3600_000:
+                self.rejected.append(request.url)
+                return jsonify(errcode=310000, errmsg="sign not match")
+            return self._answer("dingtalk", 130101)
+
+        @self.app.post("/wecom/webhook/send")
+        def wecom():
+            return self._answer("wecom", 45009)
+
+    def _answer(self, platform: str, throttle_code: int):
+        step = self.script.pop(0) if self.script else "ok"
+        if step == "hang":
+            time.sleep(3)
+        if step == "500":
+            return "boom", 500
+        if step == "throttle":
+            return jsonify(errcode=throttle_code, errmsg="send too fast")
+        self.received.append({"platform": platform, "body": request.get_json()})
+        return jsonify(errcode=0, errmsg="ok")

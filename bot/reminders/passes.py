@@ -1,0 +1,107 @@
+"""One dispatch pass: which reminders each group should get between the last pass and now.
+
+Reminders due within the grace window (default 2 hours) are recorded for sending;
+older ones, missed while the bot was down, are folded into one short note per
+group instead of a flood. The end of each pass is remembered in the database.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+from datetime import datetime, time, timedelta
+
+from bot.config import Settings
+from bot.reminders.planning import Due, ReminderSettings, due_between
+from bot.schedule import Term
+from storage import chats, deliveries, plans
+from storage.db import Database
+from storage.deliveries import NewDelivery
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(hours=2)
+LOOKBACK = timedelta(days=7)   # a bot down longer than this does not dig further back
+LAST_PASS = "last_pass"
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    start: datetime
+    now: datetime
+    deliveries: tuple[NewDelivery, ...]
+    group_names: dict[int, str]
+
+
+def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
+    last = deliveries.get_mark(db, LAST_PASS)
+    start = max(last or now - GRACE, now - LOOKBACK)
+    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    holidays = frozenset(settings.holidays)
+    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    tasks_by_school: dict[int, list] = {}
+    planned: list[NewDelivery] = []
+    names: dict[int, str] = {}
+    for group in chats.robot_groups(db):
+        school = group.school_id or default_school
+        tasks = tasks_by_school.setdefault(school, plans.list_tasks(db, school))
+        due = due_between(tasks, reminder_settings(group.settings), start, now + timedelta(seconds=1), settings.tz, terms, holidays)
+        fresh = [d for d in due if d.at >= now - GRACE]
+        missed = len(due) - len(fresh)
+        planned += [_delivery(d, group.id) for d in fresh]
+        if missed:
+            planned.append(NewDelivery(f"missed:{group.id}:{now.isoformat()}", "missed", None, group.id,
+                                       now.astimezone(settings.tz).date(), now, detail=str(missed)))
+        names[group.id] = group.name
+    return PassPlan(start, now, tuple(planned), names)
+
+
+def record_pass(plan: PassPlan, db: Database) -> int:
+    added = deliveries.record(db, list(plan.deliveries))
+    deliveries.set_mark(db, LAST_PASS, plan.now)
+    return added
+
+
+def reminder_settings(raw: dict) -> ReminderSettings:
+    """A group's stored settings over the defaults; a bad value keeps the default and is logged."""
+    values = {}
+    for f in fields(ReminderSettings):
+        if f.name not in raw:
+            continue
+        try:
+            values[f.name] = _setting(f.type, raw[f.name])
+        except (TypeError, ValueError):
+            log.warning("ignoring reminder setting %s=%r", f.name, raw[f.name])
+    return ReminderSettings(**values)
+
+
+def _setting(kind, value):
+    if kind in ("bool", bool):
+        if not isinstance(value, bool):
+            raise TypeError(value)
+        return value
+    if kind in ("time", time):
+        return time.fromisoformat(str(value))
+    return tuple(int(v) for v in value)
+
+
+def _delivery(due: Due, group_id: int) -> NewDelivery:
+    return NewDelivery(f"{due.key}:{group_id}", due.kind, due.task_id, group_id, due.occurrence, due.at,
+                       detail=str(due.lead_days) if due.lead_days else None)
+
+
+def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
+    """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
+    from bot.reminders.messages import render  # here: rendering pulls in the chat handlers
+    from handlers.context import ChatContext
+    from storage.deliveries import DeliveryRow
+
+    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    schools = {g.id: g.school_id or default_school for g in chats.robot_groups(db)}
+    lines = []
+    for d in plan.deliveries:
+        row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
+        task = plans.get_task(db, d.task_id) if d.task_id else None
+        reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms))
+        first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
+        lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")
+    return lines

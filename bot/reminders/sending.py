@@ -1,0 +1,99 @@
+"""Send what the ledger holds: each group on its own worker, paced, retried, recorded.
+
+A group whose robot hangs or keeps failing only delays itself. Each row is marked
+`sending` before its push and `sent` after, so a crash in between repeats at most
+the pushes that were in flight. Throttles, 5xx and timeouts are retried with a
+growing delay; after MAX_ATTEMPTS, or on an error that will not heal, a row fails
+and the group is named in the log.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+
+from bot.config import Settings
+from bot.reminders.messages import render
+from bot.reminders.robots import push
+from bot.schedule import Term
+from handlers.context import ChatContext
+from storage import chats, deliveries, plans
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
+MAX_ATTEMPTS = 6
+MAX_GROUP_WORKERS = 8
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    failing_groups: set[str] = field(default_factory=set)
+
+
+def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session) -> SendReport:
+    rows = deliveries.outstanding(db, now)
+    groups = {g.id: g for g in chats.robot_groups(db)}
+    by_group: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_group[row.chat_id].append(row)
+    report = SendReport()
+    if not by_group:
+        return report
+    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
+        for group_report in pool.map(
+            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, http, default_school, terms),
+            list(by_group),
+        ):
+            report.sent += group_report.sent
+            report.retrying += group_report.retrying
+            report.failed += group_report.failed
+            report.failing_groups |= group_report.failing_groups
+    return report
+
+
+def _send_group(group, rows, now: datetime, db: Database, http, default_school: int, terms) -> SendReport:
+    report, recent = SendReport(), deque()
+    for row in rows:
+        if group is None:
+            deliveries.mark(db, row.id, "failed", "group removed")
+            report.failed += 1
+            continue
+        while recent and time.monotonic() - recent[0] > 60:
+            recent.popleft()
+        if len(recent) >= PER_MINUTE:  # the robot's budget is spent: the next pass continues
+            deliveries.mark(db, row.id, "retry", "paced", now + timedelta(seconds=60))
+            report.retrying += 1
+            continue
+        school = group.school_id or default_school
+        context = ChatContext(db, school, row.occurrence, terms)
+        reply = render(row, plans.get_task(db, row.task_id) if row.task_id else None, context)
+        if reply is None:
+            deliveries.mark(db, row.id, "dropped", "task no longer in the plan")
+            continue
+        deliveries.mark(db, row.id, "sending")
+        recent.append(time.monotonic())
+        result = push(http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
+        if result.ok:
+            deliveries.mark(db, row.id, "sent")
+            report.sent += 1
+        elif result.retry and row.attempts + 1 < MAX_ATTEMPTS:
+            delay = timedelta(seconds=min(30 * 2 ** row.attempts, 1800))
+            deliveries.mark(db, row.id, "retry", result.error, now + delay)
+            report.retrying += 1
+        else:
+            deliveries.mark(db, row.id, "failed", result.error)
+            report.failed += 1
+            report.failing_groups.add(group.name)
+            log.warning("reminders to group %s keep failing: %s", group.name, result.error)
+    return report

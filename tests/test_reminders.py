@@ -1,0 +1,95 @@
+"""Reminder passes end to end: the real database ledger, pushes to fake robot webhooks on 127.0.0.1."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+import bot.reminders.robots as robots
+from bot.config import RobotGroup, SchoolSettings, Settings, Term
+from bot.plan_import import import_file
+from bot.reminders.passes import LAST_PASS, plan_pass, record_pass
+from bot.reminders.sending import send_outstanding
+from storage import chats, deliveries, plans
+from tests.conftest import ROOT
+from tests.servers import FakeRobot, serving
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def school(sqlite_database):
+    robot = FakeRobot()
+    with serving(robot.app) as url:
+        settings = Settings(
+            school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
+            groups=(RobotGroup("全体教师群", "dingtalk", f"{url}/dingtalk/robot/send?access_token=t", FakeRobot.SECRET),
+                    RobotGroup("教务处", "wecom", f"{url}/wecom/webhook/send?key=k")),
+        )
+        import_file(ROOT / "examples" / "sample_plan.docx", settings, sqlite_database)
+        school_id = plans.ensure_school(sqlite_database, settings.school.name)
+        chats.sync_robot_groups(sqlite_database, school_id, settings.groups)
+
+        def run_pass(when: datetime):
+            record_pass(plan_pass(when, settings, sqlite_database), sqlite_database)
+            return send_outstanding(when, settings, sqlite_database, requests.Session())
+
+        yield run_pass, robot, sqlite_database
+
+
+def monday_morning() -> datetime:
+    return datetime(2026, 10, 12, 7, 31, tzinfo=TZ)
+
+
+def test_a_pass_pushes_signed_digests_and_reminders_once(school):
+    run_pass, robot, _ = school
+    report = run_pass(monday_morning())
+    assert report.sent == 6 and robot.rejected == []   # digest, morning, recurring: to both groups
+    kinds = sorted(r["body"]["markdown"].get("title", "wecom") for r in robot.received)
+    assert kinds.count("校务提醒") == 2
+    digest = next(r for r in robot.received if r["platform"] == "dingtalk" and r["body"]["markdown"]["text"].startswith("#### 本周"))
+    assert "秋季田径运动会" in digest["body"]["markdown"]["text"]
+    assert any(r["platform"] == "wecom" and "content" in r["body"]["markdown"] for r in robot.received)
+    again = run_pass(monday_morning() + timedelta(minutes=1))
+    assert again.sent == 0 and len(robot.received) == 6
+
+
+def test_throttled_and_failing_pushes_are_retried_later(school):
+    run_pass, robot, db = school
+    robot.script = ["throttle", "500"]
+    first = run_pass(monday_morning())
+    assert (first.sent, first.retrying) == (4, 2)
+    assert run_pass(monday_morning() + timedelta(seconds=20)).sent == 0   # backoff not over yet
+    later = run_pass(monday_morning() + timedelta(minutes=5))
+    assert later.sent == 2 and len(robot.received) == 6
+
+
+def test_a_hanging_robot_does_not_hold_up_the_other_group(school, monkeypatch):
+    run_pass, robot, _ = school
+    monkeypatch.setattr(robots, "TIMEOUT_S", 0.5)
+    robot.script = ["hang"]
+    report = run_pass(monday_morning())
+    assert report.sent == 5 and report.retrying == 1
+
+
+def test_reminders_missed_while_down_are_folded_into_one_note(school):
+    run_pass, robot, db = school
+    deliveries.set_mark(db, LAST_PASS, datetime(2026, 10, 12, 7, 0, tzinfo=TZ))
+    report = run_pass(datetime(2026, 10, 13, 17, 0, tzinfo=TZ))   # down since Monday 07:00
+    texts = [r["body"]["markdown"].get("text") or r["body"]["markdown"]["content"] for r in robot.received]
+    assert sum("离线期间" in t for t in texts) == 2          # one note per group
+    assert sum("明天（10月14日" in t for t in texts) == 2    # Tuesday 16:00 eve reminder is within the grace window
+    assert not any(t.startswith("#### 本周") for t in texts)  # Monday's digest was folded, not sent late
+    assert report.failed == 0
+
+
+def test_a_group_whose_robot_rejects_us_is_reported(school):
+    run_pass, robot, db = school
+    with db.transaction() as s:
+        from storage.models import ChatGroup
+        group = s.query(ChatGroup).filter_by(name="全体教师群").one()
+        group.webhook_secret = "SECwrong"
+    report = run_pass(monday_morning())
+    assert "全体教师群" in report.failing_groups and report.failed == 3 and report.sent == 3
