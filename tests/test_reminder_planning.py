@@ -26,7 +26,8 @@ def at(y, m, d, hh=0, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
-def due(tasks, start, end, settings=ReminderSettings(), **kwargs):
+def due(tasks, start, end, settings: ReminderSettings | None = None, **kwargs):
+    settings = settings or ReminderSettings()
     return [(d.kind, d.task_id, d.at.strftime("%m-%d %H:%M")) for d in due_between(tasks, settings, start, end, TZ, **kwargs)]
 
 

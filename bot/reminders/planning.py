@@ -69,7 +69,7 @@ def due_between(tasks: Iterable[TaskWithId], settings: ReminderSettings, start: 
     return sorted((d for d in found if start <= d.at < end), key=lambda d: (d.at, d.key))
 
 
-def _for_task(task, settings: ReminderSettings, calendar: "_Calendar", first: date, last: date, terms) -> list[Due]:
+def _for_task(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
     if task.start is not None:
         end = task.end or task.start
         if end < first or task.start > last:
@@ -82,7 +82,7 @@ def _for_task(task, settings: ReminderSettings, calendar: "_Calendar", first: da
     return []
 
 
-def _event(task, settings: ReminderSettings, calendar: "_Calendar") -> list[Due]:
+def _event(task, settings: ReminderSettings, calendar: _Calendar) -> list[Due]:
     reminders = []
     if settings.eve:
         eve = calendar.school_day_before(task.start)
@@ -93,7 +93,7 @@ def _event(task, settings: ReminderSettings, calendar: "_Calendar") -> list[Due]
     return reminders
 
 
-def _deadlines(task, end: date, settings: ReminderSettings, calendar: "_Calendar") -> list[Due]:
+def _deadlines(task, end: date, settings: ReminderSettings, calendar: _Calendar) -> list[Due]:
     reminders = []
     for lead in settings.deadline_days:
         day = calendar.school_day_on_or_before(end - timedelta(days=lead))
@@ -102,7 +102,7 @@ def _deadlines(task, end: date, settings: ReminderSettings, calendar: "_Calendar
     return reminders
 
 
-def _recurring(task, settings: ReminderSettings, calendar: "_Calendar", first: date, last: date, terms) -> list[Due]:
+def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
     kind, _, detail = task.recurrence.partition(":")
     if kind != "weekly" or not detail:
         return []  # daily and unspecified duties are in the digest; reminding them daily is noise
@@ -116,7 +116,7 @@ def _recurring(task, settings: ReminderSettings, calendar: "_Calendar", first: d
     return reminders
 
 
-def _digests(calendar: "_Calendar", first: date, last: date, terms) -> list[Due]:
+def _digests(calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
     digests = []
     monday = first - timedelta(days=first.weekday())
     while monday <= last:
