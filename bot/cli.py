@@ -111,14 +111,17 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
 @click.option("--port", default=8080, show_default=True, type=int)
 @config_option
 def serve_command(host, port, config_path) -> None:
-    """Run the web app (DingTalk and WeCom callbacks); in dingtalk.mode stream, also dial out to DingTalk."""
+    """Run the web app (DingTalk and WeCom callbacks) and the reminder scheduler; in dingtalk.mode stream, also dial out to DingTalk."""
     from werkzeug.serving import run_simple
 
     from bot.app import create_app
     from bot.stream import stream_client
 
+    from bot.reminders.runner import scheduler
+
     settings = _settings(config_path)
     app = create_app(settings, _database(settings))
+    scheduler(config_path, settings, background=True).start()  # the lease keeps it single across processes
     if settings.dingtalk.mode == "stream":
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
@@ -159,6 +162,21 @@ def remind_command(now_text, dry_run, config_path) -> None:
     click.echo(f"recorded {added} new; sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
     for name in sorted(report.failing_groups):
         click.echo(f"group {name}: its robot keeps failing; check the webhook", err=True)
+
+
+@cli.command("scheduler")
+@config_option
+def scheduler_command(config_path) -> None:
+    """Run the reminder scheduler on its own (beside gunicorn workers, which run none)."""
+    from bot.reminders.runner import scheduler
+
+    settings = _settings(config_path)
+    _database(settings)
+    click.echo("reminder scheduler running: one dispatch pass a minute (Ctrl-C to stop)")
+    try:
+        scheduler(config_path, settings, background=False).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
 
 
 @cli.command("chat")

@@ -7,7 +7,7 @@ the one duplicate no webhook lets anyone rule out. Aware datetimes in, naive UTC
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -113,3 +113,27 @@ def _utc(moment: datetime) -> datetime:
 def _row(r: ReminderDelivery) -> DeliveryRow:
     return DeliveryRow(r.id, r.dedupe_key, r.kind, r.task_id, r.chat_id, r.occurrence,
                        r.due_at.replace(tzinfo=timezone.utc), r.state, r.attempts, r.detail)
+
+
+def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int) -> bool:
+    """Hold (or renew) the named lease until now + seconds; False while another live holder has it.
+
+    One conditional UPDATE decides, so two processes racing cannot both win.
+    """
+    expiry, moment = _utc(now + timedelta(seconds=seconds)), _utc(now)
+    with db.transaction() as s:
+        taken = s.execute(
+            update(SchedulerMark)
+            .where(SchedulerMark.name == name, or_(SchedulerMark.holder == holder, SchedulerMark.at < moment))
+            .values(holder=holder, at=expiry)
+        ).rowcount
+    if taken:
+        return True
+    try:
+        with db.transaction() as s:
+            if s.get(SchedulerMark, name) is not None:
+                return False
+            s.add(SchedulerMark(name=name, at=expiry, holder=holder))
+        return True
+    except IntegrityError:
+        return False

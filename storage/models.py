@@ -190,7 +190,9 @@ class ReminderDelivery(Base):
 
 
 class SchedulerMark(Base):
-    """Named instants the scheduler keeps across restarts, e.g. the end of the last dispatch pass."""
+    """Named instants the scheduler keeps across restarts: the end of the last dispatch pass,
+    and the lease (holder, expiry) that lets only one scheduler process dispatch at a time."""
     __tablename__ = "scheduler_mark"
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+    holder: Mapped[str | None] = mapped_column(String(100))

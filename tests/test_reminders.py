@@ -93,3 +93,20 @@ def test_a_group_whose_robot_rejects_us_is_reported(school):
         group.webhook_secret = "SECwrong"
     report = run_pass(monday_morning())
     assert "全体教师群" in report.failing_groups and report.failed == 3 and report.sent == 3
+
+
+def test_only_one_scheduler_holds_the_lease(database):
+    now = datetime(2026, 10, 12, 8, 0, tzinfo=TZ)
+    assert deliveries.take_lease(database, "lease", "host-a:1", now, 180)
+    assert not deliveries.take_lease(database, "lease", "host-b:2", now + timedelta(seconds=30), 180)
+    assert deliveries.take_lease(database, "lease", "host-a:1", now + timedelta(seconds=60), 180)   # renewal
+    assert deliveries.take_lease(database, "lease", "host-b:2", now + timedelta(minutes=10), 180)   # a's lapsed
+
+
+def test_run_pass_defers_to_the_lease_holder(school):
+    from bot.reminders import runner
+    run_pass, robot, db = school
+    deliveries.take_lease(db, runner.LEASE, "someone-else:9", monday_morning(), 600)
+    settings = Settings(school=SchoolSettings(name="青禾小学"))
+    assert runner.run_pass(monday_morning(), settings, db) is False
+    assert robot.received == []

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 15:11:05.216418
+Create Date: 2026-11-22 15:14:27.276695
 """
 from alembic import op
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ def upgrade() -> None:
     op.create_table('scheduler_mark',
     sa.Column('name', sa.String(length=50), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('holder', sa.String(length=100), nullable=True),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_mark'))
     )
     with op.batch_alter_table('reminder_delivery', schema=None) as batch_op:

@@ -1,0 +1,70 @@
+"""The reminder scheduler: APScheduler runs one dispatch pass a minute, under a database lease.
+
+The job is stored as a "module:function" reference with plain arguments (a config
+path), never live objects, under a fixed id. Whichever process holds the lease
+dispatches; others wait. So `python -m bot scheduler` beside gunicorn, or the
+scheduler thread inside `python -m bot serve`, can never both send.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime
+from functools import lru_cache
+
+import requests
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.config import Settings, load_settings
+from bot.reminders.passes import plan_pass, record_pass
+from bot.reminders.sending import send_outstanding
+from storage import chats, deliveries, plans
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+JOB_ID = "reminder-pass"
+LEASE = "scheduler_lease"
+INTERVAL_S = 60
+LEASE_S = 180        # outlives a pass; a dead holder's lease lapses within three minutes
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None) -> bool:
+    """One pass if this process holds the lease; False when another scheduler does."""
+    if not deliveries.take_lease(database, LEASE, HOLDER, now, LEASE_S):
+        log.info("another scheduler holds the lease; skipping this pass")
+        return False
+    school = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    chats.sync_robot_groups(database, school, settings.groups)
+    record_pass(plan_pass(now, settings, database), database)
+    report = send_outstanding(now, settings, database, http or requests.Session())
+    for name in sorted(report.failing_groups):
+        log.warning("group %s: its robot keeps failing; check the webhook", name)
+    return True
+
+
+def tick(config_path: str | None) -> None:
+    """The scheduled job: plain arguments in, everything else looked up."""
+    settings, database = _runtime(config_path)
+    try:
+        run_pass(datetime.now(settings.tz), settings, database)
+    except Exception:  # a bad pass must not stop the next one
+        log.exception("reminder pass failed")
+
+
+@lru_cache(maxsize=4)
+def _runtime(config_path: str | None) -> tuple[Settings, Database]:
+    settings = load_settings(config_path)
+    database = Database(settings.database.resolved_url())
+    database.upgrade()
+    return settings, database
+
+
+def scheduler(config_path: str | None, settings: Settings, background: bool):
+    kind = BackgroundScheduler if background else BlockingScheduler
+    sched = kind(timezone=settings.tz)
+    sched.add_job("bot.reminders.runner:tick", "interval", seconds=INTERVAL_S, id=JOB_ID, replace_existing=True,
+                  args=[config_path], next_run_time=datetime.now(settings.tz), coalesce=True, max_instances=1)
+    return sched
