@@ -86,6 +86,7 @@ class FakeRobot:
         self.received: list[dict] = []
         self.rejected: list[str] = []
         self.script: list[str] = []
+        self.delay = 0.0   # seconds each push takes, to catch a sender mid-pass
         self.app = Flask("fake-robot")
 
         @self.app.post("/dingtalk/robot/send")
@@ -105,6 +106,7 @@ class FakeRobot:
             return self._answer("wecom", 45009)
 
     def _answer(self, platform: str, throttle_code: int):
+        time.sleep(self.delay)
         step = self.script.pop(0) if self.script else "ok"
         if step == "hang":
             time.sleep(3)

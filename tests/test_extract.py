@@ -36,6 +36,11 @@ def test_a_day_inside_a_month_list_wins_over_the_month():
     assert summary(items)[0] == ("教师节表彰", date(2026, 9, 10), date(2026, 9, 10), None, None)
 
 
+def test_list_numbers_are_not_read_as_dotted_dates():
+    items = extract("2026-2027学年计划\n十月份活动\n1.10月13日 秋游\n10.20 家长会")
+    assert [(i.title, i.start) for i in items] == [("秋游", date(2026, 10, 13)), ("家长会", date(2026, 10, 20))]
+
+
 def test_label_running_on_into_activities():
     items = extract("2026-2027学年计划\n12月份：冬季长跑比赛；元旦文艺汇演")
     assert [(i.title, i.start) for i in items] == [("冬季长跑比赛", date(2026, 12, 1)), ("元旦文艺汇演", date(2026, 12, 1))]

@@ -67,14 +67,15 @@ def activities(cell: str) -> list[str]:
 
 def dated_items(piece: str, when: TimeMatch, school_year, line: int, section: str, owner: str | None) -> list[PlanItem]:
     """Items for an activity listed under `when`; a more precise date in the activity itself wins."""
-    own = find_times(piece, school_year, in_cell=True)
+    unnumbered = NUMBERING.sub("", piece)  # "1.10月13日": the list number is not part of a date
+    own = find_times(unnumbered, school_year, in_cell=True)
     day = next((m for m in own if m.kind == DATE and m.day_level), None)
     week = next((m for m in own if m.kind == WEEK), None)
     rule = next((m for m in own if m.kind == RECUR and not m.weak), None)
     base = day or when
-    title = NUMBERING.sub("", piece).strip(" 。；;，,：:")
+    title = unnumbered.strip(" 。；;，,：:")
     for m in (day, week):
-        if m is not None and title.startswith(piece[m.start:m.end]):
+        if m is not None and title.startswith(unnumbered[m.start:m.end]):
             title = title[m.end - m.start:].strip(" ：:，,")
     if len(title) < 2:
         return []

@@ -33,7 +33,11 @@ EMPTY_WORDS = re.compile(
 LEADING_FILLER = re.compile(
     r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的)+"
 )
-NUMBERING = re.compile(r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*")
+# "1." before a digit only when a month follows ("1.10月13日"), so "1.2节" stays whole.
+NUMBERING = re.compile(
+    r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*(?:、|[.．](?:(?!\d)|(?=\d{1,2}\s*月)))"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*"
+)
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
 PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")

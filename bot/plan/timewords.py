@@ -58,7 +58,7 @@ ISO_DATE = re.compile(
 )
 # "9.10" is a date only in a calendar cell; in prose it is a section number or a decimal.
 DOTTED_DATE = re.compile(
-    r"(?<![\d.．])(?P<m>1[0-2]|0?[1-9])[.．/](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.])"
+    r"(?<![\d.．])(?P<m>1[0-2]|0?[1-9])[.．/](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.]|\s*月)"
     rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%]))?"
 )
 MONTH = re.compile(
