@@ -42,27 +42,35 @@ class DeliveryRow:
 
 
 def record(db: Database, deliveries: list[NewDelivery]) -> int:
-    """Add the deliveries the ledger does not hold yet; returns how many were new."""
+    """Add the deliveries the ledger does not hold yet, in one transaction; returns how many were new."""
     if not deliveries:
         return 0
-    keys = [d.dedupe_key for d in deliveries]
     with db.transaction() as s:
-        known = set(s.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(keys))))
-    added = 0
-    for delivery in deliveries:
-        if delivery.dedupe_key in known:
-            continue
-        try:
-            with db.transaction() as s:
-                s.add(ReminderDelivery(
-                    dedupe_key=delivery.dedupe_key, kind=delivery.kind, task_id=delivery.task_id, chat_id=delivery.chat_id,
-                    occurrence=delivery.occurrence, due_at=_utc(delivery.due_at), state="pending", attempts=0,
-                    detail=delivery.detail,
-                ))
-            added += 1
-        except IntegrityError:
-            continue  # another scheduler pass recorded it first
-    return added
+        known: set[str] = set()
+        keys = [d.dedupe_key for d in deliveries]
+        for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+            known |= set(s.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(keys[i:i + 500]))))
+    fresh = [d for d in deliveries if d.dedupe_key not in known]
+    try:
+        with db.transaction() as s:
+            s.add_all(_new_row(d) for d in fresh)
+        return len(fresh)
+    except IntegrityError:  # another pass recorded some at the same time: go one by one
+        return sum(_record_one(db, d) for d in fresh)
+
+
+def _record_one(db: Database, delivery: NewDelivery) -> int:
+    try:
+        with db.transaction() as s:
+            s.add(_new_row(delivery))
+        return 1
+    except IntegrityError:
+        return 0
+
+
+def _new_row(d: NewDelivery) -> ReminderDelivery:
+    return ReminderDelivery(dedupe_key=d.dedupe_key, kind=d.kind, task_id=d.task_id, chat_id=d.chat_id, occurrence=d.occurrence,
+                            due_at=_utc(d.due_at), state="pending", attempts=0, detail=d.detail)
 
 
 def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:

@@ -38,12 +38,16 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     holidays = frozenset(settings.holidays)
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     tasks_by_school: dict[int, list] = {}
+    due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
     planned: list[NewDelivery] = []
     names: dict[int, str] = {}
     for group in chats.robot_groups(db):
         school = group.school_id or default_school
-        tasks = tasks_by_school.setdefault(school, plans.list_tasks(db, school))
-        due = due_between(tasks, reminder_settings(group.settings), start, now + timedelta(seconds=1), settings.tz, terms, holidays)
+        choice = (school, reminder_settings(group.settings))
+        if choice not in due_by_choice:
+            tasks = tasks_by_school.setdefault(school, plans.list_tasks(db, school))
+            due_by_choice[choice] = due_between(tasks, choice[1], start, now + timedelta(seconds=1), settings.tz, terms, holidays)
+        due = due_by_choice[choice]
         fresh = [d for d in due if d.at >= now - GRACE]
         missed = len(due) - len(fresh)
         planned += [_delivery(d, group.id) for d in fresh]
