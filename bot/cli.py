@@ -139,6 +139,7 @@ def remind_command(now_text, dry_run, config_path) -> None:
     import requests
 
     from bot.reminders.passes import plan_pass, preview, record_pass
+    from bot.reminders.runner import alert_admins
     from bot.reminders.sending import send_outstanding
     from storage import chats, plans
 
@@ -157,8 +158,11 @@ def remind_command(now_text, dry_run, config_path) -> None:
             click.echo(line)
         click.echo(f"{len(plan.deliveries)} reminder(s) would be sent (dry run: nothing recorded or sent)")
         return
+    http = requests.Session()
     added = record_pass(plan, database)
-    report = send_outstanding(now, settings, database, requests.Session())
+    report = send_outstanding(now, settings, database, http)
+    if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
+        send_outstanding(now, settings, database, http)
     click.echo(f"recorded {added} new; sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
     for name in sorted(report.failing_groups):
         click.echo(f"group {name}: its robot keeps failing; check the webhook", err=True)

@@ -101,6 +101,8 @@ class Settings:
     # Platform user ids (DingTalk staffId, WeCom userid) allowed admin commands, besides platform admins.
     admins: tuple[str, ...] = ()
     groups: tuple[RobotGroup, ...] = ()
+    # The robot group (one of `groups`) told when another group's robot keeps failing.
+    admin_group: str = ""
     # Days off beyond the national calendar (school-specific, or a year chinese-calendar does not know yet).
     holidays: tuple[date, ...] = ()
 
@@ -228,6 +230,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"group {group.name!r}: platform must be dingtalk or wecom")
         if not group.webhook.startswith(("https://", "http://")):
             raise ConfigError(f"group {group.name!r}: webhook must be the robot's URL")
+    if settings.admin_group and settings.admin_group not in {g.name for g in settings.groups}:
+        raise ConfigError(f"admin_group {settings.admin_group!r} is not one of the configured groups")
     key = settings.wecom.encoding_aes_key
     if key and len(key) != 43:
         raise ConfigError("wecom.encoding_aes_key must be the 43 characters WeCom shows")

@@ -110,3 +110,22 @@ def test_run_pass_defers_to_the_lease_holder(school):
     settings = Settings(school=SchoolSettings(name="青禾小学"))
     assert runner.run_pass(monday_morning(), settings, db) is False
     assert robot.received == []
+
+
+def test_the_admin_group_hears_of_a_failing_robot_once_a_day(school):
+    from bot.reminders import runner
+    _, robot, db = school
+    with db.transaction() as s:
+        from storage.models import ChatGroup
+        s.query(ChatGroup).filter_by(name="全体教师群").one().webhook_secret = "SECwrong"
+    groups = chats.robot_groups(db)
+    settings = Settings(
+        school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
+        groups=tuple(RobotGroup(g.name, g.platform, g.webhook_url, g.webhook_secret or "") for g in groups if g.name == "教务处"),
+        admin_group="教务处",
+    )
+    assert runner.run_pass(monday_morning(), settings, db)
+    alerts = [r for r in robot.received if "多次推送失败" in r["body"]["markdown"].get("content", "")]
+    assert len(alerts) == 1 and "全体教师群" in alerts[0]["body"]["markdown"]["content"]
+    runner.run_pass(monday_morning() + timedelta(hours=8), settings, db)   # eve reminders fail again the same day
+    assert sum("多次推送失败" in r["body"]["markdown"].get("content", "") for r in robot.received) == 1

@@ -17,6 +17,8 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext) ->
     if delivery.kind == "digest":
         monday = delivery.occurrence
         return answer_query(Intent("query", monday, monday + timedelta(days=6)), _NOBODY, context)
+    if delivery.kind == "alert":
+        return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
     if delivery.kind == "missed":
         return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or "若干"))
     if task is None:

@@ -22,6 +22,7 @@ from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.sending import send_outstanding
 from storage import chats, deliveries, plans
 from storage.db import Database
+from storage.deliveries import NewDelivery
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminder-pass"
@@ -38,11 +39,23 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
         return False
     school = plans.ensure_school(database, settings.school.name, settings.school.terms)
     chats.sync_robot_groups(database, school, settings.groups)
+    http = http or requests.Session()
     record_pass(plan_pass(now, settings, database), database)
-    report = send_outstanding(now, settings, database, http or requests.Session())
-    for name in sorted(report.failing_groups):
-        log.warning("group %s: its robot keeps failing; check the webhook", name)
+    report = send_outstanding(now, settings, database, http)
+    if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
+        send_outstanding(now, settings, database, http)
     return True
+
+
+def alert_admins(now: datetime, settings: Settings, database: Database, failing: set[str]) -> int:
+    """Tell the admin group, once a day per failing group; the log has said it already."""
+    admin = next((g for g in chats.robot_groups(database) if g.name == settings.admin_group), None)
+    if admin is None:
+        return 0
+    day = now.astimezone(settings.tz).date()
+    alerts = [NewDelivery(f"alert:{name}:{day.isoformat()}", "alert", None, admin.id, day, now, detail=name)
+              for name in sorted(failing) if name != admin.name]
+    return deliveries.record(database, alerts)
 
 
 def tick(config_path: str | None) -> None:
