@@ -21,7 +21,15 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True)
+class Mention:
+    name: str
+    mobile: str | None = None
+    user_id: str | None = None      # the platform's user id (DingTalk staffId, WeCom userid)
+
+
+@dataclass(frozen=True)
 class Reply:
     title: str
     markdown: str
     mention_sender: bool = False
+    mentions: tuple[Mention, ...] = ()   # people to @ in a group push

@@ -73,3 +73,26 @@ def robot_groups(db: Database) -> list[RobotGroupRow]:
     with db.transaction() as s:
         rows = s.scalars(select(ChatGroup).where(ChatGroup.is_active.is_(True), ChatGroup.webhook_url.is_not(None)).order_by(ChatGroup.id))
         return [RobotGroupRow(r.id, r.school_id, r.platform, r.name, r.webhook_url, r.webhook_secret, dict(r.settings or {})) for r in rows]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    mobile: str | None
+    dingtalk_user_id: str | None
+    wecom_user_id: str | None
+
+
+def people_for_owner(db: Database, school_id: int, owner: str) -> list[Person]:
+    """Members a plan owner names: those holding the role (班主任) or in the department (教务处)."""
+    from .models import Member, MemberRole
+
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(Member.name, Member.mobile, Member.dingtalk_user_id, Member.wecom_user_id).distinct()
+            .outerjoin(MemberRole, MemberRole.member_id == Member.id)
+            .where(Member.school_id == school_id)
+            .where((MemberRole.role == owner) | (Member.department == owner))
+            .order_by(Member.name)
+        )
+        return [Person(*row) for row in rows]

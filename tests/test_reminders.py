@@ -129,3 +129,23 @@ def test_the_admin_group_hears_of_a_failing_robot_once_a_day(school):
     assert len(alerts) == 1 and "全体教师群" in alerts[0]["body"]["markdown"]["content"]
     runner.run_pass(monday_morning() + timedelta(hours=8), settings, db)   # eve reminders fail again the same day
     assert sum("多次推送失败" in r["body"]["markdown"].get("content", "") for r in robot.received) == 1
+
+
+def test_reminders_mention_the_people_the_plan_names(school):
+    run_pass, robot, db = school
+    from storage.models import Member, MemberRole
+    with db.transaction() as s:
+        school_id = plans.ensure_school(db, "青禾小学")
+        staff = [Member(school_id=school_id, name="李老师", department="教务处", mobile="13800000001", wecom_user_id="lisi"),
+                 Member(school_id=school_id, name="赵老师", department="德育处", dingtalk_user_id="staff-zhao", wecom_user_id="zhao")]
+        s.add_all(staff)
+        s.flush()
+        s.add(MemberRole(member_id=staff[1].id, role="教务处"))   # a role can name the department too
+    run_pass(monday_morning())
+    morning = [r for r in robot.received if "各学科作业展评" in (r["body"]["markdown"].get("text") or r["body"]["markdown"].get("content"))
+               and "今天" in (r["body"]["markdown"].get("text") or r["body"]["markdown"].get("content"))]
+    ding = next(r["body"] for r in morning if r["platform"] == "dingtalk")
+    assert ding["at"] == {"atMobiles": ["13800000001"], "atUserIds": ["staff-zhao"], "isAtAll": False}
+    assert ding["markdown"]["text"].endswith("@13800000001 @staff-zhao")
+    wecom = next(r["body"] for r in morning if r["platform"] == "wecom")
+    assert wecom["markdown"]["content"].endswith("<@lisi> <@zhao>")

@@ -37,9 +37,17 @@ def signed_url(webhook: str, secret: str | None, now_ms: int) -> str:
 
 
 def body(platform: str, reply: Reply) -> dict:
+    """DingTalk @s by mobile or user id and highlights "@mobile" in the text; WeCom markdown uses <@userid>."""
     if platform == "dingtalk":
-        return {"msgtype": "markdown", "markdown": {"title": reply.title, "text": reply.markdown}}
-    return {"msgtype": "markdown", "markdown": {"content": reply.markdown}}
+        mobiles = [m.mobile for m in reply.mentions if m.mobile]
+        user_ids = [m.user_id for m in reply.mentions if m.user_id and not m.mobile]
+        text = reply.markdown
+        if mobiles or user_ids:
+            text += "\n\n" + " ".join([f"@{m}" for m in mobiles] + [f"@{u}" for u in user_ids])
+        return {"msgtype": "markdown", "markdown": {"title": reply.title, "text": text},
+                "at": {"atMobiles": mobiles, "atUserIds": user_ids, "isAtAll": False}}
+    tags = " ".join(f"<@{m.user_id}>" for m in reply.mentions if m.user_id)
+    return {"msgtype": "markdown", "markdown": {"content": reply.markdown + (f"\n{tags}" if tags else "")}}
 
 
 def push(http: requests.Session, platform: str, webhook: str, secret: str | None, reply: Reply, now_ms: int) -> PushResult:

@@ -12,12 +12,13 @@ import logging
 import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import requests
 
 from bot.config import Settings
+from bot.messages import Mention
 from bot.reminders.messages import render
 from bot.reminders.robots import push
 from bot.schedule import Term
@@ -62,6 +63,14 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     return report
 
 
+def _mentions(db: Database, school: int, owner: str, platform: str) -> tuple[Mention, ...]:
+    people = chats.people_for_owner(db, school, owner)
+    return tuple(
+        Mention(p.name, p.mobile if platform == "dingtalk" else None, p.dingtalk_user_id if platform == "dingtalk" else p.wecom_user_id)
+        for p in people
+    )
+
+
 def _send_group(group, rows, now: datetime, db: Database, http, default_school: int, terms) -> SendReport:
     report, recent = SendReport(), deque()
     for row in rows:
@@ -77,7 +86,10 @@ def _send_group(group, rows, now: datetime, db: Database, http, default_school: 
             continue
         school = group.school_id or default_school
         context = ChatContext(db, school, row.occurrence, terms)
-        reply = render(row, plans.get_task(db, row.task_id) if row.task_id else None, context)
+        task = plans.get_task(db, row.task_id) if row.task_id else None
+        reply = render(row, task, context)
+        if reply is not None and task is not None and task.owner:
+            reply = replace(reply, mentions=_mentions(db, school, task.owner, group.platform))
         if reply is None:
             deliveries.mark(db, row.id, "dropped", "task no longer in the plan")
             continue
