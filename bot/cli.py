@@ -136,11 +136,8 @@ def serve_command(host, port, config_path) -> None:
 @config_option
 def remind_command(now_text, dry_run, config_path) -> None:
     """Run one reminder dispatch pass, as the scheduler would at that instant, and exit."""
-    import requests
-
-    from bot.reminders.passes import plan_pass, preview, record_pass
-    from bot.reminders.runner import alert_admins
-    from bot.reminders.sending import send_outstanding
+    from bot.reminders.passes import plan_pass, preview
+    from bot.reminders.runner import run_pass
     from storage import chats, plans
 
     settings = _settings(config_path)
@@ -150,20 +147,19 @@ def remind_command(now_text, dry_run, config_path) -> None:
     except ValueError as exc:
         raise click.BadParameter(f"--now must be an ISO date-time, got {now_text!r}") from exc
     now = now if now.tzinfo else now.replace(tzinfo=settings.tz)
-    school = plans.ensure_school(database, settings.school.name, settings.school.terms)
-    chats.sync_robot_groups(database, school, settings.groups)
-    plan = plan_pass(now, settings, database)
     if dry_run:
+        school = plans.ensure_school(database, settings.school.name, settings.school.terms)
+        chats.sync_robot_groups(database, school, settings.groups)
+        plan = plan_pass(now, settings, database)
         for line in preview(plan, settings, database):
             click.echo(line)
         click.echo(f"{len(plan.deliveries)} reminder(s) would be sent (dry run: nothing recorded or sent)")
         return
-    http = requests.Session()
-    added = record_pass(plan, database)
-    report = send_outstanding(now, settings, database, http)
-    if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
-        send_outstanding(now, settings, database, http)
-    click.echo(f"recorded {added} new; sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    report = run_pass(now, settings, database)
+    if report is None:
+        click.echo("another scheduler instance holds the lease; nothing done (see scheduler_id in the README)", err=True)
+        sys.exit(3)
+    click.echo(f"recorded {report.recorded} new; sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
     for name in sorted(report.failing_groups):
         click.echo(f"group {name}: its robot keeps failing; check the webhook", err=True)
 

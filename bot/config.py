@@ -103,6 +103,9 @@ class Settings:
     groups: tuple[RobotGroup, ...] = ()
     # The robot group (one of `groups`) told when another group's robot keeps failing.
     admin_group: str = ""
+    # A stable name for this scheduler instance: restarted under the same name it resumes its own
+    # lease at once; by default host:pid, and a crashed holder's lease lapses within three minutes.
+    scheduler_id: str = ""
     # Days off beyond the national calendar (school-specific, or a year chinese-calendar does not know yet).
     holidays: tuple[date, ...] = ()
 

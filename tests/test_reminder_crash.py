@@ -25,6 +25,7 @@ def test_kill_dash_nine_mid_pass_loses_nothing(tmp_path):
         config.write_text(
             f"database: {{url: 'sqlite:///{tmp_path / 'bot.db'}'}}\n"
             "school: {name: 青禾小学, terms: [{name: 第一学期, start: 2026-09-01, end: 2027-01-22}]}\n"
+            "scheduler_id: reminders-1\n"   # the restart is the same instance: it resumes its lease at once
             "groups:\n"
             f"  - {{name: 甲群, platform: dingtalk, webhook: '{url}/dingtalk/robot/send?access_token=a', secret: {FakeRobot.SECRET}}}\n"
             f"  - {{name: 乙群, platform: wecom, webhook: '{url}/wecom/webhook/send?key=b'}}\n",

@@ -108,7 +108,7 @@ def test_run_pass_defers_to_the_lease_holder(school):
     run_pass, robot, db = school
     deliveries.take_lease(db, runner.LEASE, "someone-else:9", monday_morning(), 600)
     settings = Settings(school=SchoolSettings(name="青禾小学"))
-    assert runner.run_pass(monday_morning(), settings, db) is False
+    assert runner.run_pass(monday_morning(), settings, db) is None
     assert robot.received == []
 
 
@@ -149,3 +149,17 @@ def test_reminders_mention_the_people_the_plan_names(school):
     assert ding["markdown"]["text"].endswith("@13800000001 @staff-zhao")
     wecom = next(r["body"] for r in morning if r["platform"] == "wecom")
     assert wecom["markdown"]["content"].endswith("<@lisi> <@zhao>")
+
+
+def test_the_remind_command_respects_a_live_scheduler(sqlite_database, tmp_path):
+    import subprocess
+    import sys
+
+    from bot.reminders.runner import LEASE
+    config = tmp_path / "c.yaml"
+    config.write_text(f"database: {{url: '{sqlite_database.url}'}}\nscheduler_id: instance-b\n", encoding="utf-8")
+    now = datetime.now(TZ)
+    deliveries.take_lease(sqlite_database, LEASE, "instance-a", now, 600)
+    result = subprocess.run([sys.executable, "-m", "bot", "remind", "--config", str(config)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3 and "holds the lease" in result.stderr

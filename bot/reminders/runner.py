@@ -19,7 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.config import Settings, load_settings
 from bot.reminders.passes import plan_pass, record_pass
-from bot.reminders.sending import send_outstanding
+from bot.reminders.sending import SendReport, send_outstanding
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.deliveries import NewDelivery
@@ -32,19 +32,23 @@ LEASE_S = 180        # outlives a pass; a dead holder's lease lapses within thre
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None) -> bool:
-    """One pass if this process holds the lease; False when another scheduler does."""
-    if not deliveries.take_lease(database, LEASE, HOLDER, now, LEASE_S):
+def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None) -> SendReport | None:
+    """One pass if this instance holds the lease; None when another scheduler does."""
+    if not deliveries.take_lease(database, LEASE, settings.scheduler_id or HOLDER, now, LEASE_S):
         log.info("another scheduler holds the lease; skipping this pass")
-        return False
+        return None
     school = plans.ensure_school(database, settings.school.name, settings.school.terms)
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
-    record_pass(plan_pass(now, settings, database), database)
+    added = record_pass(plan_pass(now, settings, database), database)
     report = send_outstanding(now, settings, database, http)
+    report.recorded = added
     if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
-        send_outstanding(now, settings, database, http)
-    return True
+        alerts = send_outstanding(now, settings, database, http)
+        report.sent += alerts.sent
+    for name in sorted(report.failing_groups):
+        log.warning("group %s: its robot keeps failing; check the webhook", name)
+    return report
 
 
 def alert_admins(now: datetime, settings: Settings, database: Database, failing: set[str]) -> int:

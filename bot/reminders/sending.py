@@ -34,6 +34,7 @@ MAX_GROUP_WORKERS = 8
 
 @dataclass
 class SendReport:
+    recorded: int = 0
     sent: int = 0
     retrying: int = 0
     failed: int = 0
