@@ -37,19 +37,36 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict):
+def server_process(args: list[str], ready_path: str, env: dict | None = None):
+    """Start a server subprocess on a free loopback port (args get the port); yields its URL once it answers."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
-        cwd=ROOT, env={**os.environ, **env},
-    )
+    process = subprocess.Popen([sys.executable, *[a.format(port=port) for a in args]], cwd=ROOT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url + "/healthz")
+        _wait_until_up(url + ready_path)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def gunicorn(app: str, env: dict):
+    return server_process(["-m", "gunicorn", "-w", str(WORKERS), "--threads", "4", "-b", "127.0.0.1:{port}",
+                           "--log-level", "warning", app], "/healthz", env)
+
+
+def fake_webhook():
+    return server_process(["-m", "bench.fake_webhook", "{port}"], "/received")
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:  # still booting
+            time.sleep(0.2)
 
 
 def body(webhook: str) -> bytes:
@@ -123,29 +140,6 @@ def measure(name: str, url: str, webhook: str) -> dict:
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     print(f"{name:<6} {rps:8.0f} req/s at full load; at 100 req/s: p50 {p50:5.1f} ms, p99 {p99:5.1f} ms")
     return {"rps": rps, "p50": p50, "p99": p99}
-
-
-@contextmanager
-def fake_webhook():
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bench.fake_webhook", str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url + "/received")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:  # still booting
-            time.sleep(0.2)
 
 
 def main() -> None:

@@ -3,8 +3,6 @@ targets < 1 s and < 300 MB), and the sustained push rate against a local fake ro
 from __future__ import annotations
 
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -14,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from bench.chat_callbacks import free_port, _wait_until_up
+from bench.chat_callbacks import server_process
 from bench.plan_import import synthetic_plan
 from bot.config import RobotGroup, SchoolSettings, Settings, Term
 from bot.plan_import import import_file
@@ -67,24 +65,16 @@ def dispatch_pass(groups: int = 1000, distinct_settings: bool = False) -> None:
 
 
 def send_rate(groups: int = 200) -> None:
-    port = free_port()
-    robot = subprocess.Popen([sys.executable, "-m", "bench.fake_robot", str(port)], cwd=ROOT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url + "/received")
-        with tempfile.TemporaryDirectory() as tmp:
-            settings, database = setup(tmp, groups, f"{url}/robot/send")
-            record_pass(plan_pass(MONDAY_MORNING, settings, database), database)
-            started = time.perf_counter()
-            report = send_outstanding(MONDAY_MORNING, settings, database, requests.Session())
-            elapsed = time.perf_counter() - started
-            received = requests.get(url + "/received", timeout=5).json()["count"]
-            print(f"sustained send: {report.sent} pushes to {groups} robots in {elapsed:.1f} s = {report.sent / elapsed:.0f} pushes/s "
-                  f"(robot received {received}; each robot paced to 20 a minute)")
-            database.dispose()
-    finally:
-        robot.terminate()
-        robot.wait(timeout=10)
+    with server_process(["-m", "bench.fake_robot", "{port}"], "/received") as url, tempfile.TemporaryDirectory() as tmp:
+        settings, database = setup(tmp, groups, f"{url}/robot/send")
+        record_pass(plan_pass(MONDAY_MORNING, settings, database), database)
+        started = time.perf_counter()
+        report = send_outstanding(MONDAY_MORNING, settings, database, requests.Session())
+        elapsed = time.perf_counter() - started
+        received = requests.get(url + "/received", timeout=5).json()["count"]
+        print(f"sustained send: {report.sent} pushes to {groups} robots in {elapsed:.1f} s = {report.sent / elapsed:.0f} pushes/s "
+              f"(robot received {received}; each robot paced to 20 a minute)")
+        database.dispose()
 
 
 def main() -> None:
