@@ -7,7 +7,6 @@ from dataclasses import replace
 from bot import texts
 from bot.config import Settings
 from bot.messages import IncomingMessage, Reply
-from bot.schedule import Term
 from bot.understanding import parse
 from handlers import HANDLERS
 from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
@@ -22,7 +21,6 @@ class Dispatcher:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.settings = settings
         self.database = database
-        self.terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
         self._school_id: int | None = None
 
     @property
@@ -40,7 +38,7 @@ class Dispatcher:
         if message.sender_id and message.sender_id in self.settings.admins:
             message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()
-        context = ChatContext(self.database, self._school_of(message), today, self.terms, reply_bytes)
+        context = ChatContext(self.database, self._school_of(message), today, self.settings.school.terms, reply_bytes)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
         if context.school_id is None and intent.kind not in ("link", "help"):

@@ -7,7 +7,6 @@ term; they are listed once per answer rather than once per day.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -26,8 +25,8 @@ class TaskLike(Protocol):
     valid_to: date | None
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Protocol):
+    """A term's first and last day; the configured terms (bot.config.Term) are such objects."""
     start: date
     end: date
 

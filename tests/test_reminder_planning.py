@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.reminders.planning import ReminderSettings, due_between
-from bot.schedule import Term
+from bot.config import Term
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -77,7 +77,7 @@ def test_a_group_can_opt_out_of_a_kind():
 
 
 def test_no_digest_or_duties_outside_the_terms():
-    terms = (Term(date(2025, 9, 1), date(2026, 1, 23)),)
+    terms = (Term("第一学期", date(2025, 9, 1), date(2026, 1, 23)),)
     summer = due([T(9, recurrence="weekly:MON")], at(2025, 8, 1), at(2025, 8, 31), terms=terms)
     assert summer == []
 

@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 
 from bot.config import Settings
 from bot.reminders.planning import Due, ReminderSettings, due_between
-from bot.schedule import Term
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.deliveries import NewDelivery
@@ -34,7 +33,7 @@ class PassPlan:
 def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     last = deliveries.get_mark(db, LAST_PASS)
     start = max(last or now - GRACE, now - LOOKBACK)
-    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    terms = settings.school.terms
     holidays = frozenset(settings.holidays)
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     tasks_by_school: dict[int, list] = {}
@@ -99,7 +98,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     from storage.deliveries import DeliveryRow
 
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
-    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    terms = settings.school.terms
     schools = {g.id: g.school_id or default_school for g in chats.robot_groups(db)}
     lines = []
     for d in plan.deliveries:

@@ -21,7 +21,6 @@ from bot.config import Settings
 from bot.messages import Mention
 from bot.reminders.messages import render
 from bot.reminders.robots import push
-from bot.schedule import Term
 from handlers.context import ChatContext
 from storage import chats, deliveries, plans
 from storage.db import Database
@@ -51,7 +50,7 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     if not by_group:
         return report
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
-    terms = tuple(Term(t.start, t.end) for t in settings.school.terms)
+    terms = settings.school.terms
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
             lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, http, default_school, terms),
