@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.schedule import dated_range
+
 RECURRENCE_WORDS = {
     "daily": "每天", "weekly": "每周", "biweekly": "两周一次", "monthly": "每月", "monthly:start": "每月初",
     "monthly:end": "每月底前", "termly": "每学期", "yearly": "每学年", "quarterly": "每季度",
@@ -98,8 +100,6 @@ def describe_span(first: date, last: date, today: date) -> str:
 
 
 def task_line(task, with_dates: bool = False, term=None) -> str:
-    from bot.schedule import dated_range  # local: texts stays importable by the pure core
-
     when = ""
     if with_dates:
         covered = dated_range(task, term)

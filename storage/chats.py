@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .db import Database
-from .models import ChatGroup, School
+from .models import ChatGroup, Member, MemberRole, School
 
 
 def school_count(db: Database) -> int:
@@ -85,8 +85,6 @@ class Person:
 
 def people_for_owner(db: Database, school_id: int, owner: str) -> list[Person]:
     """Members a plan owner names: those holding the role (班主任) or in the department (教务处)."""
-    from .models import Member, MemberRole
-
     with db.engine.connect() as conn:
         rows = conn.execute(
             select(Member.name, Member.mobile, Member.dingtalk_user_id, Member.wecom_user_id).distinct()

@@ -1,7 +1,7 @@
 """What extraction produces: one scheduled item of the plan."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -22,9 +22,6 @@ class PlanItem:
     @property
     def is_scheduled(self) -> bool:
         return bool(self.start or self.recurrence or self.term_anchor or self.week)
-
-    def with_owner(self, owner: str | None) -> PlanItem:
-        return self if self.owner or not owner else replace(self, owner=owner)
 
     def to_json(self) -> dict:
         return {

@@ -11,10 +11,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 
 from bot.config import Settings
+from bot.reminders.messages import render
 from bot.reminders.planning import Due, ReminderSettings, due_between
+from handlers.context import ChatContext
 from storage import chats, deliveries, plans
 from storage.db import Database
-from storage.deliveries import NewDelivery
+from storage.deliveries import DeliveryRow, NewDelivery
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=2)
@@ -93,10 +95,6 @@ def _delivery(due: Due, group_id: int) -> NewDelivery:
 
 def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
-    from bot.reminders.messages import render  # here: rendering pulls in the chat handlers
-    from handlers.context import ChatContext
-    from storage.deliveries import DeliveryRow
-
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     terms = settings.school.terms
     schools = {g.id: g.school_id or default_school for g in chats.robot_groups(db)}

@@ -8,9 +8,10 @@ quiet hours wait for the morning. No clock, no database: `now` comes in.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from collections.abc import Iterable
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.schedule import TaskLike, Term, in_force
@@ -52,7 +53,7 @@ class Due:
         return f"{self.kind}:{self.task_id if self.task_id is not None else '-'}:{self.occurrence.isoformat()}:{self.lead_days}"
 
 
-class TaskWithId(TaskLike):
+class TaskWithId(TaskLike, Protocol):
     id: int
 
 
