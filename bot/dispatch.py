@@ -48,6 +48,7 @@ class Dispatcher:
     def _school_of(self, message: IncomingMessage) -> int | None:
         """With one school every chat is its; with several, the one the chat was linked to."""
         default = self.school_id
+        # The console runs on the school's own machine: it speaks for the configured school.
         if message.platform == "console" or chats.school_count(self.database) <= 1:
             return default
         return chats.school_of_chat(self.database, message.platform, message.chat_id)

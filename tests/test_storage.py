@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage import plans
-from storage.models import Base, Member, StatusReport, Task
+from storage.models import Base, Member, StatusReport, Task, Term
 
 
 def draft(title: str, start: date | None = None, recurrence: str | None = None, line: int = 1) -> plans.TaskDraft:
@@ -97,4 +97,8 @@ def test_terms_are_synced_from_config(database):
         name, start, end = "第一学期", date(2026, 9, 1), date(2027, 1, 22)
 
     school = plans.ensure_school(database, "青禾小学", [ConfiguredTerm])
+    ConfiguredTerm.end = date(2027, 1, 29)   # the office moved the end of term
     assert plans.ensure_school(database, "青禾小学", [ConfiguredTerm]) == school
+    with database.transaction() as s:
+        stored = s.scalars(select(Term).where(Term.school_id == school)).all()
+        assert [(t.name, t.start_date, t.end_date) for t in stored] == [("第一学期", date(2026, 9, 1), date(2027, 1, 29))]
