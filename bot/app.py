@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
+from bot.logs import configure_logging
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
@@ -25,7 +26,9 @@ REPLY_WORKERS = 4  # answers are posted back in the background so callbacks retu
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
     """Build the app; tests pass their own settings and database, production loads config once."""
-    settings = settings or load_settings()
+    if settings is None:
+        settings = load_settings()
+        configure_logging(settings.log_level)   # under gunicorn; the CLI has done it already
     if database is None:
         database = Database(settings.database.resolved_url())
         database.upgrade()

@@ -12,6 +12,7 @@ from bot import texts
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import console_message
 from bot.dispatch import Dispatcher
+from bot.logs import configure_logging
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
 from bot.understanding import parse
@@ -216,9 +217,11 @@ def db_upgrade(config_path) -> None:
 
 def _settings(config_path) -> Settings:
     try:
-        return load_settings(config_path)
+        settings = load_settings(config_path)
     except ConfigError as exc:
         raise click.ClickException(f"config: {exc}") from exc
+    configure_logging(settings.log_level)
+    return settings
 
 
 def _database(settings: Settings) -> Database:

@@ -64,9 +64,10 @@ class PlanSettings:
 class DingTalkSettings:
     app_key: str = ""
     app_secret: str = ""          # signs callbacks; keep it in SCHOOLBOT_DINGTALK_APP_SECRET
-    robot_code: str = ""
+    robot_code: str = ""          # the enterprise robot's code; empty means the app key (the usual case)
     mode: str = "webhook"         # webhook (HTTP callback) or stream (no public address needed)
     api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"   # the older server API: access tokens, the directory
     # Replies go to the sessionWebhook a callback names; only URLs under this base are trusted.
     session_webhook_base: str = "https://oapi.dingtalk.com"
 
@@ -94,6 +95,7 @@ class RobotGroup:
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"       # DEBUG, INFO, WARNING or ERROR
     school: SchoolSettings = field(default_factory=SchoolSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
     dingtalk: DingTalkSettings = field(default_factory=DingTalkSettings)
@@ -226,6 +228,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"term {term.name!r} ends before it starts")
     if settings.plan.max_file_mb <= 0:
         raise ConfigError("plan.max_file_mb must be positive")
+    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}")
     if settings.dingtalk.mode not in ("webhook", "stream"):
         raise ConfigError(f"dingtalk.mode must be webhook or stream, got {settings.dingtalk.mode!r}")
     for group in settings.groups:

@@ -38,7 +38,8 @@ class Dispatcher:
         if message.sender_id and message.sender_id in self.settings.admins:
             message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()
-        context = ChatContext(self.database, self._school_of(message), today, self.settings.school.terms, reply_bytes)
+        robot_push = bool(self.settings.dingtalk.app_key and self.settings.dingtalk.app_secret)
+        context = ChatContext(self.database, self._school_of(message), today, self.settings.school.terms, reply_bytes, robot_push)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
         if context.school_id is None and intent.kind not in ("link", "help"):

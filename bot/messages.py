@@ -17,6 +17,7 @@ class IncomingMessage:
     sent_at: datetime        # aware
     is_group: bool = True
     is_admin: bool = False
+    chat_name: str = ""      # the group's title, where the platform sends it
     reply_target: Any = field(default=None, compare=False)  # adapter-specific: a sessionWebhook, a user id…
 
 

@@ -75,7 +75,10 @@ HELP = """#### 校务助手可以这样用
 - 运动会什么时候
 **报进度**（每项任务前的编号，如 #12）
 - 完成 12 / 12 进行中 / 12 有困难，缺少场地 / 撤销 12
-- 12 进度：看谁已完成、谁还没有"""
+- 12 进度：看谁已完成、谁还没有
+**提醒**
+- 提醒设置：看本群的提醒时间
+- 管理员：开启提醒 / 关闭提醒 / 提醒设置 周报 8:00 / 提醒设置 前一天 关"""
 UNKNOWN_TITLE = "没太明白"
 UNKNOWN = "没太明白您的意思。可以问“本周有什么任务”“下周三有什么活动”，或发“帮助”查看全部用法。"
 STATUS_NOT_READY_TITLE = "进度上报"
@@ -132,3 +135,20 @@ REMIND_MISSED = "校务助手离线期间，有 {count} 条提醒没能按时发
 REMIND_TITLE = "校务提醒"
 REMIND_ALERT_TITLE = "提醒发送失败"
 REMIND_ALERT = "群“{group}”的机器人多次推送失败，今天的提醒没能送达。请检查该群机器人的 webhook 地址和加签设置。"
+
+# --- reminder settings in chat ----------------------------------------------------------
+SETTINGS_TITLE = "提醒设置"
+SETTINGS_HEADER = "#### {group}的提醒设置"
+SETTINGS_VIA_WEBHOOK = "（通过群机器人 webhook 推送）"
+SETTINGS_VIA_ROBOT = "（通过钉钉应用机器人推送）"
+SETTINGS_OFF_HERE = "本群目前不接收提醒。管理员发送“开启提醒”即可开启。"
+SETTINGS_EXAMPLES = "修改示例：提醒设置 周报 8:00；提醒设置 前一天 关；提醒设置 截止 5,2,1；提醒设置 免打扰 22:00-6:30"
+SETTINGS_UPDATED = "已更新。"
+SETTINGS_NOT_ADMIN = "只有管理员可以修改提醒设置。发送“提醒设置”可以查看当前设置。"
+SETTINGS_UNKNOWN = "没看懂要改哪一项。可以改：周报、前一天、当天、截止、例行、催报、免打扰、提醒（开/关）。\n" + SETTINGS_EXAMPLES
+SETTINGS_BAD_VALUE = "没有修改。{problem}"
+SETTINGS_NO_GROUP = "请指明群名，例如：提醒设置 全体教师群 周报 8:00。已有的群：{groups}"
+SETTINGS_WECOM_GROUP = ("企业微信的群请添加“群机器人”，把它的 webhook 地址写进配置文件的 groups 中；"
+                        "之后可以用“提醒设置 群名 …”修改它的提醒。")
+SETTINGS_ROBOT_UNCONFIGURED = ("还不能通过应用机器人往群里推送：配置文件中缺少 dingtalk.app_key / app_secret。"
+                               "请联系学校的 IT 管理员，或改用群自定义机器人的 webhook。")

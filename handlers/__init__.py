@@ -4,6 +4,7 @@ They know nothing of HTTP or of a platform.
 """
 from .admin import answer_link
 from .help import answer_help, answer_unknown
+from .reminder_settings import answer_settings
 from .status import answer_status
 from .tasks import answer_query
 
@@ -13,5 +14,6 @@ HANDLERS = {
     "report": answer_status,
     "progress": answer_status,
     "link": answer_link,
+    "settings": answer_settings,
     "unknown": answer_unknown,
 }

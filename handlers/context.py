@@ -17,6 +17,7 @@ class ChatContext:
     today: date
     terms: tuple[Term, ...] = ()
     reply_bytes: int = DEFAULT_REPLY_BYTES
+    robot_push: bool = False   # the DingTalk app's credentials are set: its robot can post into groups
 
     def term_for(self, first: date, last: date) -> Term | None:
         """The configured term a span of days falls in (the first it touches)."""

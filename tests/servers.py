@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
 import time
@@ -116,3 +117,40 @@ class FakeRobot:
             return jsonify(errcode=throttle_code, errmsg="send too fast")
         self.received.append({"platform": platform, "body": request.get_json()})
         return jsonify(errcode=0, errmsg="ok")
+
+
+class FakeDingTalkOpenApi:
+    """DingTalk's server API for the enterprise robot: /gettoken (dingtalk-sdk's way) and
+    /v1.0/robot/groupMessages/send, checking the token header and the body's fields.
+    `script` steps per send: "ok", "throttle" (403 QpsLimit), "expired" (401), "500"."""
+
+    def __init__(self, app_key: str, app_secret: str, robot_code: str) -> None:
+        self.sent: list[dict] = []
+        self.refused: list[dict] = []
+        self.tokens_issued = 0
+        self.script: list[str] = []
+        self.app = Flask("fake-dingtalk-openapi")
+
+        @self.app.get("/gettoken")
+        def gettoken():
+            if (request.args.get("appkey"), request.args.get("appsecret")) != (app_key, app_secret):
+                return jsonify(errcode=40089, errmsg="不合法的corpid或corpsecret")
+            self.tokens_issued += 1
+            return jsonify(errcode=0, errmsg="ok", access_token=f"dt-token-{self.tokens_issued}", expires_in=7200)
+
+        @self.app.post("/v1.0/robot/groupMessages/send")
+        def group_send():
+            body = request.get_json()
+            step = self.script.pop(0) if self.script else "ok"
+            token = request.headers.get("x-acs-dingtalk-access-token")
+            if step == "expired" or token != f"dt-token-{self.tokens_issued}":
+                return jsonify(code="InvalidAuthentication", message="不合法的access_token"), 401
+            if step == "throttle":
+                return jsonify(code="Forbidden.AccessDenied.QpsLimitForApi", message="QPS限流"), 403
+            if step == "500":
+                return "boom", 500
+            if body.get("robotCode") != robot_code or body.get("msgKey") != "sampleMarkdown" or not body.get("openConversationId"):
+                self.refused.append(body)
+                return jsonify(code="invalidParameter.robotCode.auth", message="robotCode 无权限"), 400
+            self.sent.append({"conversation": body["openConversationId"], "param": json.loads(body["msgParam"])})
+            return jsonify(processQueryKey=f"q{len(self.sent)}")

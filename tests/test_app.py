@@ -19,3 +19,10 @@ def test_health_says_when_the_database_is_unreachable():
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_the_app_loads_its_own_config_as_under_gunicorn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCHOOLBOT_CONFIG", raising=False)
+    monkeypatch.setenv("SCHOOLBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    assert create_app().test_client().get("/healthz").get_json() == {"status": "ok", "database": "ok"}

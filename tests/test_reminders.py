@@ -118,7 +118,7 @@ def test_the_admin_group_hears_of_a_failing_robot_once_a_day(school):
     with db.transaction() as s:
         from storage.models import ChatGroup
         s.query(ChatGroup).filter_by(name="全体教师群").one().webhook_secret = "SECwrong"
-    groups = chats.robot_groups(db)
+    groups = chats.reminder_groups(db)
     settings = Settings(
         school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
         groups=tuple(RobotGroup(g.name, g.platform, g.webhook_url, g.webhook_secret or "") for g in groups if g.name == "教务处"),

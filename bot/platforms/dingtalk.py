@@ -69,6 +69,7 @@ def parse_message(body: object) -> IncomingMessage:
         sent_at=_sent_at(body.get("createAt")),
         is_group=str(body.get("conversationType")) == "2",
         is_admin=body.get("isAdmin") is True,
+        chat_name=str(body.get("conversationTitle") or ""),
         reply_target=SessionWebhook(str(body.get("sessionWebhook") or ""), expires_ms),
     )
 

@@ -7,12 +7,13 @@ group instead of a flood. The end of each pass is remembered in the database.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.reminders.messages import render
-from bot.reminders.planning import Due, ReminderSettings, due_between
+from bot.reminders.planning import Due, due_between
+from bot.reminders.setting_words import reminder_settings
 from handlers.context import ChatContext
 from storage import chats, deliveries, plans
 from storage.db import Database
@@ -42,7 +43,7 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
     planned: list[NewDelivery] = []
     names: dict[int, str] = {}
-    for group in chats.robot_groups(db):
+    for group in chats.reminder_groups(db):
         school = group.school_id or default_school
         choice = (school, reminder_settings(group.settings))
         if choice not in due_by_choice:
@@ -65,29 +66,6 @@ def record_pass(plan: PassPlan, db: Database) -> int:
     return added
 
 
-def reminder_settings(raw: dict) -> ReminderSettings:
-    """A group's stored settings over the defaults; a bad value keeps the default and is logged."""
-    values = {}
-    for f in fields(ReminderSettings):
-        if f.name not in raw:
-            continue
-        try:
-            values[f.name] = _setting(f.type, raw[f.name])
-        except (TypeError, ValueError):
-            log.warning("ignoring reminder setting %s=%r", f.name, raw[f.name])
-    return ReminderSettings(**values)
-
-
-def _setting(kind, value):
-    if kind in ("bool", bool):
-        if not isinstance(value, bool):
-            raise TypeError(value)
-        return value
-    if kind in ("time", time):
-        return time.fromisoformat(str(value))
-    return tuple(int(v) for v in value)
-
-
 def _delivery(due: Due, group_id: int) -> NewDelivery:
     return NewDelivery(f"{due.key}:{group_id}", due.kind, due.task_id, group_id, due.occurrence, due.at,
                        detail=str(due.lead_days) if due.lead_days else None)
@@ -97,7 +75,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     terms = settings.school.terms
-    schools = {g.id: g.school_id or default_school for g in chats.robot_groups(db)}
+    schools = {g.id: g.school_id or default_school for g in chats.reminder_groups(db)}
     lines = []
     for d in plan.deliveries:
         row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)

@@ -35,6 +35,8 @@ class ReminderSettings:
     deadline_time: time = time(7, 30)
     recurring: bool = True
     recurring_time: time = time(7, 30)
+    chase: bool = True               # @ those who have not reported, on a deadline's morning
+    chase_time: time = time(8, 0)
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
 

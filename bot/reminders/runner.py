@@ -53,7 +53,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
 
 def alert_admins(now: datetime, settings: Settings, database: Database, failing: set[str]) -> int:
     """Tell the admin group, once a day per failing group; the log has said it already."""
-    admin = next((g for g in chats.robot_groups(database) if g.name == settings.admin_group), None)
+    admin = next((g for g in chats.reminder_groups(database) if g.name == settings.admin_group), None)
     if admin is None:
         return 0
     day = now.astimezone(settings.tz).date()

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 import requests
 
 from bot.config import Settings
-from bot.messages import Mention
+from bot.messages import Mention, Reply
+from bot.platforms.dingtalk_api import DingTalkApi
 from bot.reminders.messages import render
-from bot.reminders.robots import push
+from bot.reminders.robots import PushResult, push
 from handlers.context import ChatContext
 from storage import chats, deliveries, plans
 from storage.db import Database
@@ -42,7 +43,7 @@ class SendReport:
 
 def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session) -> SendReport:
     rows = deliveries.outstanding(db, now)
-    groups = {g.id: g for g in chats.robot_groups(db)}
+    groups = {g.id: g for g in chats.reminder_groups(db)}
     by_group: dict[int, list] = defaultdict(list)
     for row in rows:
         by_group[row.chat_id].append(row)
@@ -51,9 +52,10 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
         return report
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     terms = settings.school.terms
+    channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
-            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, http, default_school, terms),
+            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, terms),
             list(by_group),
         ):
             report.sent += group_report.sent
@@ -71,7 +73,21 @@ def _mentions(db: Database, school: int, owner: str, platform: str) -> tuple[Men
     )
 
 
-def _send_group(group, rows, now: datetime, db: Database, http, default_school: int, terms) -> SendReport:
+class _Channel:
+    """The way into a group: its robot webhook, or the DingTalk enterprise robot in the conversation."""
+
+    def __init__(self, http: requests.Session, dingtalk: DingTalkApi) -> None:
+        self.http, self.dingtalk = http, dingtalk
+
+    def push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
+        if group.webhook_url:
+            return push(self.http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
+        if not self.dingtalk.configured:
+            return PushResult(False, error="dingtalk.app_key/app_secret not configured")
+        return self.dingtalk.send_group_markdown(group.conversation_id, reply)
+
+
+def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, terms) -> SendReport:
     report, recent = SendReport(), deque()
     for row in rows:
         if group is None:
@@ -95,7 +111,7 @@ def _send_group(group, rows, now: datetime, db: Database, http, default_school: 
             continue
         deliveries.mark(db, row.id, "sending")
         recent.append(time.monotonic())
-        result = push(http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
+        result = channel.push(group, reply)
         if result.ok:
             deliveries.mark(db, row.id, "sent")
             report.sent += 1

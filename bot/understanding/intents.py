@@ -14,6 +14,8 @@ from .normalize import normalize
 from .spans import find_span
 
 LINK = re.compile(r"^(?:绑定|关联|设置)(?:学校|本群学校|到)?\s*[:：]?\s*(?P<school>\S.{0,40})$")
+SETTINGS = re.compile(r"^(?:提醒设置|设置提醒|提醒配置|本群提醒)\s*[:：]?\s*(?P<args>.*)$")
+SWITCH = re.compile(r"^(?:(?P<on>开启|打开|启用|开通)|(?P<off>关闭|停用|关掉))(?:本群|群)?(?:的)?(?:提醒|推送)\s*(?P<args>.*)$")
 HELP = re.compile(r"帮助|怎么用|怎么使用|如何使用|使用说明|使用方法|你(?:能|会|可以)(?:做|干)(?:些)?什么|有什么功能|功能列表|^help$|^菜单$|^指令$|^\?+$")
 TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
 PROGRESS = [
@@ -43,11 +45,11 @@ PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str                      # query | report | progress | help | link | unknown
+    kind: str                      # query | report | progress | help | link | settings | unknown
     start: date | None = None
     end: date | None = None
     keyword: str | None = None
-    status: str | None = None      # done | doing | blocked | todo
+    status: str | None = None      # done | doing | blocked | todo; for settings: on | off
     task: str | None = None        # the number typed, or the words naming the task
     note: str | None = None
 
@@ -65,6 +67,8 @@ class Intent:
             data["task"] = self.task
         if self.kind == "link":
             data["school"] = self.keyword
+        if self.kind == "settings":
+            data.update(words=self.keyword or "", switch=self.status)
         return data
 
 
@@ -72,6 +76,10 @@ def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_nam
     words = normalize(text, bot_names)
     if not words:
         return Intent("unknown")
+    if m := SETTINGS.match(words):
+        return Intent("settings", keyword=m["args"].strip())
+    if m := SWITCH.match(words):
+        return Intent("settings", keyword=m["args"].strip(), status="on" if m["on"] else "off")
     if m := LINK.match(words):
         return Intent("link", keyword=m["school"].strip())
     if HELP.search(words):

@@ -1,0 +1,94 @@
+"""The DingTalk server API, called with the school app's credentials: group messages from the
+enterprise robot (PROTOCOLS.md §3.2), with access tokens from dingtalk-sdk.
+
+dingtalk-sdk's AppKeyClient fetches the token (GET /gettoken?appkey&appsecret) and keeps it for
+its lifetime; the token store is shared by every client in the process, so the scheduler's
+passes reuse one token instead of asking for a new one each minute. The new-style API takes the
+same token in the `x-acs-dingtalk-access-token` header.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+
+import requests
+from dingtalk import AppKeyClient
+from dingtalk.core.exceptions import DingTalkException
+from dingtalk.storage.memorystorage import MemoryStorage
+
+from bot.config import DingTalkSettings
+from bot.messages import Reply
+from bot.reminders.robots import TIMEOUT_S, PushResult
+
+log = logging.getLogger(__name__)
+# The SDK logs failed requests with their query string, which holds the app secret.
+logging.getLogger("dingtalk").setLevel(logging.CRITICAL)
+
+_token_stores: dict[tuple[str, str, str], MemoryStorage] = {}
+_stores_lock = threading.Lock()
+THROTTLE_HINTS = ("qpslimit", "throttl", "flowcontrol", "ratelimit")
+MARKDOWN_BYTES = 15000       # msgParam limit for groupMessages/send
+
+
+class DingTalkApi:
+    def __init__(self, config: DingTalkSettings, http: requests.Session) -> None:
+        self._config, self._http = config, http
+        self._tokens = AppKeyClient("", config.app_key, config.app_secret, storage=_token_store(config), timeout=TIMEOUT_S)
+        self._tokens.API_BASE_URL = config.oapi_base.rstrip("/") + "/"
+        self._tokens._http = http
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._config.app_key and self._config.app_secret)
+
+    @property
+    def robot_code(self) -> str:
+        return self._config.robot_code or self._config.app_key
+
+    def send_group_markdown(self, conversation_id: str, reply: Reply) -> PushResult:
+        """Post to a group the robot is in. Mentions are named in the text: this API has no @ field."""
+        text = reply.markdown
+        if reply.mentions:
+            text += "\n\n" + " ".join(f"@{m.name}" for m in reply.mentions)
+        body = {
+            "robotCode": self.robot_code,
+            "openConversationId": conversation_id,
+            "msgKey": "sampleMarkdown",
+            "msgParam": json.dumps({"title": reply.title, "text": text}, ensure_ascii=False),
+        }
+        for attempt in (1, 2):
+            try:
+                token = self._tokens.access_token
+                response = self._http.post(f"{self._config.api_base.rstrip('/')}/v1.0/robot/groupMessages/send",
+                                           json=body, headers={"x-acs-dingtalk-access-token": token}, timeout=TIMEOUT_S)
+            except requests.RequestException as exc:
+                return PushResult(False, retry=True, error=type(exc).__name__)
+            except DingTalkException as exc:   # the token request itself was refused
+                return PushResult(False, retry=True, error=f"gettoken errcode {getattr(exc, 'errcode', '?')}")
+            if response.status_code == 401 and attempt == 1:   # token revoked or expired early: fetch anew once
+                self._tokens.cache.access_token.delete()
+                continue
+            return _result(response)
+        return PushResult(False, retry=True, error="access token refused twice")
+
+
+def _token_store(config: DingTalkSettings) -> MemoryStorage:
+    """One store per server and credentials, kept for the life of the process."""
+    key = (config.oapi_base, config.app_key, hashlib.sha256(config.app_secret.encode()).hexdigest())
+    with _stores_lock:
+        return _token_stores.setdefault(key, MemoryStorage())
+
+
+def _result(response: requests.Response) -> PushResult:
+    if response.ok:
+        return PushResult(True)
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {}
+    code = str(answer.get("code", ""))
+    error = f"HTTP {response.status_code} {code}: {str(answer.get('message', ''))[:100]}".strip()
+    throttled = response.status_code == 429 or any(hint in code.lower() for hint in THROTTLE_HINTS)
+    return PushResult(False, retry=throttled or response.status_code >= 500, error=error)
