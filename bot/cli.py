@@ -9,19 +9,15 @@ from datetime import date, datetime
 import click
 
 from bot import texts
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli_common import config_option, database_for, settings_from
+from bot.config import Settings
+from bot.cli_people import export, members
 from bot.console import console_message
 from bot.dispatch import Dispatcher
-from bot.logs import configure_logging
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
 from bot.understanding import parse
-from storage.db import Database
 
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
-    help="YAML config file (default: $SCHOOLBOT_CONFIG, then ./config.yaml, then built-in defaults).",
-)
 school_year_option = click.option("--school-year", help="Override the plan's school year: 2023-2024, or 2024 for a calendar-year plan.")
 term_start_option = click.option("--term-start", help="First day of term (YYYY-MM-DD), for week numbers such as 第3周.")
 
@@ -44,7 +40,7 @@ def plan() -> None:
 @config_option
 def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
     """Print the scheduled items found in FILE (.txt, .docx, .xlsx) without storing them."""
-    settings = _settings(config_path)
+    settings = settings_from(config_path)
     extracted = _guard(lambda: extract_file(file, settings, school_year, term_start))
     for item in extracted.extraction.items:
         if as_json:
@@ -63,8 +59,8 @@ def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
 @config_option
 def plan_import(file, school_year, term_start, name, school, config_path) -> None:
     """Store FILE's tasks in the configured database, replacing the earlier version of the same plan."""
-    settings = _settings(config_path)
-    database = _database(settings)
+    settings = settings_from(config_path)
+    database = database_for(settings)
     result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name, school=school))
     if not result.tasks:
         click.echo(texts.IMPORT_EMPTY.format(name=result.name))
@@ -86,7 +82,7 @@ def plan_import(file, school_year, term_start, name, school, config_path) -> Non
 @config_option
 def parse_command(text, today, batch, config_path) -> None:
     """Print how a chat message is understood, as JSON (the evaluation contract)."""
-    settings = _settings(config_path)
+    settings = settings_from(config_path)
     if batch:
         with open(batch, encoding="utf-8") as cases:
             for line in filter(str.strip, cases):
@@ -120,8 +116,8 @@ def serve_command(host, port, config_path) -> None:
 
     from bot.reminders.runner import scheduler
 
-    settings = _settings(config_path)
-    app = create_app(settings, _database(settings))
+    settings = settings_from(config_path)
+    app = create_app(settings, database_for(settings))
     scheduler(config_path, settings, background=True).start()  # the lease keeps it single across processes
     if settings.dingtalk.mode == "stream":
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.executor"])
@@ -141,8 +137,8 @@ def remind_command(now_text, dry_run, config_path) -> None:
     from bot.reminders.runner import run_pass
     from storage import chats, plans
 
-    settings = _settings(config_path)
-    database = _database(settings)
+    settings = settings_from(config_path)
+    database = database_for(settings)
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(settings.tz)
     except ValueError as exc:
@@ -171,8 +167,8 @@ def scheduler_command(config_path) -> None:
     """Run the reminder scheduler on its own (beside gunicorn workers, which run none)."""
     from bot.reminders.runner import scheduler
 
-    settings = _settings(config_path)
-    _database(settings)
+    settings = settings_from(config_path)
+    database_for(settings)
     click.echo("reminder scheduler running: one dispatch pass a minute (Ctrl-C to stop)")
     try:
         scheduler(config_path, settings, background=False).start()
@@ -185,8 +181,8 @@ def scheduler_command(config_path) -> None:
 @config_option
 def chat_command(today, config_path) -> None:
     """Talk to the bot in this terminal, against the configured database (Ctrl-D to leave)."""
-    settings = _settings(config_path)
-    dispatcher = Dispatcher(settings, _database(settings))
+    settings = settings_from(config_path)
+    dispatcher = Dispatcher(settings, database_for(settings))
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo("校务助手：你好！可以问“本周有什么任务”，发“帮助”看全部用法。")
@@ -211,23 +207,8 @@ def db() -> None:
 @config_option
 def db_upgrade(config_path) -> None:
     """Apply schema migrations to the configured database."""
-    _database(_settings(config_path))
+    database_for(settings_from(config_path))
     click.echo("database schema is up to date")
-
-
-def _settings(config_path) -> Settings:
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(f"config: {exc}") from exc
-    configure_logging(settings.log_level)
-    return settings
-
-
-def _database(settings: Settings) -> Database:
-    database = Database(settings.database.resolved_url())
-    database.upgrade()
-    return database
 
 
 def _guard(action):
@@ -236,6 +217,10 @@ def _guard(action):
     except PlanReadError as exc:
         click.echo(texts.ERROR_PREFIX + str(exc), err=True)
         sys.exit(1)
+
+
+cli.add_command(members)
+cli.add_command(export)
 
 
 def main() -> None:

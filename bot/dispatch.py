@@ -10,7 +10,7 @@ from bot.messages import IncomingMessage, Reply
 from bot.understanding import parse
 from handlers import HANDLERS
 from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
-from storage import chats, plans
+from storage import chats, people, plans
 from storage.db import Database
 from storage.messages import remember_inbound
 
@@ -38,8 +38,16 @@ class Dispatcher:
         if message.sender_id and message.sender_id in self.settings.admins:
             message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()
+        school_id = self._school_of(message)
+        sender = None
+        if school_id is not None:
+            sender = people.meet(self.database, school_id, message.platform, message.sender_id, message.sender_name,
+                                 message.chat_id if message.is_group else None, message.chat_name)
+            if sender is not None and sender.is_admin:
+                message = replace(message, is_admin=True)
         robot_push = bool(self.settings.dingtalk.app_key and self.settings.dingtalk.app_secret)
-        context = ChatContext(self.database, self._school_of(message), today, self.settings.school.terms, reply_bytes, robot_push)
+        context = ChatContext(self.database, school_id, today, self.settings.school.terms, reply_bytes, robot_push,
+                              sender.member_id if sender else None, self.settings.tz)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
         if context.school_id is None and intent.kind not in ("link", "help"):

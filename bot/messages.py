@@ -18,6 +18,8 @@ class IncomingMessage:
     is_group: bool = True
     is_admin: bool = False
     chat_name: str = ""      # the group's title, where the platform sends it
+    quoted_text: str = ""    # the message this one replies to (quotes), where the platform passes it
+    mentioned_user_ids: tuple[str, ...] = ()   # platform user ids @-mentioned in the message
     reply_target: Any = field(default=None, compare=False)  # adapter-specific: a sessionWebhook, a user id…
 
 

@@ -77,6 +77,27 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     return (last - first).days >= 80
 
 
+def period_start(rule: str | None, today: date, term: Term | None) -> date | None:
+    """Where the current round of a recurring duty began: reports before it are about an earlier round.
+    None for a one-off task, whose reports always count."""
+    if not rule:
+        return None
+    kind = rule.partition(":")[0]
+    if kind == "daily":
+        return today
+    if kind == "weekly":
+        return today - timedelta(days=today.weekday())
+    if kind == "biweekly":
+        monday = today - timedelta(days=today.weekday())
+        anchor = term.start - timedelta(days=term.start.weekday()) if term else date(2000, 1, 3)
+        return monday - timedelta(weeks=((monday - anchor).days // 7) % 2)
+    if kind == "monthly":
+        return today.replace(day=1)
+    if kind == "termly" and term is not None:
+        return term.start
+    return date(today.year, 1, 1) if kind == "yearly" else None
+
+
 def _monthly_in(detail: str, days: list[date]) -> bool:
     if detail == "start":
         return any(day.day <= 10 for day in days)

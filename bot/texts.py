@@ -81,8 +81,6 @@ HELP = """#### 校务助手可以这样用
 - 管理员：开启提醒 / 关闭提醒 / 提醒设置 周报 8:00 / 提醒设置 前一天 关"""
 UNKNOWN_TITLE = "没太明白"
 UNKNOWN = "没太明白您的意思。可以问“本周有什么任务”“下周三有什么活动”，或发“帮助”查看全部用法。"
-STATUS_NOT_READY_TITLE = "进度上报"
-STATUS_NOT_READY = "已收到。进度上报功能还没有开通，开通后“完成 12”这样的回复会被记录下来。现在可以先问“本周有什么任务”。"
 
 
 def describe_day(day: date) -> str:
@@ -102,7 +100,7 @@ def describe_span(first: date, last: date, today: date) -> str:
     return describe_dates(first, last)
 
 
-def task_line(task, with_dates: bool = False, term=None) -> str:
+def task_line(task, with_dates: bool = False, term=None, tally: str | None = None) -> str:
     when = ""
     if with_dates:
         covered = dated_range(task, term)
@@ -111,7 +109,8 @@ def task_line(task, with_dates: bool = False, term=None) -> str:
             when += f"（{describe_dates(*covered)}）"
         when += " "
     owner = f"（{task.owner}）" if task.owner else ""
-    return f"- #{task.number} {when}{task.title}{owner}"
+    progress = f" · {tally}" if tally else ""
+    return f"- #{task.number} {when}{task.title}{owner}{progress}"
 
 
 def routine_line(task) -> str:
@@ -152,3 +151,32 @@ SETTINGS_WECOM_GROUP = ("企业微信的群请添加“群机器人”，把它�
                         "之后可以用“提醒设置 群名 …”修改它的提醒。")
 SETTINGS_ROBOT_UNCONFIGURED = ("还不能通过应用机器人往群里推送：配置文件中缺少 dingtalk.app_key / app_secret。"
                                "请联系学校的 IT 管理员，或改用群自定义机器人的 webhook。")
+
+# --- status by reply ----------------------------------------------------------------------
+STATUS_WORDS = {"done": "已完成", "doing": "进行中", "blocked": "有困难", "todo": "已撤销"}
+STATUS_VERBS = {"done": "完成", "doing": "进行中", "blocked": "有困难", "todo": "撤销"}
+NOT_REPORTED = "未上报"
+REPORT_TITLE = "进度上报"
+REPORT_DONE = "已记录：{who} #{number} {title} → {state}{note}。"
+REPORT_TALLY = "当前 {tally}。"
+REPORT_NOT_YOURS = "未记录：{who}不在 #{number} 的负责人中（负责：{owner}）。"
+YOU = "您"
+REPORT_ONLY_OWN = "未记录：只能上报自己的进度；管理员可以替他人上报。"
+REPORT_WHO = "未记录：还不知道您是名单里的哪一位。请在钉钉或企业微信群里发送，或由管理员导入教师名单。"
+REPORT_NAMESAKES = "未记录：名单里有 {count} 位“{name}”，请 @ 这位老师，或由他本人上报。"
+TASK_UNKNOWN_NUMBER = "没有编号为 #{number} 的任务。发“本周有什么任务”可以查看任务编号。"
+TASK_UNKNOWN_TITLE = "没有找到名称含“{words}”的任务。可以发“完成 编号”，编号见“本周有什么任务”。"
+WHICH_TASK = "请问是哪一项？请回复“{verb} 编号”："
+WHICH_TASK_NONE = "请问是哪一项任务？请回复“{verb} 编号”，编号见“本周有什么任务”。"
+MORE_CANDIDATES = "……还有 {count} 项"
+PROGRESS_TITLE = "#{number} {title} 进度"
+PROGRESS_OWNER = "负责：{owner}"
+PROGRESS_NOBODY_YET = "还没有人上报。"
+PROGRESS_OPEN = "（名单中没有找到这项任务的负责人，以上为所有上报者。）"
+MINE_TITLE = "我的任务"
+MINE_NONE = "您负责的近期任务都已完成，或名单里还没有您的角色。"
+MINE_UNKNOWN_SENDER = "还不知道您是名单里的哪一位。请在钉钉或企业微信里问我。"
+MINE_HINT = "完成后回复“完成 编号”即可。"
+OVERDUE = "（已过期）"
+ROSTER_DONE = "名单已导入：共 {total} 人（新增 {added}，更新 {updated}），角色 {roles} 个。"
+EXPORT_DONE = "已写入 {path}：{tasks} 项任务 × {people} 人。"

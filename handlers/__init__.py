@@ -5,7 +5,7 @@ They know nothing of HTTP or of a platform.
 from .admin import answer_link
 from .help import answer_help, answer_unknown
 from .reminder_settings import answer_settings
-from .status import answer_status
+from .status import answer_mine, answer_status
 from .tasks import answer_query
 
 HANDLERS = {
@@ -13,6 +13,7 @@ HANDLERS = {
     "help": answer_help,
     "report": answer_status,
     "progress": answer_status,
+    "mine": answer_mine,
     "link": answer_link,
     "settings": answer_settings,
     "unknown": answer_unknown,

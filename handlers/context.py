@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.schedule import Term
 from storage.db import Database
 
+SCHOOL_TZ = ZoneInfo("Asia/Shanghai")   # the default; the configured timezone is passed in
 DEFAULT_REPLY_BYTES = 3800  # under both DingTalk's and WeCom's markdown limits
 
 
@@ -18,6 +20,8 @@ class ChatContext:
     terms: tuple[Term, ...] = ()
     reply_bytes: int = DEFAULT_REPLY_BYTES
     robot_push: bool = False   # the DingTalk app's credentials are set: its robot can post into groups
+    member_id: int | None = None   # the sender, as the school's roster knows them
+    tz: ZoneInfo = SCHOOL_TZ
 
     def term_for(self, first: date, last: date) -> Term | None:
         """The configured term a span of days falls in (the first it touches)."""

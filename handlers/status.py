@@ -1,12 +1,227 @@
-"""Status reports and progress questions. Until the status feature lands, say so plainly."""
+"""Status by reply: "完成 12", "7 有困难，缺少场地", "撤销 7", "12 进度", "我的任务".
+
+Each report is a new row; what a task's state is comes from the latest reports of the
+people who answer for it (bot/people/progress.py). Teachers report for themselves;
+admins may name someone ("完成 12 王老师", or @ them).
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from bot import texts
 from bot.messages import IncomingMessage, Reply
+from bot.people.progress import UnitState
+from bot.schedule import dated_range, in_force
 from bot.understanding import Intent
+from storage import status
+from storage.people import MemberRow
+from storage.plans import TaskRow, get_task_by_number, list_tasks
 
 from .context import ChatContext
+from .progress import SchoolProgress
+from .tasks import fit
+
+QUOTED_NUMBER = re.compile(r"#(\d{1,5})")
+NEAR_DAYS = 14           # "已完成" with no task: candidates are the sender's tasks this close to today
+MAX_CANDIDATES = 6
+
+
+@dataclass(frozen=True)
+class _Found:
+    task: TaskRow | None = None
+    reply: Reply | None = None     # why there is no single task
 
 
 def answer_status(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
-    return Reply(texts.STATUS_NOT_READY_TITLE, texts.STATUS_NOT_READY, mention_sender=True)
+    school = SchoolProgress.for_chat(ctx)
+    if intent.kind == "progress":
+        found = _find_task(intent.task, message, ctx, school)
+        return found.reply or _progress_reply(found.task, school, ctx)
+    return _report(intent, message, ctx, school)
+
+
+def answer_mine(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+    if ctx.member_id is None:
+        return Reply(texts.MINE_TITLE, texts.MINE_UNKNOWN_SENDER)
+    school = SchoolProgress.for_chat(ctx)
+    open_tasks = _open_tasks_of(ctx.member_id, ctx, school)
+    if not open_tasks:
+        return Reply(texts.MINE_TITLE, texts.MINE_NONE)
+    lines = [f"#### {texts.MINE_TITLE}（{len(open_tasks)} 项未完成）"]
+    for task, state in open_tasks:
+        late = texts.OVERDUE if (r := dated_range(task, ctx.term)) and r[1] < ctx.today else ""
+        mark = f"（{texts.STATUS_WORDS[state]}）" if state else ""
+        lines.append(texts.task_line(task, with_dates=True, term=ctx.term) + mark + late)
+    lines.append(texts.MINE_HINT)
+    return Reply(texts.MINE_TITLE, fit(lines, ctx.reply_bytes))
+
+
+def _report(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> Reply:
+    found = _find_task(intent.task, message, ctx, school, asking_for=intent.status)
+    if found.reply:
+        return found.reply
+    task = found.task
+    target = _target(intent, message, ctx, school)
+    if isinstance(target, Reply):
+        return target
+    units = school.units(task.owner)
+    if units and not any(target.id in u.member_ids for u in units):
+        who = texts.YOU if target.id == ctx.member_id else target.name
+        return Reply(texts.REPORT_TITLE, texts.REPORT_NOT_YOURS.format(who=who, number=task.number, owner=task.owner or ""),
+                     mention_sender=True)
+    status.record_report(ctx.database, status.NewReport(
+        task_id=task.id, member_id=target.id, reported_by_id=ctx.member_id, status=intent.status, words=message.text,
+        note=intent.note, platform=message.platform, platform_msg_id=message.msg_id,
+        conversation_id=message.chat_id if message.is_group else None,
+    ))
+    progress = school.of([task])[task.id]
+    tally = progress.tally()
+    line = texts.REPORT_DONE.format(who=target.name, number=task.number, title=task.title,
+                                    state=texts.STATUS_WORDS[intent.status], note=f"（{intent.note}）" if intent.note else "")
+    return Reply(texts.REPORT_TITLE, line + (texts.REPORT_TALLY.format(tally=tally) if tally else ""))
+
+
+def _target(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> MemberRow | Reply:
+    """Whom the report is about: the sender, or for an admin the person named or @-mentioned."""
+    named = _named_member(intent.person, message, ctx, school)
+    if isinstance(named, Reply):
+        return named
+    if named is not None and named.id != ctx.member_id:
+        if not message.is_admin:
+            return Reply(texts.REPORT_TITLE, texts.REPORT_ONLY_OWN, mention_sender=True)
+        return named
+    if ctx.member_id is None or ctx.member_id not in school.members:
+        return Reply(texts.REPORT_TITLE, texts.REPORT_WHO)
+    return school.members[ctx.member_id]
+
+
+def _named_member(person: str | None, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress):
+    by_id = [m for m in school.members.values()
+             if message.platform in ("dingtalk", "wecom") and
+             (m.dingtalk_user_id if message.platform == "dingtalk" else m.wecom_user_id) in message.mentioned_user_ids]
+    if len(by_id) == 1:
+        return by_id[0]
+    if not person:
+        return None
+    for name in (person, person.removesuffix("老师")):
+        namesakes = [m for m in school.members.values() if m.name in (name, f"{name}老师")]
+        if len(namesakes) == 1:
+            return namesakes[0]
+        if len(namesakes) > 1:
+            return Reply(texts.REPORT_TITLE, texts.REPORT_NAMESAKES.format(name=name, count=len(namesakes)))
+    return None   # not a name we know: the words were something else ("12 下午已完成")
+
+
+def _find_task(words: str | None, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress,
+               asking_for: str | None = None) -> _Found:
+    if words and words.isdigit():
+        task = get_task_by_number(ctx.database, ctx.school_id, int(words))
+        return _Found(task) if task else _Found(reply=Reply(texts.REPORT_TITLE, texts.TASK_UNKNOWN_NUMBER.format(number=words)))
+    tasks = list_tasks(ctx.database, ctx.school_id)
+    if words:
+        matches = _by_title(words, tasks, ctx)
+        if len(matches) == 1:
+            return _Found(matches[0])
+        if not matches:
+            return _Found(reply=Reply(texts.REPORT_TITLE, texts.TASK_UNKNOWN_TITLE.format(words=words)))
+        return _Found(reply=_which(matches, ctx, asking_for))
+    quoted = {int(n) for n in QUOTED_NUMBER.findall(message.quoted_text)}
+    if len(quoted) == 1:
+        task = get_task_by_number(ctx.database, ctx.school_id, quoted.pop())
+        if task:
+            return _Found(task)
+    candidates = [t for t in tasks if t.number in quoted] if quoted else _near(tasks, ctx, school)
+    return _Found(reply=_which(candidates, ctx, asking_for))
+
+
+def _by_title(words: str, tasks: list[TaskRow], ctx: ChatContext) -> list[TaskRow]:
+    exact = [t for t in tasks if t.title == words]
+    if exact:
+        return exact
+    found = [t for t in tasks if words in t.title]
+    near = [t for t in found if (r := dated_range(t, ctx.term)) and abs((r[0] - ctx.today).days) <= 45]
+    return near if len(near) == 1 else found
+
+
+def _near(tasks: list[TaskRow], ctx: ChatContext, school: SchoolProgress) -> list[TaskRow]:
+    """The sender's own dated tasks around today, else anyone's."""
+    first, last = ctx.today - timedelta(days=NEAR_DAYS), ctx.today + timedelta(days=NEAR_DAYS)
+    dated = [t for t in tasks if (r := dated_range(t, ctx.term)) and r[0] <= last and r[1] >= first]
+    if ctx.member_id is not None:
+        own = [t for t in dated if any(ctx.member_id in u.member_ids for u in school.units(t.owner))]
+        if own:
+            return own
+    return dated
+
+
+def _which(candidates: list[TaskRow], ctx: ChatContext, asking_for: str | None) -> Reply:
+    verb = texts.STATUS_VERBS.get(asking_for or "", texts.STATUS_VERBS["done"])
+    if not candidates:
+        return Reply(texts.REPORT_TITLE, texts.WHICH_TASK_NONE.format(verb=verb))
+    lines = [texts.WHICH_TASK.format(verb=verb)]
+    lines += [texts.task_line(t, with_dates=True, term=ctx.term) for t in candidates[:MAX_CANDIDATES]]
+    if len(candidates) > MAX_CANDIDATES:
+        lines.append(texts.MORE_CANDIDATES.format(count=len(candidates) - MAX_CANDIDATES))
+    return Reply(texts.REPORT_TITLE, "\n".join(lines), mention_sender=True)
+
+
+def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> Reply:
+    progress = school.of([task])[task.id]
+    names = school.names()
+    title = texts.PROGRESS_TITLE.format(number=task.number, title=task.title)
+    tally = progress.tally()
+    lines = [f"#### {title}" + (f"：{tally}" if tally else "")]
+    if task.owner:
+        lines.append(texts.PROGRESS_OWNER.format(owner=task.owner))
+    for state in ("done", "doing", "blocked"):
+        entries = [_entry(s, names) for s in progress.states if s.status == state]
+        if entries:
+            lines.append(f"**{texts.STATUS_WORDS[state]}（{len(entries)}）**：" + "、".join(entries))
+    waiting = [s.unit.label for s in progress.states if s.status is None]
+    if waiting:
+        lines.append(f"**{texts.NOT_REPORTED}（{len(waiting)}）**：" + "、".join(waiting))
+    if progress.is_open and not progress.states:
+        lines.append(texts.PROGRESS_NOBODY_YET)
+    if progress.is_open:
+        lines.append(texts.PROGRESS_OPEN)
+    return Reply(title, fit(lines, ctx.reply_bytes))
+
+
+def _entry(state: UnitState, names: dict[int, str]) -> str:
+    text = state.unit.label
+    if state.unit.is_department and state.by is not None:
+        text += f"（{names.get(state.by, '')}）"
+    if state.note:
+        text += f"：{state.note}"
+    return text
+
+
+def _a_deliverable(task: TaskRow, ctx: ChatContext) -> bool:
+    """An undated duty worth listing as someone's task: once a term or a month, in force now."""
+    kind = (task.recurrence or "").partition(":")[0]
+    return kind in ("termly", "monthly", "yearly") and in_force(task, ctx.today, ctx.today)
+
+
+def _open_tasks_of(member_id: int, ctx: ChatContext, school: SchoolProgress) -> list[tuple[TaskRow, str | None]]:
+    """The member's tasks not yet done, dated from the term's start (or 60 days back) to 30 days ahead."""
+    term = ctx.term
+    first = term.start if term and term.start <= ctx.today else ctx.today - timedelta(days=60)
+    last = ctx.today + timedelta(days=30)
+    mine = []
+    for task in list_tasks(ctx.database, ctx.school_id, first, last):
+        r = dated_range(task, term)
+        if r is None and not _a_deliverable(task, ctx):
+            continue
+        if r is not None and (r[1] < first or r[0] > last):
+            continue
+        if any(member_id in u.member_ids for u in school.units(task.owner)):
+            mine.append(task)
+    progress = school.of(mine)
+    result = []
+    for task in sorted(mine, key=lambda t: (dated_range(t, term) or (date.max, date.max))[1]):
+        state = progress[task.id].state_of(member_id)
+        if state is None or state.status != "done":
+            result.append((task, state.status if state else None))
+    return result

@@ -10,6 +10,7 @@ from bot.understanding import Intent
 from storage.plans import TaskRow, list_tasks
 
 from .context import ChatContext
+from .progress import SchoolProgress
 
 
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
@@ -46,12 +47,14 @@ def _in_span(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     if not (days or longer or routine):
         return Reply(title, _nothing(title, tasks, last, ctx))
     lines = [f"#### {title}"]
+    tallies = SchoolProgress.for_chat(ctx).tallies([t for group in days.values() for t in group] + longer)
     for day in sorted(days):
         lines.append(f"**{texts.describe_day(day)}**")
-        lines += [texts.task_line(t) for t in days[day]]
+        lines += [texts.task_line(t, tally=tallies.get(t.id)) for t in days[day]]
     if longer:
         lines.append(f"**{texts.WITHIN_SPAN}**")
-        lines += [texts.task_line(t, with_dates=True, term=term) for t in sorted(longer, key=lambda t: dated_range(t, term))]
+        lines += [texts.task_line(t, with_dates=True, term=term, tally=tallies.get(t.id))
+                  for t in sorted(longer, key=lambda t: dated_range(t, term))]
     if routine:
         lines.append(f"**{texts.ROUTINE}**")
         lines += [texts.routine_line(t) for t in routine]
@@ -77,7 +80,8 @@ def _whenever(keyword: str, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
         return Reply(title, texts.NOTHING_FOR_KEYWORD.format(keyword=keyword))
     far = date.max - timedelta(days=1)
     ordered = sorted(tasks, key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
-    lines = [f"#### {title}"] + [texts.task_line(t, with_dates=True, term=ctx.term) for t in ordered]
+    tallies = SchoolProgress.for_chat(ctx).tallies(ordered)
+    lines = [f"#### {title}"] + [texts.task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id)) for t in ordered]
     return Reply(title, fit(lines, ctx.reply_bytes))
 
 

@@ -18,7 +18,10 @@ class Database:
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.engine = _engine(self.url, echo)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # On SQLite a write transaction takes the write lock at BEGIN: one that read first and
+        # then tried to write would fail at once with "database is locked" under contention.
+        writer = self.engine.execution_options(sqlite_immediate=True) if self.engine.dialect.name == "sqlite" else self.engine
+        self._sessions = sessionmaker(writer, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -59,10 +62,18 @@ def _engine(url: str, echo: bool) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(connection) -> None:
+    """SQLAlchemy's documented recipe: the driver's own transaction handling is off, we say BEGIN."""
+    immediate = connection.get_execution_options().get("sqlite_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None   # see _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")   # SQLite ignores foreign keys unless asked
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the one writer

@@ -146,7 +146,11 @@ class ChatMembership(Base):
 class StatusReport(Base):
     """One report, never overwritten: a task's state is derived from the history."""
     __tablename__ = "status_report"
-    __table_args__ = (Index("ix_status_report_task_member", "task_id", "member_id", "reported_at"),)
+    __table_args__ = (
+        Index("ix_status_report_task_member", "task_id", "member_id", "reported_at"),
+        # A platform's redelivery of one message records nothing new (NULL ids, as from the console, never clash).
+        UniqueConstraint("platform", "platform_msg_id", "task_id", "member_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="RESTRICT"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))

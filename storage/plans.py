@@ -153,6 +153,14 @@ def get_task(db: Database, task_id: int) -> TaskRow | None:
     return TaskRow(*row) if row else None
 
 
+def get_task_by_number(db: Database, school_id: int, number: int) -> TaskRow | None:
+    query = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+             .where(Task.school_id == school_id, Task.number == number, Task.withdrawn_at.is_(None)))
+    with db.engine.connect() as conn:
+        row = conn.execute(query).first()
+    return TaskRow(*row) if row else None
+
+
 def _active_tasks(s: Session, plan_id: int) -> list[Task]:
     return list(s.scalars(select(Task).where(Task.plan_id == plan_id, Task.withdrawn_at.is_(None))))
 

@@ -70,8 +70,31 @@ def parse_message(body: object) -> IncomingMessage:
         is_group=str(body.get("conversationType")) == "2",
         is_admin=body.get("isAdmin") is True,
         chat_name=str(body.get("conversationTitle") or ""),
+        quoted_text=_quoted(body.get("text")),
+        mentioned_user_ids=_mentioned(body.get("atUsers")),
         reply_target=SessionWebhook(str(body.get("sessionWebhook") or ""), expires_ms),
     )
+
+
+def _mentioned(at_users: object) -> tuple[str, ...]:
+    if not isinstance(at_users, list):
+        return ()
+    return tuple(str(u["staffId"]) for u in at_users if isinstance(u, dict) and u.get("staffId"))
+
+
+def _quoted(text: object) -> str:
+    """A quoted reply (引用回复): text.isReplyMsg with text.repliedMsg, whose content is plain text or
+    rich text. Not in DingTalk's field table, but what its clients send; anything else reads as no quote."""
+    if not isinstance(text, dict) or text.get("isReplyMsg") is not True or not isinstance(text.get("repliedMsg"), dict):
+        return ""
+    content = text["repliedMsg"].get("content")
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, dict):
+        return ""
+    parts = [content.get("text"), content.get("title"), content.get("markdown")]
+    parts += [item.get("text") for item in content.get("richText") or () if isinstance(item, dict)]
+    return "\n".join(p for p in parts if isinstance(p, str) and p)
 
 
 def _sent_at(created: object) -> datetime:

@@ -80,7 +80,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     for d in plan.deliveries:
         row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
         task = plans.get_task(db, d.task_id) if d.task_id else None
-        reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms))
+        reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz))
         first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
         lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")
     return lines

@@ -55,7 +55,7 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
-            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, terms),
+            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, terms, settings.tz),
             list(by_group),
         ):
             report.sent += group_report.sent
@@ -87,7 +87,7 @@ class _Channel:
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
 
 
-def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, terms) -> SendReport:
+def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, terms, tz) -> SendReport:
     report, recent = SendReport(), deque()
     for row in rows:
         if group is None:
@@ -101,7 +101,7 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
             report.retrying += 1
             continue
         school = group.school_id or default_school
-        context = ChatContext(db, school, row.occurrence, terms)
+        context = ChatContext(db, school, row.occurrence, terms, tz=tz)
         task = plans.get_task(db, row.task_id) if row.task_id else None
         reply = render(row, task, context)
         if reply is not None and task is not None and task.owner:

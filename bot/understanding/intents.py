@@ -30,6 +30,12 @@ STATUS_WORDS = [  # undo first: 取消完成 must not read as 完成
     ("done", r"已经完成|已完成|完成了|完成|做完了?|搞定了?|已提交|已上交|已交|已做完?|done"),
 ]
 STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
+MINE = re.compile(r"^(?:我的(?:任务|待办|工作|事项)|我(?:还)?有(?:哪些|什么|啥)(?:任务|待办|没完成|没做|要做|要交)|我负责的|我(?:还)?(?:有)?(?:什么|哪些|啥)没(?:完成|做|交))")
+# Words before or after a report that are not a person's name.
+NOT_A_NAME = re.compile(r"^(?:今天|昨天|刚刚|刚才|已经|都|全部|这个|那个|这项|那项|任务|工作|号|我|本人|自己|我们|大家|好的|收到|okay|ok)$",
+                        re.IGNORECASE)
+PARTICLES = re.compile(r"^[了啦呢吧哦嗯的啊呀]+|[了啦呢吧哦嗯的啊呀]+$")
+PERSON = re.compile(r"^[\u4e00-\u9fa5·]{2,8}$")
 QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
 # Words around a topic in a question, longest first so 什么时候 goes before 什么.
@@ -45,13 +51,14 @@ PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str                      # query | report | progress | help | link | settings | unknown
+    kind: str                      # query | report | progress | mine | help | link | settings | unknown
     start: date | None = None
     end: date | None = None
     keyword: str | None = None
     status: str | None = None      # done | doing | blocked | todo; for settings: on | off
     task: str | None = None        # the number typed, or the words naming the task
     note: str | None = None
+    person: str | None = None      # a report on someone else's behalf: the name given
 
     def to_json(self) -> dict:
         data: dict = {"intent": self.kind}
@@ -63,6 +70,8 @@ class Intent:
             data.update(status=self.status, task=self.task)
             if self.note:
                 data["note"] = self.note
+            if self.person:
+                data["person"] = self.person
         if self.kind == "progress":
             data["task"] = self.task
         if self.kind == "link":
@@ -84,6 +93,8 @@ def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_nam
         return Intent("link", keyword=m["school"].strip())
     if HELP.search(words):
         return Intent("help")
+    if MINE.match(words):
+        return Intent("mine")
     if (progress := _progress(words)) is not None:
         return progress
     if not QUESTION.search(words) and (report := _report(words)) is not None:
@@ -105,16 +116,26 @@ def _report(words: str) -> Intent | None:
     status = m.lastgroup
     before, after = words[:m.start()], words[m.end():]
     number = re.search(r"#?(\d{1,5})", before + " " + after)
+    person = None
     if number:
         task = number.group(1)
-        note_words = after.replace(number.group(0), "", 1) if number.start() > len(before) else after
+        in_after = number.start() > len(before)
+        before_rest = before if in_after else before.replace(number.group(0), "", 1)
+        note_words = after.replace(number.group(0), "", 1) if in_after else after
+        person = _person(before_rest) or (None if status == "blocked" else _person(note_words))
     else:
         task = PUNCTUATION.sub("", before) or None
         note_words = after
     note = PUNCTUATION.sub(" ", note_words).strip() or None
     if task and not number and len(task) > 20:
         return None  # a long sentence that happens to contain 完成 is not a report
-    return Intent("report", status=status, task=task, note=note if status == "blocked" else None)
+    return Intent("report", status=status, task=task, note=note if status == "blocked" else None, person=person)
+
+
+def _person(words: str) -> str | None:
+    """A name beside a task number ("12 王老师 已完成"): checked against the roster later."""
+    name = PARTICLES.sub("", PUNCTUATION.sub("", words))
+    return name if PERSON.match(name) and not NOT_A_NAME.match(name) else None
 
 
 def _query(words: str, today: date, term) -> Intent | None:

@@ -1,0 +1,58 @@
+"""Commands for the school's people and their reports: `members import`, `export status`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot import texts
+from bot.cli_common import config_option, database_for, settings_from
+from bot.export import ExportError, status_table, write_status
+from bot.members import import_roster_file
+from bot.people.roster import RosterError
+
+
+@click.group()
+def members() -> None:
+    """The staff roster: who holds which role (班主任, 教研组长…) and their platform ids."""
+
+
+@members.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--school", help="The school the roster belongs to (default: school.name from the config).")
+@config_option
+def members_import(file, school, config_path) -> None:
+    """Add or update the people in FILE (.xlsx or .csv with a header row: 姓名, 角色, 部门, 钉钉userId, 企业微信userid, 手机)."""
+    settings = settings_from(config_path)
+    database = database_for(settings)
+    try:
+        result = import_roster_file(file, settings, database, school)
+    except RosterError as exc:
+        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+        sys.exit(1)
+    click.echo(texts.ROSTER_DONE.format(total=result.added + result.updated, added=result.added,
+                                        updated=result.updated, roles=result.roles))
+
+
+@click.group()
+def export() -> None:
+    """Tables for the office's records."""
+
+
+@export.command("status")
+@click.option("--term", "term_name", required=True, help="The term's name as in the config (school.terms).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Where to write (default: 进度-TERM.FORMAT here).")
+@config_option
+def export_status(term_name, fmt, output, config_path) -> None:
+    """Write the term's tasks × people with each one's state and when it was reported."""
+    settings = settings_from(config_path)
+    try:
+        table = status_table(settings, database_for(settings), term_name)
+    except ExportError as exc:
+        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+        sys.exit(1)
+    path = Path(output or f"进度-{term_name}.{fmt}")
+    write_status(table, path, fmt)
+    click.echo(texts.EXPORT_DONE.format(path=path, tasks=len(table.rows), people=len(table.header) - 5))

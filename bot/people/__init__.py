@@ -1,0 +1,1 @@
+"""People: the roster, roles, who answers for a task, and the platforms' directories."""

@@ -1,0 +1,62 @@
+"""Who answers for the school's tasks and how far each has got: loaded once per message or pass."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from bot.people.progress import Progress, progress_of
+from bot.people.roles import Person, Role, Unit, units_for
+from bot.schedule import Term, period_start
+from storage import people, status
+from storage.db import Database
+from storage.people import MemberRow
+from storage.plans import TaskRow
+
+from .context import SCHOOL_TZ, ChatContext
+
+
+class SchoolProgress:
+    """`today` and `term` place recurring duties: only reports in the current round count."""
+
+    def __init__(self, database: Database, school_id: int, today: date | None = None, term: Term | None = None,
+                 tz: ZoneInfo = SCHOOL_TZ) -> None:
+        self.database, self.school_id, self.today, self.term, self.tz = database, school_id, today, term, tz
+        self._units: dict[str | None, tuple[Unit, ...]] = {}
+
+    @classmethod
+    def for_chat(cls, ctx: ChatContext) -> SchoolProgress:
+        return cls(ctx.database, ctx.school_id, ctx.today, ctx.term, ctx.tz)
+
+    @cached_property
+    def members(self) -> dict[int, MemberRow]:
+        return {m.id: m for m in people.load_members(self.database, self.school_id)}
+
+    @cached_property
+    def _people(self) -> list[Person]:
+        return [Person(m.id, m.name, m.department, tuple(Role(r.role, r.grade, r.subject) for r in m.roles))
+                for m in self.members.values()]
+
+    def names(self) -> dict[int, str]:
+        return {m.id: m.name for m in self.members.values()}
+
+    def units(self, owner: str | None) -> tuple[Unit, ...]:
+        if owner not in self._units:
+            self._units[owner] = units_for(owner, self._people)
+        return self._units[owner]
+
+    def of(self, tasks: Iterable[TaskRow]) -> dict[int, Progress]:
+        tasks = list(tasks)
+        latest = status.latest_reports(self.database, (t.id for t in tasks))
+        names = self.names()
+        return {t.id: progress_of(self.units(t.owner), self._this_round(t, latest.get(t.id, {})), names) for t in tasks}
+
+    def _this_round(self, task: TaskRow, latest: dict) -> dict:
+        since = period_start(task.recurrence, self.today, self.term) if self.today else None
+        if since is None:
+            return latest
+        return {m: r for m, r in latest.items() if r.reported_at.astimezone(self.tz).date() >= since}
+
+    def tallies(self, tasks: Iterable[TaskRow]) -> dict[int, str]:
+        return {task_id: p.tally() for task_id, p in self.of(tasks).items() if p.tally()}

@@ -1,0 +1,202 @@
+"""Members of a school, their roles, and the people the bot meets in chat."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .db import Database
+from .models import ChatGroup, ChatMembership, Member, MemberRole
+
+ID_COLUMNS = {"dingtalk": "dingtalk_user_id", "wecom": "wecom_user_id"}
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    role: str
+    grade: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    department: str | None
+    roles: tuple[RoleRow, ...]
+    mobile: str | None = None
+    dingtalk_user_id: str | None = None
+    wecom_user_id: str | None = None
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """One roster line, as storage takes it."""
+    name: str
+    roles: tuple[RoleRow, ...] = ()
+    department: str | None = None
+    mobile: str | None = None
+    dingtalk_user_id: str | None = None
+    wecom_user_id: str | None = None
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    added: int
+    updated: int
+    roles: int
+
+
+def load_members(db: Database, school_id: int) -> list[MemberRow]:
+    with db.engine.connect() as conn:
+        members = conn.execute(
+            select(Member.id, Member.name, Member.department, Member.mobile, Member.dingtalk_user_id,
+                   Member.wecom_user_id, Member.is_admin).where(Member.school_id == school_id).order_by(Member.id)
+        ).all()
+        roles = conn.execute(
+            select(MemberRole.member_id, MemberRole.role, MemberRole.grade, MemberRole.subject)
+            .join(Member, Member.id == MemberRole.member_id).where(Member.school_id == school_id)
+        ).all()
+    by_member: dict[int, list[RoleRow]] = {}
+    for member_id, role, grade, subject in roles:
+        by_member.setdefault(member_id, []).append(RoleRow(role, grade, subject))
+    return [MemberRow(m.id, m.name, m.department, tuple(by_member.get(m.id, ())), m.mobile, m.dingtalk_user_id,
+                      m.wecom_user_id, m.is_admin) for m in members]
+
+
+def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> RosterResult:
+    """All or nothing. A person already known (by platform id, by name and mobile, or by a unique
+    name) is updated and keeps their reports; their roles are replaced by the roster's."""
+    added = updated = roles = 0
+    with db.transaction() as s:
+        for entry in entries:
+            member = _match(s, school_id, entry)
+            if member is None:
+                member = Member(school_id=school_id, name=entry.name)
+                s.add(member)
+                added += 1
+            else:
+                updated += 1
+            member.name, member.department, member.is_admin = entry.name, entry.department, entry.is_admin
+            member.mobile = entry.mobile or member.mobile
+            member.dingtalk_user_id = entry.dingtalk_user_id or member.dingtalk_user_id
+            member.wecom_user_id = entry.wecom_user_id or member.wecom_user_id
+            s.flush()
+            s.execute(delete(MemberRole).where(MemberRole.member_id == member.id))
+            for role in entry.roles:
+                s.add(MemberRole(member_id=member.id, role=role.role, grade=role.grade, subject=role.subject))
+                roles += 1
+            s.flush()
+    return RosterResult(added, updated, roles)
+
+
+def _match(s: Session, school_id: int, entry: NewMember) -> Member | None:
+    in_school = select(Member).where(Member.school_id == school_id)
+    for column in ("dingtalk_user_id", "wecom_user_id"):
+        value = getattr(entry, column)
+        if value:
+            found = s.scalar(in_school.where(getattr(Member, column) == value))
+            if found is not None:
+                return found
+    if entry.mobile:
+        found = s.scalar(in_school.where(Member.name == entry.name, Member.mobile == entry.mobile))
+        if found is not None:
+            return found
+    namesakes = list(s.scalars(in_school.where(Member.name == entry.name)))
+    return namesakes[0] if len(namesakes) == 1 and not _conflicts(namesakes[0], entry) else None
+
+
+def _conflicts(member: Member, entry: NewMember) -> bool:
+    """Two different ids on one platform: two people who share a name."""
+    return any(getattr(entry, c) and getattr(member, c) and getattr(entry, c) != getattr(member, c)
+               for c in ("dingtalk_user_id", "wecom_user_id", "mobile"))
+
+
+@dataclass(frozen=True)
+class Sender:
+    member_id: int
+    is_admin: bool       # marked admin in the roster
+
+
+def meet(db: Database, school_id: int, platform: str, user_id: str, name: str,
+         conversation_id: str | None = None, chat_name: str = "") -> Sender | None:
+    """The member who sent a message: found by platform id, or a roster entry of that name without
+    one (the id is learned), or created. Remembers that they are in the group. None off-platform."""
+    column = ID_COLUMNS.get(platform)
+    if column is None or not user_id:
+        return None
+    known = _already_known(db, school_id, platform, column, user_id, conversation_id)
+    if known is not None:
+        return known
+    for attempt in (1, 2):   # two first messages from one person may race; the loser finds the winner's row
+        try:
+            with db.transaction() as s:
+                member = _known(s, school_id, column, user_id, name)
+                if conversation_id:
+                    _join(s, school_id, platform, conversation_id, chat_name, member.id)
+                return Sender(member.id, member.is_admin)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return None
+
+
+def _already_known(db: Database, school_id: int, platform: str, column: str, user_id: str,
+                   conversation_id: str | None) -> Sender | None:
+    """The common case, read-only: someone seen before, writing where they wrote before."""
+    with db.engine.connect() as conn:
+        member = conn.execute(select(Member.id, Member.is_admin)
+                              .where(Member.school_id == school_id, getattr(Member, column) == user_id)).first()
+        if member is None:
+            return None
+        if conversation_id:
+            joined = conn.execute(
+                select(ChatMembership.member_id).join(ChatGroup, ChatGroup.id == ChatMembership.chat_id)
+                .where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id,
+                       ChatMembership.member_id == member.id)).first()
+            if joined is None:
+                return None
+    return Sender(member.id, member.is_admin)
+
+
+def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> Member:
+    in_school = select(Member).where(Member.school_id == school_id)
+    member = s.scalar(in_school.where(getattr(Member, column) == user_id))
+    if member is not None:
+        return member
+    namesakes = list(s.scalars(in_school.where(Member.name == name, getattr(Member, column).is_(None))))
+    if len(namesakes) == 1 and name:
+        member = namesakes[0]
+    else:
+        member = Member(school_id=school_id, name=name or user_id)
+        s.add(member)
+    setattr(member, column, user_id)
+    s.flush()
+    return member
+
+
+def _join(s: Session, school_id: int, platform: str, conversation_id: str, chat_name: str, member_id: int) -> None:
+    chat = s.scalar(select(ChatGroup).where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id))
+    if chat is None:
+        chat = ChatGroup(platform=platform, conversation_id=conversation_id, name=chat_name, school_id=school_id, settings={})
+        s.add(chat)
+        s.flush()
+    if s.get(ChatMembership, (chat.id, member_id)) is None:
+        s.add(ChatMembership(chat_id=chat.id, member_id=member_id))
+        s.flush()
+
+
+def members_named(db: Database, school_id: int, name: str) -> list[MemberRow]:
+    return [m for m in load_members(db, school_id) if m.name == name]
+
+
+def get_member(db: Database, member_id: int) -> MemberRow | None:
+    with db.engine.connect() as conn:
+        school_id = conn.execute(select(Member.school_id).where(Member.id == member_id)).scalar()
+    if school_id is None:
+        return None
+    return next((m for m in load_members(db, school_id) if m.id == member_id), None)

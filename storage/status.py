@@ -1,0 +1,75 @@
+"""Status reports: every report is a new row, never overwritten; states are derived from the history."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .db import Database
+from .models import ChatGroup, StatusReport
+
+
+@dataclass(frozen=True)
+class NewReport:
+    task_id: int
+    member_id: int
+    reported_by_id: int | None
+    status: str                  # done | doing | blocked | todo (an undo)
+    words: str
+    note: str | None = None
+    platform: str | None = None
+    platform_msg_id: str | None = None
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    task_id: int
+    member_id: int
+    reported_by_id: int | None
+    status: str
+    note: str | None
+    reported_at: datetime        # aware, UTC
+
+
+def record_report(db: Database, report: NewReport) -> bool:
+    """Store one report; False when this platform message already recorded it (a redelivery)."""
+    try:
+        with db.transaction() as s:
+            chat_id = None
+            if report.platform and report.conversation_id:
+                chat_id = s.scalar(select(ChatGroup.id).where(ChatGroup.platform == report.platform,
+                                                              ChatGroup.conversation_id == report.conversation_id))
+            s.add(StatusReport(task_id=report.task_id, member_id=report.member_id, reported_by_id=report.reported_by_id,
+                               chat_id=chat_id, status=report.status, note=report.note, words=report.words[:500],
+                               platform=report.platform, platform_msg_id=report.platform_msg_id))
+        return True
+    except IntegrityError:
+        return False
+
+
+def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int, ReportRow]]:
+    """For each task, each member's latest report."""
+    ids = sorted(set(task_ids))
+    latest: dict[int, dict[int, ReportRow]] = {}
+    if not ids:
+        return latest
+    with db.engine.connect() as conn:
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            rows = conn.execute(
+                select(StatusReport.task_id, StatusReport.member_id, StatusReport.reported_by_id, StatusReport.status,
+                       StatusReport.note, StatusReport.reported_at)
+                .where(StatusReport.task_id.in_(chunk)).order_by(StatusReport.reported_at, StatusReport.id)
+            )
+            for task_id, member_id, by, status, note, at in rows:
+                latest.setdefault(task_id, {})[member_id] = ReportRow(task_id, member_id, by, status, note,
+                                                                      at.replace(tzinfo=timezone.utc))
+    return latest
+
+
+def report_count(db: Database, task_id: int) -> int:
+    with db.engine.connect() as conn:
+        return len(conn.execute(select(StatusReport.id).where(StatusReport.task_id == task_id)).all())
