@@ -132,6 +132,8 @@ REMIND_RECURRING = "今天（{day}）例行：{line}"
 REMIND_MISSED_TITLE = "离线期间的提醒"
 REMIND_MISSED = "校务助手离线期间，有 {count} 条提醒没能按时发出。发送“本周有什么任务”可以查看近期安排。"
 REMIND_TITLE = "校务提醒"
+REMIND_CHASE_TITLE = "今天截止"
+REMIND_CHASE = "今天截止：{line}\n当前 {tally}。还没有上报的：{names}\n完成后请回复“完成 {number}”。"
 REMIND_ALERT_TITLE = "提醒发送失败"
 REMIND_ALERT = "群“{group}”的机器人多次推送失败，今天的提醒没能送达。请检查该群机器人的 webhook 地址和加签设置。"
 

@@ -74,7 +74,7 @@ def _report(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: 
     status.record_report(ctx.database, status.NewReport(
         task_id=task.id, member_id=target.id, reported_by_id=ctx.member_id, status=intent.status, words=message.text,
         note=intent.note, platform=message.platform, platform_msg_id=message.msg_id,
-        conversation_id=message.chat_id if message.is_group else None,
+        conversation_id=message.chat_id if message.is_group else None, reported_at=message.sent_at,
     ))
     progress = school.of([task])[task.id]
     tally = progress.tally()
@@ -141,8 +141,11 @@ def _by_title(words: str, tasks: list[TaskRow], ctx: ChatContext) -> list[TaskRo
     if exact:
         return exact
     found = [t for t in tasks if words in t.title]
-    near = [t for t in found if (r := dated_range(t, ctx.term)) and abs((r[0] - ctx.today).days) <= 45]
-    return near if len(near) == 1 else found
+    # Two 运动会 in one plan, spring and autumn: the one within weeks of today is meant, unless an
+    # undated duty also matches.
+    ranges = [dated_range(t, ctx.term) for t in found]
+    near = [t for t, r in zip(found, ranges, strict=True) if r and abs((r[0] - ctx.today).days) <= 45]
+    return near if len(near) == 1 and all(ranges) else found
 
 
 def _near(tasks: list[TaskRow], ctx: ChatContext, school: SchoolProgress) -> list[TaskRow]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .db import Database
-from .models import ChatGroup, Member, MemberRole, School
+from .models import ChatGroup, School
 
 
 def school_count(db: Database) -> int:
@@ -151,24 +151,3 @@ def update_chat_settings(db: Database, chat_id: int, changes: dict) -> ChatRow:
         chat = s.scalar(select(ChatGroup).where(ChatGroup.id == chat_id).with_for_update())
         chat.settings = {**(chat.settings or {}), **changes}
         return _chat_row(chat)
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    mobile: str | None
-    dingtalk_user_id: str | None
-    wecom_user_id: str | None
-
-
-def people_for_owner(db: Database, school_id: int, owner: str) -> list[Person]:
-    """Members a plan owner names: those holding the role (班主任) or in the department (教务处)."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            select(Member.name, Member.mobile, Member.dingtalk_user_id, Member.wecom_user_id).distinct()
-            .outerjoin(MemberRole, MemberRole.member_id == Member.id)
-            .where(Member.school_id == school_id)
-            .where((MemberRole.role == owner) | (Member.department == owner))
-            .order_by(Member.name)
-        )
-        return [Person(*row) for row in rows]

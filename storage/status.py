@@ -23,6 +23,7 @@ class NewReport:
     platform: str | None = None
     platform_msg_id: str | None = None
     conversation_id: str | None = None
+    reported_at: datetime | None = None   # when the teacher sent it (aware); default now
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def record_report(db: Database, report: NewReport) -> bool:
                                                               ChatGroup.conversation_id == report.conversation_id))
             s.add(StatusReport(task_id=report.task_id, member_id=report.member_id, reported_by_id=report.reported_by_id,
                                chat_id=chat_id, status=report.status, note=report.note, words=report.words[:500],
-                               platform=report.platform, platform_msg_id=report.platform_msg_id))
+                               platform=report.platform, platform_msg_id=report.platform_msg_id,
+                               reported_at=(report.reported_at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)))
         return True
     except IntegrityError:
         return False

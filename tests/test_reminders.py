@@ -137,10 +137,11 @@ def test_reminders_mention_the_people_the_plan_names(school):
     with db.transaction() as s:
         school_id = plans.ensure_school(db, "青禾小学")
         staff = [Member(school_id=school_id, name="李老师", department="教务处", mobile="13800000001", wecom_user_id="lisi"),
-                 Member(school_id=school_id, name="赵老师", department="德育处", dingtalk_user_id="staff-zhao", wecom_user_id="zhao")]
+                 Member(school_id=school_id, name="赵老师", department="教务处", dingtalk_user_id="staff-zhao", wecom_user_id="zhao"),
+                 Member(school_id=school_id, name="钱老师", department="德育处", dingtalk_user_id="staff-qian")]
         s.add_all(staff)
         s.flush()
-        s.add(MemberRole(member_id=staff[1].id, role="教务处"))   # a role can name the department too
+        s.add(MemberRole(member_id=staff[2].id, role="班主任"))   # not named by the task: not mentioned
     run_pass(monday_morning())
     morning = [r for r in robot.received if "各学科作业展评" in (r["body"]["markdown"].get("text") or r["body"]["markdown"].get("content"))
                and "今天" in (r["body"]["markdown"].get("text") or r["body"]["markdown"].get("content"))]

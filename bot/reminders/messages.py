@@ -4,16 +4,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import texts
-from bot.messages import IncomingMessage, Reply
+from bot.messages import IncomingMessage, Mention, Reply
 from bot.understanding import Intent
 from handlers.context import ChatContext
+from handlers.progress import SchoolProgress
 from handlers.tasks import answer_query
 from storage.deliveries import DeliveryRow
+from storage.people import MemberRow
 from storage.plans import TaskRow
 
 
-def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext) -> Reply | None:
-    """The message for one ledger row; None when its task has since left the plan."""
+def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, platform: str = "dingtalk") -> Reply | None:
+    """The message for one ledger row; None when its task has since left the plan, or a chase
+    finds everyone has reported by the time it is sent."""
     if delivery.kind == "digest":
         monday = delivery.occurrence
         return answer_query(Intent("query", monday, monday + timedelta(days=6)), _NOBODY, context)
@@ -23,6 +26,8 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext) ->
         return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or "若干"))
     if task is None:
         return None
+    if delivery.kind == "chase":
+        return _chase(task, context, platform)
     line = texts.task_line(task).lstrip("- ")
     day = texts.describe_day(delivery.occurrence)
     words = {
@@ -32,6 +37,26 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext) ->
         "deadline": lambda: texts.REMIND_DEADLINE.format(days=delivery.detail or "", end=day, line=line),
     }[delivery.kind]()
     return Reply(texts.REMIND_TITLE, words)
+
+
+def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
+    """On a deadline's morning: who has not reported yet, by name and @."""
+    school = SchoolProgress.for_chat(context)
+    progress = school.of([task])[task.id]
+    waiting = [s.unit for s in progress.states if s.status != "done"]
+    if not waiting:
+        return None
+    ids = sorted({m for unit in waiting for m in unit.member_ids})
+    text = texts.REMIND_CHASE.format(line=texts.task_line(task).lstrip("- "), tally=progress.tally(),
+                                     names="、".join(u.label for u in waiting), number=task.number)
+    return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform))
+
+
+def mentions_for(members: list[MemberRow], platform: str) -> tuple[Mention, ...]:
+    """DingTalk @s by mobile or user id; WeCom by userid."""
+    if platform == "dingtalk":
+        return tuple(Mention(m.name, m.mobile, m.dingtalk_user_id) for m in members if m.mobile or m.dingtalk_user_id)
+    return tuple(Mention(m.name, None, m.wecom_user_id) for m in members if m.wecom_user_id)
 
 
 _NOBODY = IncomingMessage("scheduler", "", "", "", "", "", None)  # answer_query never reads the message

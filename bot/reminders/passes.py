@@ -15,6 +15,7 @@ from bot.reminders.messages import render
 from bot.reminders.planning import Due, due_between
 from bot.reminders.setting_words import reminder_settings
 from handlers.context import ChatContext
+from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.deliveries import DeliveryRow, NewDelivery
@@ -40,6 +41,7 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     holidays = frozenset(settings.holidays)
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     tasks_by_school: dict[int, list] = {}
+    chased_by_school: dict[int, frozenset[int]] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
     planned: list[NewDelivery] = []
     names: dict[int, str] = {}
@@ -47,8 +49,11 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
         school = group.school_id or default_school
         choice = (school, reminder_settings(group.settings))
         if choice not in due_by_choice:
-            tasks = tasks_by_school.setdefault(school, plans.list_tasks(db, school))
-            due_by_choice[choice] = due_between(tasks, choice[1], start, now + timedelta(seconds=1), settings.tz, terms, holidays)
+            if school not in tasks_by_school:
+                tasks_by_school[school] = plans.list_tasks(db, school)
+                chased_by_school[school] = _chased(tasks_by_school[school], SchoolProgress(db, school))
+            due_by_choice[choice] = due_between(tasks_by_school[school], choice[1], start, now + timedelta(seconds=1),
+                                                settings.tz, terms, holidays, chased_by_school[school])
         due = due_by_choice[choice]
         fresh = [d for d in due if d.at >= now - GRACE]
         missed = len(due) - len(fresh)
@@ -58,6 +63,12 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
                                        now.astimezone(settings.tz).date(), now, detail=str(missed)))
         names[group.id] = group.name
     return PassPlan(start, now, tuple(planned), names)
+
+
+def _chased(tasks, school: SchoolProgress) -> frozenset[int]:
+    """Dated tasks whose owner names people one by one (a role): each of them is expected to report."""
+    return frozenset(t.id for t in tasks if t.start is not None and t.owner
+                     and any(not unit.is_department for unit in school.units(t.owner)))
 
 
 def record_pass(plan: PassPlan, db: Database) -> int:
@@ -75,12 +86,15 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     terms = settings.school.terms
-    schools = {g.id: g.school_id or default_school for g in chats.reminder_groups(db)}
+    groups = chats.reminder_groups(db)
+    schools = {g.id: g.school_id or default_school for g in groups}
+    platforms = {g.id: g.platform for g in groups}
     lines = []
     for d in plan.deliveries:
         row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
         task = plans.get_task(db, d.task_id) if d.task_id else None
-        reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz))
+        platform = platforms[d.chat_id]
+        reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz), platform)
         first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
         lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")
     return lines

@@ -2,7 +2,8 @@
 
 Kinds: the weekly digest (first school day of the week), the afternoon before a
 short dated event (the last school day before it), the morning of it, deadlines
-N days before the end of a task with a span, and duties on their weekdays. Pushes
+N days before the end of a task with a span, duties on their weekdays, and on a deadline's
+morning a chase of those who have not reported (for tasks whose owner names people). Pushes
 that would land on a weekend or public holiday move to a school day; pushes in
 quiet hours wait for the morning. No clock, no database: `now` comes in.
 """
@@ -43,7 +44,7 @@ class ReminderSettings:
 
 @dataclass(frozen=True)
 class Due:
-    kind: str                # digest | eve | morning | deadline | recurring
+    kind: str                # digest | eve | morning | deadline | recurring | chase
     task_id: int | None      # None for the digest
     occurrence: date         # the event day, deadline day or week's Monday it is about
     at: datetime             # when it should be pushed (aware)
@@ -60,8 +61,9 @@ class TaskWithId(TaskLike, Protocol):
 
 
 def due_between(tasks: Iterable[TaskWithId], settings: ReminderSettings, start: datetime, end: datetime,
-                tz: ZoneInfo, terms: tuple[Term, ...] = (), holidays: frozenset[date] = frozenset()) -> list[Due]:
-    """Every reminder whose push time lies in [start, end)."""
+                tz: ZoneInfo, terms: tuple[Term, ...] = (), holidays: frozenset[date] = frozenset(),
+                chased: frozenset[int] = frozenset()) -> list[Due]:
+    """Every reminder whose push time lies in [start, end). `chased`: the tasks whose late reporters are chased."""
     calendar = _Calendar(tz, settings, holidays)
     first, last = start.astimezone(tz).date() - timedelta(days=40), end.astimezone(tz).date() + timedelta(days=40)
     found: list[Due] = []
@@ -69,6 +71,8 @@ def due_between(tasks: Iterable[TaskWithId], settings: ReminderSettings, start: 
         found += _digests(calendar, first, last, terms)
     for task in tasks:
         found += _for_task(task, settings, calendar, first, last, terms)
+        if settings.chase and task.id in chased and task.start is not None:
+            found += _chase(task, settings, calendar, first, last)
     return sorted((d for d in found if start <= d.at < end), key=lambda d: (d.at, d.key))
 
 
@@ -103,6 +107,14 @@ def _deadlines(task, end: date, settings: ReminderSettings, calendar: _Calendar)
         if day is not None and day >= task.start:
             reminders.append(Due("deadline", task.id, end, calendar.at(day, settings.deadline_time), lead_days=lead))
     return reminders
+
+
+def _chase(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date) -> list[Due]:
+    end = task.end or task.start
+    day = calendar.school_day_on_or_before(end)
+    if day is None or not first <= end <= last or day < task.start:
+        return []
+    return [Due("chase", task.id, end, calendar.at(day, settings.chase_time))]
 
 
 def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:

@@ -20,9 +20,10 @@ import requests
 from bot.config import Settings
 from bot.messages import Mention, Reply
 from bot.platforms.dingtalk_api import DingTalkApi
-from bot.reminders.messages import render
+from bot.reminders.messages import mentions_for, render
 from bot.reminders.robots import PushResult, push
 from handlers.context import ChatContext
+from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
 from storage.db import Database
 
@@ -65,12 +66,11 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     return report
 
 
-def _mentions(db: Database, school: int, owner: str, platform: str) -> tuple[Mention, ...]:
-    people = chats.people_for_owner(db, school, owner)
-    return tuple(
-        Mention(p.name, p.mobile if platform == "dingtalk" else None, p.dingtalk_user_id if platform == "dingtalk" else p.wecom_user_id)
-        for p in people
-    )
+def _owner_mentions(context: ChatContext, owner: str, platform: str) -> tuple[Mention, ...]:
+    """Everyone the task's owner names: the role's holders, or the department's members."""
+    school = SchoolProgress.for_chat(context)
+    ids = sorted({m for unit in school.units(owner) for m in unit.member_ids})
+    return mentions_for([school.members[i] for i in ids], platform)
 
 
 class _Channel:
@@ -103,12 +103,12 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
         school = group.school_id or default_school
         context = ChatContext(db, school, row.occurrence, terms, tz=tz)
         task = plans.get_task(db, row.task_id) if row.task_id else None
-        reply = render(row, task, context)
-        if reply is not None and task is not None and task.owner:
-            reply = replace(reply, mentions=_mentions(db, school, task.owner, group.platform))
+        reply = render(row, task, context, group.platform)
         if reply is None:
-            deliveries.mark(db, row.id, "dropped", "task no longer in the plan")
+            deliveries.mark(db, row.id, "dropped", "nothing to say any more (task withdrawn, or everyone reported)")
             continue
+        if task is not None and task.owner and not reply.mentions and row.kind != "chase":
+            reply = replace(reply, mentions=_owner_mentions(context, task.owner, group.platform))
         deliveries.mark(db, row.id, "sending")
         recent.append(time.monotonic())
         result = channel.push(group, reply)
