@@ -5,11 +5,12 @@ import sys
 from pathlib import Path
 
 import click
+import requests
 
 from bot import texts
 from bot.cli_common import config_option, database_for, settings_from
 from bot.export import ExportError, status_table, write_status
-from bot.members import import_roster_file
+from bot.members import DirectoryError, import_roster_file, sync_directory
 from bot.people.roster import RosterError
 
 
@@ -33,6 +34,21 @@ def members_import(file, school, config_path) -> None:
         sys.exit(1)
     click.echo(texts.ROSTER_DONE.format(total=result.added + result.updated, added=result.added,
                                         updated=result.updated, roles=result.roles))
+
+
+@members.command("sync")
+@click.option("--platform", type=click.Choice(["dingtalk", "wecom"]), required=True)
+@config_option
+def members_sync(platform, config_path) -> None:
+    """Add or update people from the platform's contact directory (needs the app's contacts permission)."""
+    settings = settings_from(config_path)
+    try:
+        result = sync_directory(platform, settings, database_for(settings), requests.Session())
+    except DirectoryError as exc:
+        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+        sys.exit(1)
+    click.echo(texts.DIRECTORY_DONE.format(total=result.added + result.updated, added=result.added,
+                                           updated=result.updated, roles=result.roles))
 
 
 @click.group()

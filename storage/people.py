@@ -200,3 +200,53 @@ def get_member(db: Database, member_id: int) -> MemberRow | None:
     if school_id is None:
         return None
     return next((m for m in load_members(db, school_id) if m.id == member_id), None)
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    user_id: str
+    name: str
+    mobile: str | None = None
+    department: str | None = None
+    roles: tuple[RoleRow, ...] = ()     # from the directory's job title, when it names any
+
+
+def merge_directory(db: Database, school_id: int, platform: str, entries: list[DirectoryEntry]) -> RosterResult:
+    """Take ids, names, mobiles and departments from a platform's directory. Roles change only where
+    the job title names some; admin marks stay as the roster set them."""
+    column = ID_COLUMNS[platform]
+    added = updated = roles = 0
+    with db.transaction() as s:
+        for entry in entries:
+            member = _known_for_directory(s, school_id, column, entry)
+            if member is None:
+                member = Member(school_id=school_id, name=entry.name)
+                s.add(member)
+                added += 1
+            else:
+                updated += 1
+            setattr(member, column, entry.user_id)
+            member.name = entry.name or member.name
+            member.mobile = entry.mobile or member.mobile
+            member.department = entry.department or member.department
+            s.flush()
+            if entry.roles:
+                s.execute(delete(MemberRole).where(MemberRole.member_id == member.id))
+                for role in entry.roles:
+                    s.add(MemberRole(member_id=member.id, role=role.role, grade=role.grade, subject=role.subject))
+                    roles += 1
+                s.flush()
+    return RosterResult(added, updated, roles)
+
+
+def _known_for_directory(s: Session, school_id: int, column: str, entry: DirectoryEntry) -> Member | None:
+    in_school = select(Member).where(Member.school_id == school_id)
+    member = s.scalar(in_school.where(getattr(Member, column) == entry.user_id))
+    if member is not None:
+        return member
+    if entry.mobile:
+        member = s.scalar(in_school.where(Member.mobile == entry.mobile, getattr(Member, column).is_(None)))
+        if member is not None:
+            return member
+    namesakes = list(s.scalars(in_school.where(Member.name == entry.name, getattr(Member, column).is_(None))))
+    return namesakes[0] if len(namesakes) == 1 else None

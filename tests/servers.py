@@ -60,6 +60,29 @@ class FakeWeComApi:
             self.tokens_issued += 1
             return jsonify(errcode=0, errmsg="ok", access_token=f"token-{self.tokens_issued}", expires_in=7200)
 
+        self.admins: list[str] = []
+        self.users: list[dict] = []
+        self.departments: list[dict] = [{"id": 1, "name": "学校", "parentid": 0}]
+
+        def authorised() -> bool:
+            return request.args.get("access_token") == f"token-{self.tokens_issued}"
+
+        @self.app.post("/cgi-bin/agent/get_admin_list")
+        def admin_list():
+            if not authorised():
+                return jsonify(errcode=40014, errmsg="invalid access_token")
+            return jsonify(errcode=0, errmsg="ok", admin=[{"userid": u, "open_userid": f"o-{u}", "auth_type": 1} for u in self.admins])
+
+        @self.app.get("/cgi-bin/department/list")
+        def department_list():
+            return jsonify(errcode=0, errmsg="ok", department=self.departments) if authorised() else jsonify(errcode=40014)
+
+        @self.app.get("/cgi-bin/user/list")
+        def user_list():
+            if not authorised():
+                return jsonify(errcode=40014, errmsg="invalid access_token")
+            return jsonify(errcode=0, errmsg="ok", userlist=self.users)
+
         @self.app.post("/cgi-bin/message/send")
         def send():
             if self.expire_next:
@@ -137,6 +160,26 @@ class FakeDingTalkOpenApi:
                 return jsonify(errcode=40089, errmsg="不合法的corpid或corpsecret")
             self.tokens_issued += 1
             return jsonify(errcode=0, errmsg="ok", access_token=f"dt-token-{self.tokens_issued}", expires_in=7200)
+
+        self.departments: list[dict] = []
+        self.users: dict[int, list[dict]] = {}
+
+        def authorised() -> bool:
+            return request.args.get("access_token") == f"dt-token-{self.tokens_issued}"
+
+        @self.app.get("/department/list")
+        def department_list():
+            if not authorised():
+                return jsonify(errcode=40014, errmsg="不合法的access_token")
+            return jsonify(errcode=0, errmsg="ok", department=self.departments)
+
+        @self.app.get("/user/list")
+        def user_list():
+            if not authorised():
+                return jsonify(errcode=40014, errmsg="不合法的access_token")
+            users = self.users.get(int(request.args["department_id"]), [])
+            offset, size = int(request.args.get("offset", 0)), int(request.args.get("size", 100))
+            return jsonify(errcode=0, errmsg="ok", hasMore=offset + size < len(users), userlist=users[offset:offset + size])
 
         @self.app.post("/v1.0/robot/groupMessages/send")
         def group_send():

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import threading
+from dataclasses import dataclass
 
 import requests
 from dingtalk import AppKeyClient
@@ -92,3 +93,33 @@ def _result(response: requests.Response) -> PushResult:
     error = f"HTTP {response.status_code} {code}: {str(answer.get('message', ''))[:100]}".strip()
     throttled = response.status_code == 429 or any(hint in code.lower() for hint in THROTTLE_HINTS)
     return PushResult(False, retry=throttled or response.status_code >= 500, error=error)
+
+
+@dataclass(frozen=True)
+class DirectoryPerson:
+    user_id: str
+    name: str
+    mobile: str | None
+    department: str | None
+    position: str
+
+
+def dingtalk_directory(config: DingTalkSettings, http: requests.Session) -> list[DirectoryPerson]:
+    """Everyone in the organisation the app may see, through dingtalk-sdk's contact APIs
+    (/department/list, /user/list page by page). Raises DingTalkException when refused."""
+    client = DingTalkApi(config, http)._tokens
+    departments = {1: ""} | {d["id"]: d.get("name", "") for d in client.department.list(fetch_child=True)}
+    found: dict[str, DirectoryPerson] = {}
+    for department_id, department_name in departments.items():
+        offset = 0
+        while True:
+            page = client.user.list(department_id, offset=offset, size=100)
+            for user in page.get("userlist") or ():
+                if user.get("userid") and user["userid"] not in found:
+                    found[user["userid"]] = DirectoryPerson(user["userid"], user.get("name") or user["userid"],
+                                                            user.get("mobile") or None, department_name or None,
+                                                            user.get("position") or "")
+            if not page.get("hasMore"):
+                break
+            offset += 100
+    return list(found.values())

@@ -1,4 +1,5 @@
-"""The WeCom server API we call: access tokens (cached, refreshed early) and app text messages."""
+"""The WeCom server API we call: access tokens (cached, refreshed early), app text messages,
+the app's admin list and the contact directory."""
 from __future__ import annotations
 
 import threading
@@ -7,6 +8,7 @@ import time
 import requests
 
 TOKEN_MARGIN_S = 300
+ADMINS_TTL_S = 600
 EXPIRED_TOKEN_CODES = {40014, 42001}  # invalid / expired access_token: fetch a new one and retry once
 
 
@@ -21,18 +23,41 @@ class WeComClient:
         self._http = http
         self._lock = threading.Lock()
         self._token, self._expires_at = "", 0.0
+        self._admins: frozenset[str] = frozenset()
+        self._admins_until = 0.0
 
     def send_text(self, user_id: str, content: str) -> None:
         body = {"touser": user_id, "msgtype": "text", "agentid": int(self._agent_id or 0), "text": {"content": content}}
+        self._call("POST", "message/send", json=body)
+
+    def admin_ids(self) -> frozenset[str]:
+        """The app's admins (agent/get_admin_list), asked at most every ten minutes."""
+        if time.monotonic() >= self._admins_until:
+            result = self._call("POST", "agent/get_admin_list", json={"agentid": int(self._agent_id or 0)})
+            self._admins = frozenset(a["userid"] for a in result.get("admin") or () if a.get("userid"))
+            self._admins_until = time.monotonic() + ADMINS_TTL_S
+        return self._admins
+
+    def directory(self) -> list[dict]:
+        """Everyone under the root department: userid, name, department ids, mobile, position where visible."""
+        departments = {d["id"]: d.get("name", "") for d in self._call("GET", "department/list").get("department") or ()}
+        users = self._call("GET", "user/list", params={"department_id": 1, "fetch_child": 1}).get("userlist") or []
+        for user in users:
+            ids = [i for i in user.get("department") or () if i != 1]
+            user["department_name"] = departments.get(ids[0]) if ids else None
+        return users
+
+    def _call(self, method: str, path: str, params: dict | None = None, json: dict | None = None) -> dict:
         for attempt in (1, 2):
-            result = self._http.post(f"{self._base}/cgi-bin/message/send", params={"access_token": self.token()},
-                                     json=body, timeout=10).json()
+            result = self._http.request(method, f"{self._base}/cgi-bin/{path}",
+                                        params={"access_token": self.token(), **(params or {})}, json=json, timeout=10).json()
             if result.get("errcode") in EXPIRED_TOKEN_CODES and attempt == 1:
                 self._forget_token()
                 continue
             if result.get("errcode", 0) != 0:
-                raise WeComApiError(f"message/send errcode {result.get('errcode')}: {result.get('errmsg')}")
-            return
+                raise WeComApiError(f"{path} errcode {result.get('errcode')}: {result.get('errmsg')}")
+            return result
+        return {}
 
     def token(self) -> str:
         with self._lock:

@@ -3,18 +3,20 @@ inside WeCom's 5-second limit, or through the message-send API if the answer tak
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import secrets
 import time
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
+import requests
 from flask import Blueprint, Response, request
 
 from bot.config import WeComSettings
 from bot.dispatch import Dispatcher
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.wecom import REPLY_BYTES, check_fresh, encrypted_part, envelope, parse_message, plain_text, reply_xml
-from bot.platforms.wecom_api import WeComClient
+from bot.platforms.wecom_api import WeComApiError, WeComClient
 from bot.platforms.wecom_crypto import WeComCrypto, WeComCryptoError
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ def wecom_blueprint(config: WeComSettings, dispatcher: Dispatcher, executor: Exe
             return Response("bad request", status=400)
         if message is None:
             return Response("", status=200)  # events and non-text messages need no answer
-        answering = executor.submit(dispatcher.handle, message, REPLY_BYTES)
+        answering = executor.submit(lambda: dispatcher.handle(with_admin_mark(message), REPLY_BYTES))
         try:
             reply = answering.result(timeout=PASSIVE_WAIT_S)
         except FutureTimeout:
@@ -66,6 +68,17 @@ def wecom_blueprint(config: WeComSettings, dispatcher: Dispatcher, executor: Exe
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
         inner = reply_xml(reply, message, config.corp_id, int(timestamp))
         return Response(envelope(crypto, inner, timestamp, nonce), mimetype="application/xml")
+
+    def with_admin_mark(message: IncomingMessage) -> IncomingMessage:
+        """WeCom's messages do not say who is an admin: the app's admin list does (cached)."""
+        if not config.secret:
+            return message
+        try:
+            admins = client.admin_ids()
+        except (WeComApiError, requests.RequestException, ValueError) as failed:
+            log.warning("WeCom admin list unavailable: %s", type(failed).__name__)
+            return message
+        return replace(message, is_admin=True) if message.sender_id in admins else message
 
     def send_later(done: Future, message: IncomingMessage) -> None:
         try:
