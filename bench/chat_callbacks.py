@@ -46,8 +46,12 @@ def server_process(args: list[str], ready_path: str, env: dict | None = None):
         _wait_until_up(url + ready_path)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.terminate()   # gunicorn finishes queued answers first (graceful timeout 30 s)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def gunicorn(app: str, env: dict):

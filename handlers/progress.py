@@ -59,4 +59,13 @@ class SchoolProgress:
         return {m: r for m, r in latest.items() if r.reported_at.astimezone(self.tz).date() >= since}
 
     def tallies(self, tasks: Iterable[TaskRow]) -> dict[int, str]:
-        return {task_id: p.tally() for task_id, p in self.of(tasks).items() if p.tally()}
+        """Tallies of the tasks someone has reported on; the others say nothing yet, so the
+        roster (the dearer query) is read only when there are reports to count."""
+        tasks = list(tasks)
+        latest = status.latest_reports(self.database, (t.id for t in tasks))
+        reported = [t for t in tasks if t.id in latest]
+        if not reported:
+            return {}
+        names = self.names()
+        progress = {t.id: progress_of(self.units(t.owner), self._this_round(t, latest[t.id]), names) for t in reported}
+        return {task_id: text for task_id, p in progress.items() if (text := p.tally())}

@@ -1,10 +1,11 @@
 """Inbound message ids: platforms retry deliveries, the bot answers each message once."""
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import InboundMessage
+from .models import InboundMessage, utcnow
 
 
 def remember_inbound(db: Database, platform: str, msg_id: str) -> bool:
@@ -13,8 +14,8 @@ def remember_inbound(db: Database, platform: str, msg_id: str) -> bool:
     The unique constraint decides, so two workers racing on the same retry agree.
     """
     try:
-        with db.transaction() as s:
-            s.add(InboundMessage(platform=platform, msg_id=msg_id))
+        with db.engine.begin() as conn:   # one INSERT: no read before the write, so a plain BEGIN will do
+            conn.execute(insert(InboundMessage).values(platform=platform, msg_id=msg_id, received_at=utcnow()))
         return True
     except IntegrityError:
         return False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,16 +51,23 @@ class RosterResult:
     roles: int
 
 
+# Built once: these run for every chat message, and building a statement costs more than running it.
+MEMBERS = (select(Member.id, Member.name, Member.department, Member.mobile, Member.dingtalk_user_id,
+                  Member.wecom_user_id, Member.is_admin).where(Member.school_id == bindparam("school_id")).order_by(Member.id))
+ROLES = (select(MemberRole.member_id, MemberRole.role, MemberRole.grade, MemberRole.subject)
+         .join(Member, Member.id == MemberRole.member_id).where(Member.school_id == bindparam("school_id")))
+SENDER = {column: select(Member.id, Member.is_admin).where(Member.school_id == bindparam("school_id"),
+                                                           getattr(Member, column) == bindparam("user_id"))
+          for column in ID_COLUMNS.values()}
+JOINED = (select(ChatMembership.member_id).join(ChatGroup, ChatGroup.id == ChatMembership.chat_id)
+          .where(ChatGroup.platform == bindparam("platform"), ChatGroup.conversation_id == bindparam("conversation_id"),
+                 ChatMembership.member_id == bindparam("member_id")))
+
+
 def load_members(db: Database, school_id: int) -> list[MemberRow]:
     with db.engine.connect() as conn:
-        members = conn.execute(
-            select(Member.id, Member.name, Member.department, Member.mobile, Member.dingtalk_user_id,
-                   Member.wecom_user_id, Member.is_admin).where(Member.school_id == school_id).order_by(Member.id)
-        ).all()
-        roles = conn.execute(
-            select(MemberRole.member_id, MemberRole.role, MemberRole.grade, MemberRole.subject)
-            .join(Member, Member.id == MemberRole.member_id).where(Member.school_id == school_id)
-        ).all()
+        members = conn.execute(MEMBERS, {"school_id": school_id}).all()
+        roles = conn.execute(ROLES, {"school_id": school_id}).all()
     by_member: dict[int, list[RoleRow]] = {}
     for member_id, role, grade, subject in roles:
         by_member.setdefault(member_id, []).append(RoleRow(role, grade, subject))
@@ -149,15 +156,12 @@ def _already_known(db: Database, school_id: int, platform: str, column: str, use
                    conversation_id: str | None) -> Sender | None:
     """The common case, read-only: someone seen before, writing where they wrote before."""
     with db.engine.connect() as conn:
-        member = conn.execute(select(Member.id, Member.is_admin)
-                              .where(Member.school_id == school_id, getattr(Member, column) == user_id)).first()
+        member = conn.execute(SENDER[column], {"school_id": school_id, "user_id": user_id}).first()
         if member is None:
             return None
         if conversation_id:
-            joined = conn.execute(
-                select(ChatMembership.member_id).join(ChatGroup, ChatGroup.id == ChatMembership.chat_id)
-                .where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id,
-                       ChatMembership.member_id == member.id)).first()
+            joined = conn.execute(JOINED, {"platform": platform, "conversation_id": conversation_id,
+                                           "member_id": member.id}).first()
             if joined is None:
                 return None
     return Sender(member.id, member.is_admin)

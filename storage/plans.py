@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -136,14 +136,12 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
 
     Plain columns rather than ORM objects: this runs for every question teachers ask.
     """
-    query = (
-        select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
-        .where(Task.school_id == school_id, Task.withdrawn_at.is_(None)).order_by(Task.number)
-    )
-    if first is not None and last is not None:
-        query = query.where(or_(Task.start_date.is_(None), and_(Task.start_date <= last, Task.end_date >= first)))
     with db.engine.connect() as conn:
-        return [TaskRow(*row) for row in conn.execute(query)]
+        if first is not None and last is not None:
+            rows = conn.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last})
+        else:
+            rows = conn.execute(SCHOOL_TASKS, {"school_id": school_id})
+        return [TaskRow(*row) for row in rows]
 
 
 def get_task(db: Database, task_id: int) -> TaskRow | None:
@@ -200,6 +198,12 @@ TASK_COLUMNS = (
     Task.id, Task.number, Task.title, Task.start_date, Task.end_date, Task.recurrence, Task.term_anchor, Task.week,
     Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to,
 )
+
+# Built once: list_tasks runs for every question, and building a statement costs more than running it.
+SCHOOL_TASKS = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+                .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None)).order_by(Task.number))
+SCHOOL_TASKS_TOUCHING = SCHOOL_TASKS.where(or_(Task.start_date.is_(None), and_(Task.start_date <= bindparam("last"),
+                                                                                 Task.end_date >= bindparam("first"))))
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
@@ -53,6 +53,12 @@ def record_report(db: Database, report: NewReport) -> bool:
         return False
 
 
+LATEST = (select(StatusReport.task_id, StatusReport.member_id, StatusReport.reported_by_id, StatusReport.status,
+                 StatusReport.note, StatusReport.reported_at)
+          .where(StatusReport.task_id.in_(bindparam("task_ids", expanding=True)))
+          .order_by(StatusReport.reported_at, StatusReport.id))
+
+
 def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int, ReportRow]]:
     """For each task, each member's latest report."""
     ids = sorted(set(task_ids))
@@ -61,11 +67,7 @@ def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int,
         return latest
     with db.engine.connect() as conn:
         for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            rows = conn.execute(
-                select(StatusReport.task_id, StatusReport.member_id, StatusReport.reported_by_id, StatusReport.status,
-                       StatusReport.note, StatusReport.reported_at)
-                .where(StatusReport.task_id.in_(chunk)).order_by(StatusReport.reported_at, StatusReport.id)
-            )
+            rows = conn.execute(LATEST, {"task_ids": chunk})
             for task_id, member_id, by, status, note, at in rows:
                 latest.setdefault(task_id, {})[member_id] = ReportRow(task_id, member_id, by, status, note,
                                                                       at.replace(tzinfo=timezone.utc))
