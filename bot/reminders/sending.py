@@ -66,9 +66,8 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     return report
 
 
-def _owner_mentions(context: ChatContext, owner: str, platform: str) -> tuple[Mention, ...]:
+def _owner_mentions(school: SchoolProgress, owner: str, platform: str) -> tuple[Mention, ...]:
     """Everyone the task's owner names: the role's holders, or the department's members."""
-    school = SchoolProgress.for_chat(context)
     ids = sorted({m for unit in school.units(owner) for m in unit.member_ids})
     return mentions_for([school.members[i] for i in ids], platform)
 
@@ -89,6 +88,7 @@ class _Channel:
 
 def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, terms, tz) -> SendReport:
     report, recent = SendReport(), deque()
+    roster: SchoolProgress | None = None
     for row in rows:
         if group is None:
             deliveries.mark(db, row.id, "failed", "group removed")
@@ -108,7 +108,9 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
             deliveries.mark(db, row.id, "dropped", "nothing to say any more (task withdrawn, or everyone reported)")
             continue
         if task is not None and task.owner and not reply.mentions and row.kind != "chase":
-            reply = replace(reply, mentions=_owner_mentions(context, task.owner, group.platform))
+            if roster is None:   # read once per group's batch, and only when a reminder names an owner
+                roster = SchoolProgress(db, school, tz=tz)
+            reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
         deliveries.mark(db, row.id, "sending")
         recent.append(time.monotonic())
         result = channel.push(group, reply)
