@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ import pytest
 
 from bot.config import SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
+from bot.members import import_roster_file
 from bot.messages import IncomingMessage
 from bot.people.progress import progress_of
 from bot.people.roles import Person, Role, owner_parts, parse_roles, units_for
@@ -21,6 +23,7 @@ from bot.plan_import import import_file
 from bot.schedule import period_start
 from storage import people, status
 from storage.models import StatusReport
+from storage.plans import ensure_school, list_tasks
 from tests.conftest import ROOT
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -138,7 +141,6 @@ class School:
         import_file(plan, self.settings, database)
         roster = tmp_path / "名单.csv"
         roster.write_text(ROSTER, encoding="utf-8")
-        from bot.members import import_roster_file
         import_roster_file(roster, self.settings, database)
         self.dispatcher = Dispatcher(self.settings, database)
         self.numbers = {t.title: t.number for t in _tasks(database)}
@@ -159,13 +161,7 @@ NAMES = {"dt-wang": "王芳", "dt-li": "李强", "dt-zhao": "赵敏", "dt-chen":
 
 
 def _tasks(db):
-    from storage.plans import list_tasks
-    return list_tasks(db, people_school(db))
-
-
-def people_school(db):
-    from storage.plans import ensure_school
-    return ensure_school(db, "青禾小学")
+    return list_tasks(db, ensure_school(db, "青禾小学"))
 
 
 @pytest.fixture
@@ -251,7 +247,6 @@ def _task_id(db, number):
 
 def test_fifty_teachers_report_at_once(database, tmp_path):
     """Every report stored and the tally right, with 50 writers racing on one task."""
-    from concurrent.futures import ThreadPoolExecutor
     roster = "姓名,角色,钉钉userId\n" + "".join(f"老师{i:02d},班主任,dt-{i}\n" for i in range(50))
     path = tmp_path / "名单.csv"
     path.write_text(roster, encoding="utf-8")
@@ -259,7 +254,6 @@ def test_fifty_teachers_report_at_once(database, tmp_path):
     plan = tmp_path / "计划.txt"
     plan.write_text(PLAN, encoding="utf-8")
     import_file(plan, settings, database)
-    from bot.members import import_roster_file
     import_roster_file(path, settings, database)
     dispatcher = Dispatcher(settings, database)
     visits = next(t.number for t in _tasks(database) if "家访" in t.title)
