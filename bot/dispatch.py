@@ -22,6 +22,7 @@ class Dispatcher:
         self.settings = settings
         self.database = database
         self._school_id: int | None = None
+        self._robot_push = bool(settings.dingtalk.app_key and settings.dingtalk.app_secret)
 
     @property
     def school_id(self) -> int:
@@ -39,20 +40,23 @@ class Dispatcher:
             message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()
         school_id = self._school_of(message)
-        sender = None
-        if school_id is not None:
-            sender = people.meet(self.database, school_id, message.platform, message.sender_id, message.sender_name,
-                                 message.chat_id if message.is_group else None, message.chat_name)
-            if sender is not None and sender.is_admin:
-                message = replace(message, is_admin=True)
-        robot_push = bool(self.settings.dingtalk.app_key and self.settings.dingtalk.app_secret)
-        context = ChatContext(self.database, school_id, today, self.settings.school.terms, reply_bytes, robot_push,
+        sender = self._meet(message, school_id)
+        if sender is not None and sender.is_admin:   # marked 管理员 in the roster
+            message = replace(message, is_admin=True)
+        context = ChatContext(self.database, school_id, today, self.settings.school.terms, reply_bytes, self._robot_push,
                               sender.member_id if sender else None, self.settings.tz)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)
         if context.school_id is None and intent.kind not in ("link", "help"):
             return Reply(texts.ONBOARD_TITLE, texts.ONBOARD.format(example=self.settings.school.name))
         return HANDLERS[intent.kind](intent, message, context)
+
+    def _meet(self, message: IncomingMessage, school_id: int | None) -> people.Sender | None:
+        """Whoever writes is known from then on, and as a member of the group they wrote in."""
+        if school_id is None:
+            return None
+        return people.meet(self.database, school_id, message.platform, message.sender_id, message.sender_name,
+                           message.chat_id if message.is_group else None, message.chat_name)
 
     def _school_of(self, message: IncomingMessage) -> int | None:
         """With one school every chat is its; with several, the one the chat was linked to."""

@@ -93,12 +93,15 @@ def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> Ros
             member.dingtalk_user_id = entry.dingtalk_user_id or member.dingtalk_user_id
             member.wecom_user_id = entry.wecom_user_id or member.wecom_user_id
             s.flush()
-            s.execute(delete(MemberRole).where(MemberRole.member_id == member.id))
-            for role in entry.roles:
-                s.add(MemberRole(member_id=member.id, role=role.role, grade=role.grade, subject=role.subject))
-                roles += 1
-            s.flush()
+            roles += _set_roles(s, member.id, entry.roles)
     return RosterResult(added, updated, roles)
+
+
+def _set_roles(s: Session, member_id: int, roles: tuple[RoleRow, ...]) -> int:
+    s.execute(delete(MemberRole).where(MemberRole.member_id == member_id))
+    s.add_all(MemberRole(member_id=member_id, role=r.role, grade=r.grade, subject=r.subject) for r in roles)
+    s.flush()
+    return len(roles)
 
 
 def _match(s: Session, school_id: int, entry: NewMember) -> Member | None:
@@ -235,11 +238,7 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             member.department = entry.department or member.department
             s.flush()
             if entry.roles:
-                s.execute(delete(MemberRole).where(MemberRole.member_id == member.id))
-                for role in entry.roles:
-                    s.add(MemberRole(member_id=member.id, role=role.role, grade=role.grade, subject=role.subject))
-                    roles += 1
-                s.flush()
+                roles += _set_roles(s, member.id, entry.roles)
     return RosterResult(added, updated, roles)
 
 
