@@ -12,6 +12,9 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.admin.feed import feed_blueprint
+from bot.admin.guard import SESSION_LIFETIME
+from bot.admin.views import admin_blueprint
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
 from bot.logs import configure_logging
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
     app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, executor))
     app.register_blueprint(wecom_blueprint(wecom, dispatcher, executor, client))
+    _office_pages(app, settings, database)
 
     @app.get("/healthz")
     def healthz():
@@ -57,3 +61,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return jsonify(status="ok", database="ok")
 
     return app
+
+
+def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
+    web = settings.admin_web
+    app.secret_key = web.secret_key or None   # no key: the pages say how to set one, sessions stay off
+    app.config.update(
+        SESSION_COOKIE_NAME="schoolbot_admin", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=web.secure_cookies, PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        MAX_CONTENT_LENGTH=web.max_upload_mb * 1024 * 1024,
+    )
+    app.register_blueprint(admin_blueprint(settings, database))
+    app.register_blueprint(feed_blueprint(settings, database))

@@ -7,6 +7,7 @@ import threading
 from datetime import date, datetime
 
 import click
+from werkzeug.security import generate_password_hash
 
 from bot import texts
 from bot.cli_common import config_option, database_for, settings_from
@@ -217,6 +218,20 @@ def _guard(action):
     except PlanReadError as exc:
         click.echo(texts.ERROR_PREFIX + str(exc), err=True)
         sys.exit(1)
+
+
+@cli.group()
+def admin() -> None:
+    """The office's web pages (/admin)."""
+
+
+@admin.command("hash-password")
+def admin_hash_password() -> None:
+    """Ask for the office's password and print the hash to put in admin_web.password_hash."""
+    password = click.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次")
+    if len(password) < 8:
+        raise click.ClickException("密码至少 8 位")
+    click.echo(generate_password_hash(password))
 
 
 cli.add_command(members)

@@ -83,6 +83,16 @@ class WeComSettings:
 
 
 @dataclass(frozen=True)
+class AdminWebSettings:
+    """The office's pages under /admin. Without both keys set the pages say how to set them."""
+    # A werkzeug hash of the password (python -m bot admin hash-password); never the password itself.
+    password_hash: str = ""
+    secret_key: str = ""          # signs session cookies: a long random string, the same for every worker
+    secure_cookies: bool = False  # true when the pages are served over HTTPS
+    max_upload_mb: int = 20
+
+
+@dataclass(frozen=True)
 class RobotGroup:
     """A teacher group the bot pushes reminders to, through the group's robot webhook."""
     name: str
@@ -100,6 +110,7 @@ class Settings:
     plan: PlanSettings = field(default_factory=PlanSettings)
     dingtalk: DingTalkSettings = field(default_factory=DingTalkSettings)
     wecom: WeComSettings = field(default_factory=WeComSettings)
+    admin_web: AdminWebSettings = field(default_factory=AdminWebSettings)
     # Platform user ids (DingTalk staffId, WeCom userid) allowed admin commands, besides platform admins.
     admins: tuple[str, ...] = ()
     groups: tuple[RobotGroup, ...] = ()

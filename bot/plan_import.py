@@ -15,7 +15,7 @@ from bot.plan.document import PlanDocument
 from bot.plan.errors import PlanReadError
 from bot.plan.extract import ExtractOptions, PlanExtraction, extract_plan
 from bot.plan.items import PlanItem
-from bot.plan.reading import read_plan_file
+from bot.plan.reading import read_plan_bytes, read_plan_file
 from bot.plan.schoolyear import SchoolYear, parse_school_year_option
 from storage import plans as plan_store
 from storage.db import Database
@@ -40,6 +40,15 @@ def extract_file(path: str | Path, settings: Settings, school_year: str | None =
     return ExtractedFile(document, extract_plan(document, options))
 
 
+def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None) -> ExtractedFile:
+    """The same as extract_file, for a file uploaded on the office's pages."""
+    today = today or datetime.now(settings.tz).date()
+    options = ExtractOptions(fallback_school_year=school_year_of(today),
+                             known_term_starts=tuple(t.start for t in settings.school.terms))
+    document = read_plan_bytes(data, filename, settings.plan.max_file_mb * 1024 * 1024)
+    return ExtractedFile(document, extract_plan(document, options))
+
+
 def import_file(path: str | Path, settings: Settings, database: Database, school_year: str | None = None,
                 term_start: str | None = None, name: str | None = None, today: date | None = None,
                 school: str | None = None) -> plan_store.ImportResult:
@@ -48,6 +57,11 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
     The plan belongs to the configured school unless another school is named.
     """
     extracted = extract_file(path, settings, school_year, term_start, today)
+    return store_extracted(extracted, name or Path(path).stem, Path(path).name, settings, database, school)
+
+
+def store_extracted(extracted: ExtractedFile, name: str, filename: str, settings: Settings, database: Database,
+                    school: str | None = None) -> plan_store.ImportResult:
     if school and school != settings.school.name:
         school_id = plan_store.ensure_school(database, school)
     else:
@@ -57,8 +71,8 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
         database,
         school_id,
         plan_store.PlanImport(
-            name=name or Path(path).stem,
-            source_filename=Path(path).name,
+            name=name,
+            source_filename=filename,
             checksum=extracted.document.checksum,
             school_year=year.label if year else None,
             title=extracted.extraction.title,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .db import Database
-from .models import ChatGroup, School
+from .models import ChatGroup, ChatMembership, School
 
 
 def school_count(db: Database) -> int:
@@ -151,3 +151,9 @@ def update_chat_settings(db: Database, chat_id: int, changes: dict) -> ChatRow:
         chat = s.scalar(select(ChatGroup).where(ChatGroup.id == chat_id).with_for_update())
         chat.settings = {**(chat.settings or {}), **changes}
         return _chat_row(chat)
+
+
+def member_ids(db: Database, chat_id: int) -> list[int]:
+    """The people seen writing in a group."""
+    with db.engine.connect() as conn:
+        return list(conn.execute(select(ChatMembership.member_id).where(ChatMembership.chat_id == chat_id)).scalars())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -34,6 +34,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     # Task numbers are typed by teachers ("完成 12"); they are never reused within a school.
     next_task_number: Mapped[int] = mapped_column(Integer, default=1)
+    # The secret in the calendar feed's URL (/feed/<token>.ics); made on first use, changeable.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -87,6 +89,8 @@ class Task(Base):
     # Identity across re-imports: an unchanged task keeps its id, number and reports.
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the office corrects the task by hand: a re-import keeps the correction.
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     plan: Mapped[Plan] = relationship(back_populates="tasks")
@@ -200,3 +204,22 @@ class SchedulerMark(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     holder: Mapped[str | None] = mapped_column(String(100))
+
+
+class PlanDraft(Base):
+    """An uploaded plan shown for review before it is stored: the file itself, until accepted."""
+    __tablename__ = "plan_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts on the office's pages, for rate limiting across all web workers."""
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -123,9 +123,12 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
                 added += 1
             else:
                 kept += 1
-            _fill(task, draft)
+            if task.edited_at is None:   # a task the office corrected keeps the correction
+                _fill(task, draft)
             stored.append(task)
-        withdrawn = _retire(s, list(current.values()))
+        # Tasks the office added or corrected by hand stay, whatever the new file says.
+        stored += [t for t in current.values() if t.edited_at is not None]
+        withdrawn = _retire(s, [t for t in current.values() if t.edited_at is None])
         s.flush()
         return ImportResult(plan.id, plan.name, plan.school_year, added, kept, withdrawn,
                             tuple(_row(t, plan.valid_from, plan.valid_to) for t in stored))
@@ -142,6 +145,22 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
         else:
             rows = conn.execute(SCHOOL_TASKS, {"school_id": school_id})
         return [TaskRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    name: str
+    source_filename: str
+    school_year: str | None
+    imported_at: datetime
+
+
+def list_plans(db: Database, school_id: int) -> list[PlanRow]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(Plan.id, Plan.name, Plan.source_filename, Plan.school_year, Plan.imported_at)
+                            .where(Plan.school_id == school_id).order_by(Plan.imported_at.desc()))
+        return [PlanRow(*row) for row in rows]
 
 
 def get_task(db: Database, task_id: int) -> TaskRow | None:

@@ -1,0 +1,233 @@
+"""The office's pages under /admin: sign in, upload and review a plan, correct tasks, calendar, board.
+
+Views only translate between forms and the use-cases in storage and bot; all words on
+the pages are in the templates.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+
+from bot import texts
+from bot.config import Settings
+from bot.plan.errors import PlanReadError
+from bot.plan_import import extract_upload, store_extracted
+from bot.schedule import dated_range
+from handlers.progress import SchoolProgress
+from storage import chats, office, plans, task_edits
+from storage.db import Database
+from storage.task_edits import EditError, TaskChange
+
+from .guard import check_csrf, csrf_token, login_required, signed_in, too_many_failures, try_password
+from .pages import calendar_days, highlighted_lines, week_of
+
+ALLOWED = (".docx", ".xlsx", ".txt")
+
+
+def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
+    bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+
+    def school_id() -> int:
+        return plans.ensure_school(database, settings.school.name, settings.school.terms)
+
+    def today() -> date:
+        return datetime.now(settings.tz).date()
+
+    @bp.before_request
+    def configured_and_csrf():
+        if not (settings.admin_web.password_hash and settings.admin_web.secret_key):
+            return render_template("admin/setup.html"), 503
+        check_csrf()
+        return None
+
+    @bp.context_processor
+    def page_globals():
+        return {"csrf_token": csrf_token, "signed_in": signed_in(), "school_name": settings.school.name,
+                "describe_when": texts.describe_when}
+
+    @bp.route("/login", methods=["GET", "POST"])
+    def login():
+        if request.method == "GET":
+            return render_template("admin/login.html")
+        if too_many_failures(database):
+            return render_template("admin/login.html", error="尝试次数过多，请 15 分钟后再试。"), 429
+        if not try_password(database, settings.admin_web.password_hash, request.form.get("password", "")):
+            return render_template("admin/login.html", error="密码不对。"), 401
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/admin") else url_for("admin.home"))
+
+    @bp.post("/logout")
+    def logout():
+        session.clear()
+        return redirect(url_for("admin.login"))
+
+    @bp.get("/")
+    @login_required
+    def home():
+        tasks = plans.list_tasks(database, school_id())
+        return render_template("admin/home.html", task_count=len(tasks), plans=plans.list_plans(database, school_id()))
+
+    @bp.route("/plans/upload", methods=["GET", "POST"])
+    @login_required
+    def upload():
+        if request.method == "GET":
+            return render_template("admin/upload.html")
+        file = request.files.get("plan")
+        if file is None or not file.filename:
+            return render_template("admin/upload.html", error="请选择计划文件。"), 400
+        name = Path(file.filename).name
+        if Path(name).suffix.lower() not in ALLOWED:
+            return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
+        data = file.read()
+        try:
+            extract_upload(data, name, settings, today())      # refuse what cannot be read before keeping it
+        except PlanReadError as exc:
+            return render_template("admin/upload.html", error=str(exc)), 400
+        draft_id = office.save_draft(database, school_id(), name, data)
+        return redirect(url_for("admin.draft", draft_id=draft_id))
+
+    @bp.get("/plans/drafts/<int:draft_id>")
+    @login_required
+    def draft(draft_id: int):
+        found = office.get_draft(database, draft_id, school_id())
+        if found is None:
+            abort(404)
+        extracted = extract_upload(found.data, found.filename, settings, today())
+        items = extracted.extraction.items
+        return render_template("admin/draft.html", draft=found, items=items, year=extracted.extraction.school_year,
+                               lines=highlighted_lines(extracted.document, items), plan_name=Path(found.filename).stem)
+
+    @bp.post("/plans/drafts/<int:draft_id>/accept")
+    @login_required
+    def accept(draft_id: int):
+        found = office.get_draft(database, draft_id, school_id())
+        if found is None:
+            abort(404)
+        extracted = extract_upload(found.data, found.filename, settings, today())
+        name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
+        result = store_extracted(extracted, name, found.filename, settings, database)
+        office.drop_draft(database, draft_id)
+        flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
+        return redirect(url_for("admin.tasks"))
+
+    @bp.post("/plans/drafts/<int:draft_id>/discard")
+    @login_required
+    def discard(draft_id: int):
+        office.drop_draft(database, draft_id)
+        flash("已放弃这次上传，原有计划没有变化。")
+        return redirect(url_for("admin.home"))
+
+    @bp.get("/tasks")
+    @login_required
+    def tasks():
+        rows = plans.list_tasks(database, school_id())
+        term = _term_on(settings, today())
+        ordered = sorted(rows, key=lambda t: ((dated_range(t, term) or (date.max,))[0], t.number))
+        return render_template("admin/tasks.html", tasks=ordered, term=term)
+
+    @bp.route("/tasks/new", methods=["GET", "POST"])
+    @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+    @login_required
+    def task_form(task_id: int | None = None):
+        task = plans.get_task(database, task_id) if task_id else None
+        if task_id and task is None:
+            abort(404)
+        if request.method == "GET":
+            return render_template("admin/task_form.html", task=task)
+        try:
+            change = TaskChange(request.form.get("title", ""), _date(request.form.get("start")), _date(request.form.get("end")),
+                                request.form.get("owner"), request.form.get("recurrence") or None)
+            if task is None:
+                number = task_edits.add_task(database, school_id(), change)
+                flash(f"已添加任务 #{number}。")
+            else:
+                task_edits.update_task(database, school_id(), task.id, change)
+                flash(f"已保存 #{task.number}。")
+        except (EditError, ValueError) as exc:
+            return render_template("admin/task_form.html", task=task, error=str(exc)), 400
+        return redirect(url_for("admin.tasks"))
+
+    @bp.post("/tasks/<int:task_id>/delete")
+    @login_required
+    def delete(task_id: int):
+        try:
+            task_edits.delete_task(database, school_id(), task_id)
+        except EditError as exc:
+            flash(str(exc))
+        return redirect(url_for("admin.tasks"))
+
+    @bp.post("/tasks/merge")
+    @login_required
+    def merge():
+        chosen = [int(i) for i in request.form.getlist("task") if i.isdigit()]
+        if len(chosen) != 2:
+            flash("合并时请勾选两项任务：保留编号较小的一项。")
+            return redirect(url_for("admin.tasks"))
+        try:
+            task_edits.merge_tasks(database, school_id(), min(chosen), max(chosen))
+            flash("已合并，上报记录归到保留的一项。")
+        except EditError as exc:
+            flash(str(exc))
+        return redirect(url_for("admin.tasks"))
+
+    @bp.get("/calendar")
+    @login_required
+    def calendar():
+        view = "month" if request.args.get("view") == "month" else "week"
+        try:
+            day = _date(request.args.get("day")) or today()
+        except ValueError:
+            day = today()
+        first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
+        rows = plans.list_tasks(database, school_id(), first, last)
+        days = calendar_days(rows, first, last, settings.school.terms)
+        step = timedelta(days=7) if view == "week" else timedelta(days=32)
+        return render_template("admin/calendar.html", view=view, days=days, first=first, last=last, today=today(),
+                               prev=(first - timedelta(days=1)).isoformat() if view == "month" else (first - step).isoformat(),
+                               next=(last + timedelta(days=1)).isoformat())
+
+    @bp.get("/board")
+    @login_required
+    def board():
+        term = _term_on(settings, today())
+        rows = [t for t in plans.list_tasks(database, school_id()) if dated_range(t, term)]
+        progress = SchoolProgress(database, school_id(), today(), term, settings.tz).of(rows)
+        entries = []
+        for task in rows:
+            first, last = dated_range(task, term)
+            p = progress[task.id]
+            overdue = last < today() and p.total > 0 and p.count("done") < p.total
+            entries.append((not overdue, last, task, p, overdue))
+        entries.sort(key=lambda e: (e[0], e[1]))
+        return render_template("admin/board.html", entries=[(t, p, o, dated_range(t, term)) for _, _, t, p, o in entries])
+
+    @bp.route("/feed", methods=["GET", "POST"])
+    @login_required
+    def feed():
+        token = office.feed_token(database, school_id(), renew=request.method == "POST")
+        return render_template("admin/feed.html", url=url_for("feeds.school_feed", token=token, _external=True),
+                               groups=[(g.name, url_for("feeds.group_feed", token=token, group_id=g.id, _external=True))
+                                       for g in chats.reminder_groups(database)], renewed=request.method == "POST")
+
+    return bp
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("日期格式不对，应为 2026-10-12") from exc
+
+
+def _term_on(settings: Settings, day: date):
+    terms = sorted(settings.school.terms, key=lambda t: t.start)
+    return settings.term_on(day) or next((t for t in terms if t.start > day), None) or (terms[-1] if terms else None)
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)

@@ -1,0 +1,155 @@
+"""The office's pages through Flask's test client on a real SQLite database: sign-in, CSRF,
+rate limiting, upload-review-accept, corrections that survive a re-import, calendar and feeds."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from werkzeug.security import generate_password_hash
+
+from bot.app import create_app
+from bot.config import AdminWebSettings, SchoolSettings, Settings, Term
+from storage import plans, status
+from storage.people import NewMember, RoleRow, import_roster, load_members
+from tests.factories.plan_files import text_plan_to_docx
+from tests.test_status import PLAN
+
+PASSWORD = "correct horse battery"
+TERM = Term("第一学期", date(2026, 9, 1), date(2027, 1, 22))
+
+
+def settings_with(**admin) -> Settings:
+    web = AdminWebSettings(**({"password_hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+                               "secret_key": "test-secret-key-not-real"} | admin))
+    return Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)), admin_web=web)
+
+
+@pytest.fixture
+def web(sqlite_database):
+    app = create_app(settings_with(), sqlite_database)
+    app.config["TESTING"] = True
+    return app.test_client(), sqlite_database
+
+
+def token(client, path: str = "/admin/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client) -> None:
+    response = client.post("/admin/login", data={"password": PASSWORD, "csrf_token": token(client)})
+    assert response.status_code == 302
+
+
+def upload(client, path, name: str | None = None):
+    with open(path, "rb") as f:
+        return client.post("/admin/plans/upload", data={"plan": (f, name or path.name), "csrf_token": token(client, "/admin/plans/upload")},
+                           content_type="multipart/form-data")
+
+
+def test_unconfigured_pages_say_how_to_set_them_up(sqlite_database):
+    client = create_app(settings_with(password_hash=""), sqlite_database).test_client()
+    response = client.get("/admin/login")
+    assert response.status_code == 503 and "hash-password" in response.get_data(as_text=True)
+
+
+def test_sign_in_csrf_and_rate_limit(web):
+    client, _ = web
+    assert client.get("/admin/tasks").status_code == 302                      # to the sign-in page
+    assert client.post("/admin/login", data={"password": PASSWORD}).status_code == 400   # no CSRF token
+    for _ in range(5):
+        assert client.post("/admin/login", data={"password": "wrong", "csrf_token": token(client)}).status_code == 401
+    blocked = client.post("/admin/login", data={"password": PASSWORD, "csrf_token": token(client)})
+    assert blocked.status_code == 429 and "15 分钟" in blocked.get_data(as_text=True)
+
+
+def test_upload_review_accept_then_correct_a_date(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    plan = text_plan_to_docx(PLAN, tmp_path / "工作计划.docx")
+    response = upload(client, plan)
+    assert response.status_code == 302 and "/admin/plans/drafts/" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert "找到 <strong>5</strong> 项任务" in page and "<mark>" in page and "各班主任提交家访记录" in page
+    school = plans.ensure_school(db, "青禾小学")
+    assert plans.list_tasks(db, school) == []                                  # nothing stored before accepting
+    accepted = client.post(response.location + "/accept", data={"name": "工作计划", "csrf_token": token(client, response.location)})
+    assert accepted.status_code == 302
+    tasks = {t.title: t for t in plans.list_tasks(db, school)}
+    visits = tasks["各班主任提交家访记录"]
+    form = token(client, f"/admin/tasks/{visits.id}")
+    saved = client.post(f"/admin/tasks/{visits.id}", data={"title": visits.title, "start": "2026-10-22", "end": "2026-10-22",
+                                                           "owner": "班主任", "csrf_token": form})
+    assert saved.status_code == 302
+    week = client.get("/admin/calendar?day=2026-10-22").get_data(as_text=True)
+    assert re.search(r"10月22日 四</h3>\s*<ul><li><a [^>]*>#\d+ 各班主任提交家访记录", week)
+    upload_again = upload(client, plan)                                         # the same plan re-imported
+    client.post(upload_again.location + "/accept", data={"name": "工作计划", "csrf_token": token(client, upload_again.location)})
+    again = {t.title: t for t in plans.list_tasks(db, school)}
+    assert again["各班主任提交家访记录"].start == date(2026, 10, 22) and again["各班主任提交家访记录"].number == visits.number
+
+
+def test_a_bad_upload_changes_nothing(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    broken = tmp_path / "计划.docx"
+    broken.write_bytes(b"not a word file")
+    response = upload(client, broken)
+    assert response.status_code == 400 and "不是有效的Word 文档" in response.get_data(as_text=True)
+    assert upload(client, tmp_path / "计划.docx", name="计划.pdf").status_code == 400
+
+
+def test_add_merge_and_delete(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
+    response = upload(client, tmp_path / "计划.txt")
+    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    school = plans.ensure_school(db, "青禾小学")
+    added = client.post("/admin/tasks/new", data={"title": "家访记录汇总", "start": "2026-10-21", "owner": "班主任",
+                                                 "csrf_token": token(client, "/admin/tasks/new")})
+    assert added.status_code == 302
+    tasks = {t.title: t for t in plans.list_tasks(db, school)}
+    original, extra = tasks["各班主任提交家访记录"], tasks["家访记录汇总"]
+    import_roster(db, school, [NewMember("王芳", (RoleRow("班主任"),), dingtalk_user_id="dt-wang")])
+    member = load_members(db, school)[0].id
+    status.record_report(db, status.NewReport(extra.id, member, member, "done", "完成"))
+    merged = client.post("/admin/tasks/merge", data={"task": [str(original.id), str(extra.id)], "csrf_token": token(client, "/admin/tasks")})
+    assert merged.status_code == 302
+    assert status.report_count(db, original.id) == 1 and "家访记录汇总" not in {t.title for t in plans.list_tasks(db, school)}
+    bad = client.post(f"/admin/tasks/{original.id}", data={"title": "", "csrf_token": token(client, f"/admin/tasks/{original.id}")})
+    assert bad.status_code == 400 and "不能为空" in bad.get_data(as_text=True)
+    client.post(f"/admin/tasks/{original.id}/delete", data={"csrf_token": token(client, "/admin/tasks")})
+    assert "各班主任提交家访记录" not in {t.title for t in plans.list_tasks(db, school)}
+    assert status.report_count(db, original.id) == 1                            # hidden, its report kept
+
+
+def test_calendar_feeds_by_secret_token(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
+    response = upload(client, tmp_path / "计划.txt")
+    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    page = client.get("/admin/feed").get_data(as_text=True)
+    url = re.search(r'value="(http://localhost/feed/[^"]+\.ics)"', page).group(1)
+    feed = client.get(url.replace("http://localhost", ""))
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = {str(e["summary"]): e for e in Calendar.from_ical(feed.data).walk("VEVENT")}
+    visits = next(e for summary, e in events.items() if "家访" in summary)
+    assert visits.decoded("dtstart") == date(2026, 10, 20) and visits.decoded("dtend") == date(2026, 10, 21)
+    assert client.get("/feed/not-the-token.ics").status_code == 404
+    client.post("/admin/feed", data={"csrf_token": token(client, "/admin/feed")})     # renew: the old link stops working
+    assert client.get(url.replace("http://localhost", "")).status_code == 404
+
+
+def test_board_puts_overdue_first(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
+    response = upload(client, tmp_path / "计划.txt")
+    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    import_roster(db, plans.ensure_school(db, "青禾小学"), [NewMember("王芳", (RoleRow("班主任"),))])
+    board = client.get("/admin/board").get_data(as_text=True)
+    assert board.index("各班主任提交家访记录") < board.index("组织一次公开课") and "已逾期" in board
