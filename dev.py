@@ -10,6 +10,7 @@ Written in Python (not make or bash) so it works on a school's Windows PC too.
 """
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,21 @@ def ensure_environment() -> Path:
     return python
 
 
+def ensure_browser() -> None:
+    """The browser tests drive Debian's Chromium through Playwright; install it where we may.
+    Where we may not (no apt, not root), those tests skip and say why."""
+    if shutil.which("chromium") and Path("/usr/share/fonts/truetype/wqy").exists():
+        return
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    print("Installing Chromium for the browser tests (apt-get) …", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    # A small CJK font, so the screenshots the tests save show the Chinese pages legibly.
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-wqy-microhei"]
+    if subprocess.call(install, **quiet) != 0 and subprocess.call(["apt-get", "update"], **quiet) == 0:
+        subprocess.call(install, **quiet)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "bench"}:
         print("usage: python3 dev.py run | test [pytest args] | bench", file=sys.stderr)
@@ -62,6 +78,7 @@ def main(argv: list[str]) -> int:
         return imported or subprocess.call([python, "-m", "bot", "serve"], cwd=ROOT)
     if command == "bench":
         return subprocess.call([python, "-m", "bench", *rest], cwd=ROOT)
+    ensure_browser()
     return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT)
 
 
