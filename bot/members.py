@@ -23,10 +23,10 @@ def import_roster_file(path: str | Path, settings: Settings, database: Database,
     """Read the whole file first (RosterError on any problem), then store it in one transaction."""
     entries = read_roster_file(path)
     school_id = plans.ensure_school(database, school or settings.school.name, settings.school.terms if not school else ())
-    return people.import_roster(database, school_id, [_new_member(e) for e in entries])
+    return people.import_roster(database, school_id, [as_new_member(e) for e in entries])
 
 
-def _new_member(entry: RosterEntry) -> NewMember:
+def as_new_member(entry: RosterEntry) -> NewMember:
     return NewMember(entry.name, tuple(RoleRow(r.role, r.grade, r.subject) for r in entry.roles), entry.department,
                      entry.mobile, entry.dingtalk_user_id, entry.wecom_user_id, entry.is_admin)
 

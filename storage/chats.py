@@ -157,3 +157,18 @@ def member_ids(db: Database, chat_id: int) -> list[int]:
     """The people seen writing in a group."""
     with db.engine.connect() as conn:
         return list(conn.execute(select(ChatMembership.member_id).where(ChatMembership.chat_id == chat_id)).scalars())
+
+
+def school_chats(db: Database, school_id: int) -> list[ChatRow]:
+    """Every group of the school the bot can reach: webhook groups and conversations it has seen."""
+    with db.transaction() as s:
+        rows = s.scalars(select(ChatGroup).where(ChatGroup.is_active.is_(True), ChatGroup.platform.in_(("dingtalk", "wecom")),
+                                                 (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None))
+                         .order_by(ChatGroup.name, ChatGroup.id))
+        return [_chat_row(r) for r in rows]
+
+
+def get_chat(db: Database, chat_id: int) -> ChatRow | None:
+    with db.transaction() as s:
+        row = s.get(ChatGroup, chat_id)
+        return _chat_row(row) if row else None

@@ -253,3 +253,10 @@ def _known_for_directory(s: Session, school_id: int, column: str, entry: Directo
             return member
     namesakes = list(s.scalars(in_school.where(Member.name == entry.name, getattr(Member, column).is_(None))))
     return namesakes[0] if len(namesakes) == 1 else None
+
+
+def set_admin(db: Database, school_id: int, member_id: int, is_admin: bool) -> None:
+    with db.transaction() as s:
+        member = s.scalar(select(Member).where(Member.id == member_id, Member.school_id == school_id))
+        if member is not None:
+            member.is_admin = is_admin

@@ -153,3 +153,47 @@ def test_board_puts_overdue_first(web, tmp_path):
     import_roster(db, plans.ensure_school(db, "青禾小学"), [NewMember("王芳", (RoleRow("班主任"),))])
     board = client.get("/admin/board").get_data(as_text=True)
     assert board.index("各班主任提交家访记录") < board.index("组织一次公开课") and "已逾期" in board
+
+
+def test_group_reminder_settings_on_the_page(sqlite_database):
+    from bot.config import RobotGroup
+    from storage import chats
+    settings = settings_with()
+    settings = Settings(school=settings.school, admin_web=settings.admin_web,
+                        groups=(RobotGroup("全体教师群", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=x"),))
+    client = create_app(settings, sqlite_database).test_client()
+    chats.sync_robot_groups(sqlite_database, plans.ensure_school(sqlite_database, "青禾小学"), settings.groups)
+    sign_in(client)
+    page = client.get("/admin/groups").get_data(as_text=True)
+    assert "全体教师群" in page and "周报：开，每周第一个上课日 07:30" in page
+    group = chats.reminder_groups(sqlite_database)[0]
+    form = {"enabled": "1", "digest": "1", "digest_time": "08:15", "eve": "1", "eve_time": "16:00", "morning_time": "07:30",
+            "deadline": "1", "deadline_time": "07:30", "recurring_time": "07:30", "chase": "1", "chase_time": "08:00",
+            "deadline_days": "5，2", "quiet_start": "21:00", "quiet_end": "07:00", "csrf_token": token(client, f"/admin/groups/{group.id}")}
+    assert client.post(f"/admin/groups/{group.id}", data=form).status_code == 302
+    stored = chats.reminder_groups(sqlite_database)[0].settings
+    assert (stored["digest_time"], stored["morning"], stored["recurring"], stored["deadline_days"]) == ("08:15", False, False, [5, 2])
+    bad = client.post(f"/admin/groups/{group.id}", data={**form, "deadline_days": "0", "csrf_token": token(client, f"/admin/groups/{group.id}")})
+    assert bad.status_code == 400 and "1 到 30" in bad.get_data(as_text=True)
+
+
+def test_roster_upload_and_admins_on_the_page(web, tmp_path):
+    client, db = web
+    sign_in(client)
+    roster = tmp_path / "名单.csv"
+    roster.write_text("姓名,角色,部门\n王芳,三年级班主任,\n赵敏,,教务处\n", encoding="utf-8")
+    with open(roster, "rb") as f:
+        done = client.post("/admin/people", data={"roster": (f, "名单.csv"), "csrf_token": token(client, "/admin/people")},
+                           content_type="multipart/form-data")
+    assert done.status_code == 302
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert "三年级班主任" in page and "教务处" in page
+    zhao = next(m for m in load_members(db, plans.ensure_school(db, "青禾小学")) if m.name == "赵敏")
+    client.post(f"/admin/people/{zhao.id}/admin", data={"admin": "1", "csrf_token": token(client, "/admin/people")})
+    assert next(m for m in load_members(db, 1) if m.name == "赵敏").is_admin
+    bad = tmp_path / "坏.csv"
+    bad.write_text("编号,职务\n1,班主任\n", encoding="utf-8")
+    with open(bad, "rb") as f:
+        refused = client.post("/admin/people", data={"roster": (f, "坏.csv"), "csrf_token": token(client, "/admin/people")},
+                              content_type="multipart/form-data")
+    assert refused.status_code == 400 and "找不到“姓名”列" in refused.get_data(as_text=True)

@@ -22,6 +22,7 @@ from storage.task_edits import EditError, TaskChange
 
 from .guard import check_csrf, csrf_token, login_required, signed_in, too_many_failures, try_password
 from .pages import calendar_days, highlighted_lines, week_of
+from .settings_views import add_settings_views
 
 ALLOWED = (".docx", ".xlsx", ".txt")
 
@@ -211,6 +212,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
                                groups=[(g.name, url_for("feeds.group_feed", token=token, group_id=g.id, _external=True))
                                        for g in chats.reminder_groups(database)], renewed=request.method == "POST")
 
+    add_settings_views(bp, database, school_id)
     return bp
 
 
