@@ -13,6 +13,7 @@ from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
 from storage import chats, people, plans
 from storage.db import Database
 from storage.messages import remember_inbound
+from storage.school_calendar import school_terms
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ class Dispatcher:
         sender = self._meet(message, school_id)
         if sender is not None and sender.is_admin:   # marked 管理员 in the roster
             message = replace(message, is_admin=True)
-        context = ChatContext(self.database, school_id, today, self.settings.school.terms, reply_bytes, self._robot_push,
+        terms = school_terms(self.database, school_id) if school_id is not None else ()
+        context = ChatContext(self.database, school_id, today, terms, reply_bytes, self._robot_push,
                               sender.member_id if sender else None, self.settings.tz)
         term = context.term
         intent = parse(message.text, today, (term.start, term.end) if term else None)

@@ -11,11 +11,12 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 
 from bot import texts
-from bot.config import Settings, Term
+from bot.config import Settings
 from bot.people.progress import Progress
-from bot.schedule import dated_range
+from bot.schedule import Term, dated_range
 from handlers.progress import SchoolProgress
 from storage import plans, status
+from storage.school_calendar import school_terms
 from storage.db import Database
 
 
@@ -30,11 +31,12 @@ class StatusTable:
 
 
 def status_table(settings: Settings, database: Database, term_name: str) -> StatusTable:
-    term = next((t for t in settings.school.terms if t.name == term_name), None)
-    if term is None:
-        known = "、".join(t.name for t in settings.school.terms) or "（配置中没有学期）"
-        raise ExportError(f"没有名为“{term_name}”的学期。已配置的学期：{known}")
     school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    terms = school_terms(database, school_id)
+    term = next((t for t in terms if t.name == term_name), None)
+    if term is None:
+        known = "、".join(t.name for t in terms) or "（还没有设置学期）"
+        raise ExportError(f"没有名为“{term_name}”的学期。已有的学期：{known}")
     school = SchoolProgress(database, school_id)
     tasks = [t for t in plans.list_tasks(database, school_id, term.start, term.end) if _in_term(t, term)]
     tasks.sort(key=lambda t: (dated_range(t, term), t.number))

@@ -40,11 +40,11 @@ def extract_file(path: str | Path, settings: Settings, school_year: str | None =
     return ExtractedFile(document, extract_plan(document, options))
 
 
-def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None) -> ExtractedFile:
-    """The same as extract_file, for a file uploaded on the office's pages."""
+def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None, terms=None) -> ExtractedFile:
+    """The same as extract_file, for a file uploaded on the office's pages (terms: as the office keeps them)."""
     today = today or datetime.now(settings.tz).date()
     options = ExtractOptions(fallback_school_year=school_year_of(today),
-                             known_term_starts=tuple(t.start for t in settings.school.terms))
+                             known_term_starts=tuple(t.start for t in (settings.school.terms if terms is None else terms)))
     document = read_plan_bytes(data, filename, settings.plan.max_file_mb * 1024 * 1024)
     return ExtractedFile(document, extract_plan(document, options))
 

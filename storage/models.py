@@ -47,6 +47,8 @@ class Term(Base):
     name: Mapped[str] = mapped_column(String(100))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    # Set when the office changes the dates on its page: the config's dates no longer apply.
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Plan(Base):
@@ -223,3 +225,13 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Holiday(Base):
+    """A school's own day off (sports day, exam marking…), besides the national calendar."""
+    __tablename__ = "holiday"
+    __table_args__ = (UniqueConstraint("school_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(100), default="")

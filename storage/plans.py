@@ -89,7 +89,7 @@ def _ensure_school(db: Database, name: str, terms) -> int:
             term = s.scalar(select(Term).where(Term.school_id == school.id, Term.name == spec.name))
             if term is None:
                 s.add(Term(school_id=school.id, name=spec.name, start_date=spec.start, end_date=spec.end))
-            else:
+            elif term.edited_at is None:   # dates the office set on its page win over the config
                 term.start_date, term.end_date = spec.start, spec.end
         return school.id
 

@@ -197,3 +197,37 @@ def test_roster_upload_and_admins_on_the_page(web, tmp_path):
         refused = client.post("/admin/people", data={"roster": (f, "坏.csv"), "csrf_token": token(client, "/admin/people")},
                               content_type="multipart/form-data")
     assert refused.status_code == 400 and "找不到“姓名”列" in refused.get_data(as_text=True)
+
+
+def test_terms_and_holidays_on_the_page_drive_chat_and_reminders(sqlite_database, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.config import RobotGroup
+    from bot.dispatch import Dispatcher
+    from bot.messages import IncomingMessage
+    from bot.reminders.passes import plan_pass
+    from storage import chats
+    from storage.school_calendar import school_terms
+    settings = settings_with()
+    settings = Settings(school=settings.school, admin_web=settings.admin_web,
+                        groups=(RobotGroup("全体教师群", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"),))
+    client = create_app(settings, sqlite_database).test_client()
+    sign_in(client)
+    school = plans.ensure_school(sqlite_database, "青禾小学", settings.school.terms)
+    chats.sync_robot_groups(sqlite_database, school, settings.groups)
+    saved = client.post("/admin/terms", data={"original": "第一学期", "name": "第一学期", "start": "2026-09-07", "end": "2027-01-22",
+                                             "csrf_token": token(client, "/admin/terms")})
+    assert saved.status_code == 302
+    plans.ensure_school(sqlite_database, "青禾小学", settings.school.terms)      # the config does not undo the page
+    assert school_terms(sqlite_database, school)[0].start == date(2026, 9, 7)
+    asked = IncomingMessage("dingtalk", "m-1", "cid", "u-1", "王老师", "第3周有什么", datetime(2026, 9, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert "9月21日" in Dispatcher(settings, sqlite_database).handle(asked).markdown   # week 3 counted from 9月7日
+    monday = datetime(2026, 10, 12, 7, 31, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert any(d.kind == "digest" for d in plan_pass(monday, settings, sqlite_database).deliveries)
+    client.post("/admin/holidays", data={"start": "2026-10-12", "end": "2026-10-12", "name": "校运会调休",
+                                         "csrf_token": token(client, "/admin/terms")})
+    assert "校运会调休" in client.get("/admin/terms").get_data(as_text=True)
+    assert not any(d.kind == "digest" for d in plan_pass(monday, settings, sqlite_database).deliveries)   # moves to Tuesday
+    refused = client.post("/admin/terms/delete", data={"name": "第一学期", "csrf_token": token(client, "/admin/terms")})
+    assert refused.status_code == 302 and school_terms(sqlite_database, school)

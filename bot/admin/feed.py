@@ -15,6 +15,7 @@ from bot.schedule import dated_range
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans
 from storage.db import Database
+from storage.school_calendar import school_terms
 
 
 def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
@@ -23,7 +24,7 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/feed/<token>.ics")
     def school_feed(token: str):
         school_id = _school(token)
-        return _ics(settings, plans.list_tasks(database, school_id), settings.school.name)
+        return _ics(settings, school_terms(database, school_id), plans.list_tasks(database, school_id), settings.school.name)
 
     @bp.get("/feed/<token>/<int:group_id>.ics")
     def group_feed(token: str, group_id: int):
@@ -36,7 +37,7 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
         if members:   # the tasks some member of the group answers for; a group with no one known gets them all
             school = SchoolProgress(database, school_id, tz=settings.tz)
             tasks = [t for t in tasks if any(members & set(u.member_ids) for u in school.units(t.owner))]
-        return _ics(settings, tasks, f"{settings.school.name} · {group.name}")
+        return _ics(settings, school_terms(database, school_id), tasks, f"{settings.school.name} · {group.name}")
 
     def _school(token: str) -> int:
         school_id = office.school_by_feed_token(database, token)
@@ -47,7 +48,7 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     return bp
 
 
-def _ics(settings: Settings, tasks, name: str) -> Response:
+def _ics(settings: Settings, terms, tasks, name: str) -> Response:
     calendar = Calendar()
     calendar.add("prodid", "-//schoolbot//校务助手//ZH")
     calendar.add("version", "2.0")
@@ -55,7 +56,7 @@ def _ics(settings: Settings, tasks, name: str) -> Response:
     calendar.add("x-wr-timezone", settings.timezone)
     stamp = datetime.now(timezone.utc)
     for task in tasks:
-        term = next((t for t in settings.school.terms if task.valid_from is None or t.end >= task.valid_from), None)
+        term = next((t for t in terms if task.valid_from is None or t.end >= task.valid_from), None)
         covered = dated_range(task, term)
         if covered is None:
             continue

@@ -1,17 +1,18 @@
-"""The office's pages for groups and their reminder settings, and for people: the roster and admins."""
+"""The office's pages for settings: groups and their reminders, the roster and admins, terms and holidays."""
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from bot.config import Settings
 from bot.members import as_new_member
 from bot.people.roster import RosterError, read_roster_bytes
 from bot.reminders.planning import ReminderSettings
 from bot.reminders.setting_words import describe, reminder_settings
-from storage import chats, people
+from storage import chats, people, school_calendar
 from storage.db import Database
 
 from .guard import login_required
@@ -89,3 +90,71 @@ def _settings_from_form(form) -> dict:
     if changes["quiet_start"] == changes["quiet_end"]:
         raise ValueError("免打扰的开始和结束不能相同")
     return changes
+
+
+def add_term_views(bp: Blueprint, settings: Settings, database: Database, school_id) -> None:
+    configured = {t.name for t in settings.school.terms}
+
+    @bp.get("/terms")
+    @login_required
+    def terms():
+        return render_template("admin/terms.html", terms=school_calendar.school_terms(database, school_id()), configured=configured,
+                               holidays=school_calendar.school_holidays(database, school_id()))
+
+    @bp.post("/terms")
+    @login_required
+    def save_term():
+        try:
+            school_calendar.save_term(database, school_id(), request.form.get("name", ""), _day(request.form.get("start")),
+                                      _day(request.form.get("end")), request.form.get("original") or None)
+        except (school_calendar.CalendarError, ValueError) as exc:
+            flash(f"没有保存：{exc}")
+            return redirect(url_for("admin.terms"))
+        flash("学期已保存。周次、例行事项和提醒都按新的日期计算。")
+        return redirect(url_for("admin.terms"))
+
+    @bp.post("/terms/delete")
+    @login_required
+    def delete_term():
+        name = request.form.get("name", "")
+        if name in configured:
+            flash(f"“{name}”写在配置文件里，删除后启动时会恢复；请修改它的日期，或请 IT 管理员改配置文件。")
+        else:
+            school_calendar.delete_term(database, school_id(), name)
+            flash(f"已删除“{name}”。")
+        return redirect(url_for("admin.terms"))
+
+    @bp.post("/holidays")
+    @login_required
+    def add_holiday():
+        try:
+            first = _day(request.form.get("start"))
+            last = _day(request.form.get("end") or request.form.get("start"))
+        except ValueError as exc:
+            flash(f"没有保存：{exc}")
+            return redirect(url_for("admin.terms"))
+        if last < first or (last - first).days > 60:
+            flash("没有保存：假期的结束日期要在开始日期之后，且不超过 60 天。")
+            return redirect(url_for("admin.terms"))
+        day = first
+        while day <= last:
+            school_calendar.add_holiday(database, school_id(), day, request.form.get("name", ""))
+            day += timedelta(days=1)
+        flash("假期已保存：这些天不推送提醒，例行事项也暂停。")
+        return redirect(url_for("admin.terms"))
+
+    @bp.post("/holidays/delete")
+    @login_required
+    def delete_holiday():
+        try:
+            school_calendar.delete_holiday(database, school_id(), _day(request.form.get("day")))
+        except ValueError:
+            abort(400)
+        return redirect(url_for("admin.terms"))
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError as exc:
+        raise ValueError("日期格式不对，应为 2026-09-01") from exc

@@ -18,11 +18,12 @@ from bot.schedule import dated_range
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans, task_edits
 from storage.db import Database
+from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
 from .guard import check_csrf, csrf_token, login_required, signed_in, too_many_failures, try_password
 from .pages import calendar_days, highlighted_lines, week_of
-from .settings_views import add_settings_views
+from .settings_views import add_settings_views, add_term_views
 
 ALLOWED = (".docx", ".xlsx", ".txt")
 
@@ -83,7 +84,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
         data = file.read()
         try:
-            extract_upload(data, name, settings, today())      # refuse what cannot be read before keeping it
+            extract_upload(data, name, settings, today(), school_terms(database, school_id()))   # refuse what cannot be read before keeping it
         except PlanReadError as exc:
             return render_template("admin/upload.html", error=str(exc)), 400
         draft_id = office.save_draft(database, school_id(), name, data)
@@ -95,7 +96,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         found = office.get_draft(database, draft_id, school_id())
         if found is None:
             abort(404)
-        extracted = extract_upload(found.data, found.filename, settings, today())
+        extracted = extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
         items = extracted.extraction.items
         return render_template("admin/draft.html", draft=found, items=items, year=extracted.extraction.school_year,
                                lines=highlighted_lines(extracted.document, items), plan_name=Path(found.filename).stem)
@@ -106,7 +107,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         found = office.get_draft(database, draft_id, school_id())
         if found is None:
             abort(404)
-        extracted = extract_upload(found.data, found.filename, settings, today())
+        extracted = extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
         name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
         result = store_extracted(extracted, name, found.filename, settings, database)
         office.drop_draft(database, draft_id)
@@ -124,7 +125,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @login_required
     def tasks():
         rows = plans.list_tasks(database, school_id())
-        term = _term_on(settings, today())
+        term = _term_on(school_terms(database, school_id()), today())
         ordered = sorted(rows, key=lambda t: ((dated_range(t, term) or (date.max,))[0], t.number))
         return render_template("admin/tasks.html", tasks=ordered, term=term)
 
@@ -183,7 +184,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             day = today()
         first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
         rows = plans.list_tasks(database, school_id(), first, last)
-        days = calendar_days(rows, first, last, settings.school.terms)
+        days = calendar_days(rows, first, last, school_terms(database, school_id()))
         step = timedelta(days=7) if view == "week" else timedelta(days=32)
         return render_template("admin/calendar.html", view=view, days=days, first=first, last=last, today=today(),
                                prev=(first - timedelta(days=1)).isoformat() if view == "month" else (first - step).isoformat(),
@@ -192,7 +193,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/board")
     @login_required
     def board():
-        term = _term_on(settings, today())
+        term = _term_on(school_terms(database, school_id()), today())
         rows = [t for t in plans.list_tasks(database, school_id()) if dated_range(t, term)]
         progress = SchoolProgress(database, school_id(), today(), term, settings.tz).of(rows)
         entries = []
@@ -213,6 +214,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
                                        for g in chats.reminder_groups(database)], renewed=request.method == "POST")
 
     add_settings_views(bp, database, school_id)
+    add_term_views(bp, settings, database, school_id)
     return bp
 
 
@@ -225,9 +227,11 @@ def _date(value: str | None) -> date | None:
         raise ValueError("日期格式不对，应为 2026-10-12") from exc
 
 
-def _term_on(settings: Settings, day: date):
-    terms = sorted(settings.school.terms, key=lambda t: t.start)
-    return settings.term_on(day) or next((t for t in terms if t.start > day), None) or (terms[-1] if terms else None)
+def _term_on(terms, day: date):
+    """The term a day is in, else the next one, else the last: where undated anchors are placed."""
+    terms = sorted(terms, key=lambda t: t.start)
+    return (next((t for t in terms if t.start <= day <= t.end), None) or next((t for t in terms if t.start > day), None)
+            or (terms[-1] if terms else None))
 
 
 def _month_end(day: date) -> date:

@@ -17,6 +17,7 @@ from bot.reminders.setting_words import reminder_settings
 from handlers.context import ChatContext
 from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
+from storage import school_calendar as calendar_store
 from storage.db import Database
 from storage.deliveries import DeliveryRow, NewDelivery
 
@@ -37,11 +38,10 @@ class PassPlan:
 def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     last = deliveries.get_mark(db, LAST_PASS)
     start = max(last or now - GRACE, now - LOOKBACK)
-    terms = settings.school.terms
-    holidays = frozenset(settings.holidays)
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
     tasks_by_school: dict[int, list] = {}
     chased_by_school: dict[int, frozenset[int]] = {}
+    calendar_by_school: dict[int, tuple] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
     planned: list[NewDelivery] = []
     names: dict[int, str] = {}
@@ -52,6 +52,8 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
             if school not in tasks_by_school:
                 tasks_by_school[school] = plans.list_tasks(db, school)
                 chased_by_school[school] = _chased(tasks_by_school[school], SchoolProgress(db, school))
+                calendar_by_school[school] = school_calendar(settings, db, school)
+            terms, holidays = calendar_by_school[school]
             due_by_choice[choice] = due_between(tasks_by_school[school], choice[1], start, now + timedelta(seconds=1),
                                                 settings.tz, terms, holidays, chased_by_school[school])
         due = due_by_choice[choice]
@@ -71,6 +73,12 @@ def _chased(tasks, school: SchoolProgress) -> frozenset[int]:
                      and any(not unit.is_department for unit in school.units(t.owner)))
 
 
+def school_calendar(settings: Settings, db: Database, school_id: int) -> tuple[tuple, frozenset]:
+    """A school's terms as the office keeps them, and its days off: the config's and the office's."""
+    own = {day for day, _name in calendar_store.school_holidays(db, school_id)}
+    return calendar_store.school_terms(db, school_id), frozenset(settings.holidays) | own
+
+
 def record_pass(plan: PassPlan, db: Database) -> int:
     added = deliveries.record(db, list(plan.deliveries))
     deliveries.set_mark(db, LAST_PASS, plan.now)
@@ -85,7 +93,6 @@ def _delivery(due: Due, group_id: int) -> NewDelivery:
 def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
-    terms = settings.school.terms
     groups = chats.reminder_groups(db)
     schools = {g.id: g.school_id or default_school for g in groups}
     platforms = {g.id: g.platform for g in groups}
@@ -94,6 +101,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
         row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
         task = plans.get_task(db, d.task_id) if d.task_id else None
         platform = platforms[d.chat_id]
+        terms = school_calendar(settings, db, schools[d.chat_id])[0]
         reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz), platform)
         first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
         lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")

@@ -25,6 +25,7 @@ from bot.reminders.robots import PushResult, push
 from handlers.context import ChatContext
 from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
+from storage.school_calendar import school_terms
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,10 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     if not by_group:
         return report
     default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
-    terms = settings.school.terms
     channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
-            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, terms, settings.tz),
+            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, settings.tz),
             list(by_group),
         ):
             report.sent += group_report.sent
@@ -86,9 +86,10 @@ class _Channel:
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
 
 
-def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, terms, tz) -> SendReport:
+def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, tz) -> SendReport:
     report, recent = SendReport(), deque()
     roster: SchoolProgress | None = None
+    terms = school_terms(db, group.school_id or default_school) if group is not None else ()
     for row in rows:
         if group is None:
             deliveries.mark(db, row.id, "failed", "group removed")

@@ -1,0 +1,78 @@
+"""A school's terms and its own holidays, as the office keeps them.
+
+The config's `school.terms` seed the table; once the office changes a term's dates on its
+page, the config no longer overrides them (see plans.ensure_school).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import IntegrityError
+
+from .db import Database
+from .models import Holiday, Term, utcnow
+
+
+@dataclass(frozen=True)
+class TermRow:
+    name: str
+    start: date
+    end: date
+    edited: bool = False
+
+
+TERMS = (select(Term.name, Term.start_date, Term.end_date, Term.edited_at)
+         .where(Term.school_id == bindparam("school_id")).order_by(Term.start_date))
+
+
+class CalendarError(Exception):
+    """str() is a one-line Chinese explanation."""
+
+
+def school_terms(db: Database, school_id: int) -> tuple[TermRow, ...]:
+    with db.engine.connect() as conn:
+        return tuple(TermRow(n, s, e, at is not None) for n, s, e, at in conn.execute(TERMS, {"school_id": school_id}))
+
+
+def save_term(db: Database, school_id: int, name: str, start: date, end: date, original: str | None = None) -> None:
+    name = name.strip()[:100]
+    if not name:
+        raise CalendarError("学期名称不能为空")
+    if end < start:
+        raise CalendarError("学期结束日期早于开始日期")
+    try:
+        with db.transaction() as s:
+            term = s.scalar(select(Term).where(Term.school_id == school_id, Term.name == (original or name)))
+            if term is None:
+                term = Term(school_id=school_id)
+                s.add(term)
+            term.name, term.start_date, term.end_date, term.edited_at = name, start, end, utcnow()
+    except IntegrityError as exc:
+        raise CalendarError(f"已有名为“{name}”的学期") from exc
+
+
+def delete_term(db: Database, school_id: int, name: str) -> None:
+    with db.transaction() as s:
+        s.execute(delete(Term).where(Term.school_id == school_id, Term.name == name))
+
+
+def school_holidays(db: Database, school_id: int) -> list[tuple[date, str]]:
+    with db.engine.connect() as conn:
+        return [(d, n) for d, n in conn.execute(select(Holiday.day, Holiday.name).where(Holiday.school_id == school_id)
+                                                 .order_by(Holiday.day))]
+
+
+def add_holiday(db: Database, school_id: int, day: date, name: str) -> None:
+    with db.transaction() as s:
+        found = s.scalar(select(Holiday).where(Holiday.school_id == school_id, Holiday.day == day))
+        if found is None:
+            s.add(Holiday(school_id=school_id, day=day, name=name.strip()[:100]))
+        else:
+            found.name = name.strip()[:100]
+
+
+def delete_holiday(db: Database, school_id: int, day: date) -> None:
+    with db.transaction() as s:
+        s.execute(delete(Holiday).where(Holiday.school_id == school_id, Holiday.day == day))
