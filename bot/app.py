@@ -8,7 +8,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -73,3 +73,15 @@ def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
     )
     app.register_blueprint(admin_blueprint(settings, database))
     app.register_blueprint(feed_blueprint(settings, database))
+
+    @app.errorhandler(400)
+    @app.errorhandler(404)
+    @app.errorhandler(413)
+    def office_error(error):
+        """The office's pages answer in Chinese; the platform callbacks keep their plain bodies."""
+        if not request.path.startswith("/admin"):
+            return error
+        words = {400: error.description if isinstance(error.description, str) and not error.description.isascii()
+                 else "请求有误，请返回重试。", 404: "没有这个页面，或这项内容已被删除。",
+                 413: f"文件太大，超过 {web.max_upload_mb} MB。"}
+        return render_template("admin/error.html", message=words.get(error.code, "出错了")), error.code

@@ -231,3 +231,16 @@ def test_terms_and_holidays_on_the_page_drive_chat_and_reminders(sqlite_database
     assert not any(d.kind == "digest" for d in plan_pass(monday, settings, sqlite_database).deliveries)   # moves to Tuesday
     refused = client.post("/admin/terms/delete", data={"name": "第一学期", "csrf_token": token(client, "/admin/terms")})
     assert refused.status_code == 302 and school_terms(sqlite_database, school)
+
+
+def test_errors_on_the_pages_are_in_chinese(sqlite_database, tmp_path):
+    client = create_app(settings_with(max_upload_mb=1), sqlite_database).test_client()
+    sign_in(client)
+    assert "没有这个页面" in client.get("/admin/no-such-page").get_data(as_text=True)
+    stale = client.post("/admin/tasks/merge", data={"csrf_token": "stale"})
+    assert stale.status_code == 400 and "页面已过期" in stale.get_data(as_text=True)
+    big = tmp_path / "计划.txt"
+    big.write_bytes(b"x" * (2 * 1024 * 1024))
+    too_big = upload(client, big)
+    assert too_big.status_code == 413 and "文件太大" in too_big.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 200 and client.get("/nothing").status_code == 404

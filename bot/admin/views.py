@@ -203,7 +203,11 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             overdue = last < today() and p.total > 0 and p.count("done") < p.total
             entries.append((not overdue, last, task, p, overdue))
         entries.sort(key=lambda e: (e[0], e[1]))
-        return render_template("admin/board.html", entries=[(t, p, o, dated_range(t, term)) for _, _, t, p, o in entries])
+        groups = [(chat, set(chats.member_ids(database, chat.id))) for chat in chats.school_chats(database, school_id())]
+        groups = [(chat, members) for chat, members in groups if members]   # webhook groups: nobody known to count
+        cells = {(t.id, chat.id): _group_tally(p, members) for _, _, t, p, _ in entries for chat, members in groups}
+        return render_template("admin/board.html", entries=[(t, p, o, dated_range(t, term)) for _, _, t, p, o in entries],
+                               groups=[chat for chat, _ in groups], cells=cells)
 
     @bp.route("/feed", methods=["GET", "POST"])
     @login_required
@@ -216,6 +220,12 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     add_settings_views(bp, database, school_id)
     add_term_views(bp, settings, database, school_id)
     return bp
+
+
+def _group_tally(progress, members: set[int]) -> str:
+    """The task's tally among the units with someone in this group."""
+    here = [state for state in progress.states if members & set(state.unit.member_ids)]
+    return f"{sum(1 for s in here if s.status == 'done')}/{len(here)}" if here else ""
 
 
 def _date(value: str | None) -> date | None:
