@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from bot.app import create_app
 from bot.config import AdminWebSettings, SchoolSettings, Settings, Term
-from storage import plans, status
+from storage import people, plans, status
 from storage.people import NewMember, RoleRow, import_roster, load_members
 from tests.factories.plan_files import text_plan_to_docx
 from tests.test_status import PLAN
@@ -150,9 +150,13 @@ def test_board_puts_overdue_first(web, tmp_path):
     (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
     response = upload(client, tmp_path / "计划.txt")
     client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
-    import_roster(db, plans.ensure_school(db, "青禾小学"), [NewMember("王芳", (RoleRow("班主任"),))])
+    school = plans.ensure_school(db, "青禾小学")
+    import_roster(db, school, [NewMember("王芳", (RoleRow("班主任"),)), NewMember("李强", (RoleRow("班主任"),))])
+    people.meet(db, school, "dingtalk", "dt-wang", "王芳", "cid-grade3", "三年级组")   # 王芳 wrote in 三年级组
     board = client.get("/admin/board").get_data(as_text=True)
     assert board.index("各班主任提交家访记录") < board.index("组织一次公开课") and "已逾期" in board
+    row = board[board.index("各班主任提交家访记录"):].split("</tr>")[0]
+    assert "<th>三年级组</th>" in board and "0/2 已完成" in row and "<td>0/1</td>" in row
 
 
 def test_group_reminder_settings_on_the_page(sqlite_database):
