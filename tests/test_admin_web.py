@@ -49,6 +49,13 @@ def upload(client, path, name: str | None = None):
                            content_type="multipart/form-data")
 
 
+def import_plan(client, tmp_path) -> None:
+    """Upload our test plan as text and accept it."""
+    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
+    response = upload(client, tmp_path / "计划.txt")
+    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+
+
 def test_unconfigured_pages_say_how_to_set_them_up(sqlite_database):
     client = create_app(settings_with(password_hash=""), sqlite_database).test_client()
     response = client.get("/admin/login")
@@ -104,9 +111,7 @@ def test_a_bad_upload_changes_nothing(web, tmp_path):
 def test_add_merge_and_delete(web, tmp_path):
     client, db = web
     sign_in(client)
-    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
-    response = upload(client, tmp_path / "计划.txt")
-    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    import_plan(client, tmp_path)
     school = plans.ensure_school(db, "青禾小学")
     added = client.post("/admin/tasks/new", data={"title": "家访记录汇总", "start": "2026-10-21", "owner": "班主任",
                                                  "csrf_token": token(client, "/admin/tasks/new")})
@@ -129,9 +134,7 @@ def test_add_merge_and_delete(web, tmp_path):
 def test_calendar_feeds_by_secret_token(web, tmp_path):
     client, db = web
     sign_in(client)
-    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
-    response = upload(client, tmp_path / "计划.txt")
-    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    import_plan(client, tmp_path)
     page = client.get("/admin/feed").get_data(as_text=True)
     url = re.search(r'value="(http://localhost/feed/[^"]+\.ics)"', page).group(1)
     feed = client.get(url.replace("http://localhost", ""))
@@ -147,9 +150,7 @@ def test_calendar_feeds_by_secret_token(web, tmp_path):
 def test_board_puts_overdue_first(web, tmp_path):
     client, db = web
     sign_in(client)
-    (tmp_path / "计划.txt").write_text(PLAN, encoding="utf-8")
-    response = upload(client, tmp_path / "计划.txt")
-    client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
+    import_plan(client, tmp_path)
     school = plans.ensure_school(db, "青禾小学")
     import_roster(db, school, [NewMember("王芳", (RoleRow("班主任"),)), NewMember("李强", (RoleRow("班主任"),))])
     people.meet(db, school, "dingtalk", "dt-wang", "王芳", "cid-grade3", "三年级组")   # 王芳 wrote in 三年级组

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, redirect, request, session, url_for
 from werkzeug.security import check_password_hash
 
 from storage import office
@@ -64,6 +64,5 @@ def try_password(db: Database, password_hash: str, password: str) -> bool:
     if ok:
         session.clear()
         session.permanent = True
-        session["admin"] = True
-        g.pop("csrf", None)
+        session["admin"] = True   # a fresh session on sign-in: an earlier cookie cannot be ridden
     return ok

@@ -90,13 +90,17 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         draft_id = office.save_draft(database, school_id(), name, data)
         return redirect(url_for("admin.draft", draft_id=draft_id))
 
-    @bp.get("/plans/drafts/<int:draft_id>")
-    @login_required
-    def draft(draft_id: int):
+    def reviewed(draft_id: int):
+        """The uploaded file and what extraction finds in it, read the same way for review and import."""
         found = office.get_draft(database, draft_id, school_id())
         if found is None:
             abort(404)
-        extracted = extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
+        return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
+
+    @bp.get("/plans/drafts/<int:draft_id>")
+    @login_required
+    def draft(draft_id: int):
+        found, extracted = reviewed(draft_id)
         items = extracted.extraction.items
         return render_template("admin/draft.html", draft=found, items=items, year=extracted.extraction.school_year,
                                lines=highlighted_lines(extracted.document, items), plan_name=Path(found.filename).stem)
@@ -104,10 +108,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.post("/plans/drafts/<int:draft_id>/accept")
     @login_required
     def accept(draft_id: int):
-        found = office.get_draft(database, draft_id, school_id())
-        if found is None:
-            abort(404)
-        extracted = extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
+        found, extracted = reviewed(draft_id)
         name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
         result = store_extracted(extracted, name, found.filename, settings, database)
         office.drop_draft(database, draft_id)
