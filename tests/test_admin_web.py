@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from bot.app import create_app
 from bot.config import AdminWebSettings, SchoolSettings, Settings, Term
-from storage import people, plans, status
+from storage import chats, people, plans, status
 from storage.people import NewMember, RoleRow, import_roster, load_members
 from tests.factories.plan_files import text_plan_to_docx
 from tests.test_status import PLAN
@@ -92,10 +92,16 @@ def test_upload_review_accept_then_correct_a_date(web, tmp_path):
     assert saved.status_code == 302
     week = client.get("/admin/calendar?day=2026-10-22").get_data(as_text=True)
     assert re.search(r"10月22日 四</h3>\s*<ul><li><a [^>]*>#\d+ 各班主任提交家访记录", week)
+    month = client.get("/admin/calendar?view=month&day=2026-10-05").get_data(as_text=True)
+    assert "2026-10-01 至 2026-10-31" in month and month.count("<h3>") == 31 and "各班主任提交家访记录" in month
+    drill = tasks["全体教师参加消防演练"]
+    import_roster(db, school, [NewMember("王芳", dingtalk_user_id="dt-wang")])
+    status.record_report(db, status.NewReport(drill.id, load_members(db, school)[0].id, None, "done", "完成"))
     upload_again = upload(client, plan)                                         # the same plan re-imported
     client.post(upload_again.location + "/accept", data={"name": "工作计划", "csrf_token": token(client, upload_again.location)})
     again = {t.title: t for t in plans.list_tasks(db, school)}
     assert again["各班主任提交家访记录"].start == date(2026, 10, 22) and again["各班主任提交家访记录"].number == visits.number
+    assert again["全体教师参加消防演练"].id == drill.id and status.report_count(db, drill.id) == 1   # reports kept
 
 
 def test_a_bad_upload_changes_nothing(web, tmp_path):
@@ -143,6 +149,14 @@ def test_calendar_feeds_by_secret_token(web, tmp_path):
     visits = next(e for summary, e in events.items() if "家访" in summary)
     assert visits.decoded("dtstart") == date(2026, 10, 20) and visits.decoded("dtend") == date(2026, 10, 21)
     assert client.get("/feed/not-the-token.ics").status_code == 404
+    school = plans.ensure_school(db, "青禾小学")
+    import_roster(db, school, [NewMember("赵敏", department="教务处", dingtalk_user_id="dt-zhao")])
+    people.meet(db, school, "dingtalk", "dt-zhao", "赵敏", "cid-office", "教务处群")
+    office_group = next(g for g in chats.school_chats(db, school) if g.name == "教务处群")
+    chats.update_chat_settings(db, office_group.id, {"enabled": True})
+    group_url = url.replace(".ics", f"/{office_group.id}.ics").replace("http://localhost", "")
+    group_events = [str(e["summary"]) for e in Calendar.from_ical(client.get(group_url).data).walk("VEVENT")]
+    assert sorted(e.split(" ", 1)[1] for e in group_events) == ["全体教师参加消防演练", "教务处完成试卷命题审核"]   # not 班主任's 家访
     client.post("/admin/feed", data={"csrf_token": token(client, "/admin/feed")})     # renew: the old link stops working
     assert client.get(url.replace("http://localhost", "")).status_code == 404
 
