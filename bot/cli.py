@@ -124,7 +124,8 @@ def serve_command(host, port, config_path) -> None:
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
-    click.echo(f"校务助手 listening on http://{host}:{port} (DingTalk: /dingtalk/callback, WeCom: /wecom/callback)")
+    click.echo(f"校务助手 listening on http://{host}:{port} (office pages: /admin, DingTalk: /dingtalk/callback, "
+               "WeCom: /wecom/callback)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
