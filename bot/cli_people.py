@@ -57,7 +57,7 @@ def export() -> None:
 
 
 @export.command("status")
-@click.option("--term", "term_name", required=True, help="The term's name as in the config (school.terms).")
+@click.option("--term", "term_name", required=True, help="The term's name, as the office keeps it (seeded from school.terms in the config).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Where to write (default: 进度-TERM.FORMAT here).")
 @config_option
