@@ -168,8 +168,12 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         if len(chosen) != 2:
             flash("合并时请勾选两项任务：保留编号较小的一项。")
             return redirect(url_for("admin.tasks"))
+        found = sorted((t for t in (plans.get_task(database, i) for i in chosen) if t), key=lambda t: t.number)
+        if len(found) != 2:
+            flash("要合并的任务已不存在，请刷新后重试。")
+            return redirect(url_for("admin.tasks"))
         try:
-            task_edits.merge_tasks(database, school_id(), min(chosen), max(chosen))
+            task_edits.merge_tasks(database, school_id(), found[0].id, found[1].id)   # the smaller number is kept
             flash("已合并，上报记录归到保留的一项。")
         except EditError as exc:
             flash(str(exc))
