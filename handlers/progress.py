@@ -48,7 +48,9 @@ class SchoolProgress:
 
     def of(self, tasks: Iterable[TaskRow]) -> dict[int, Progress]:
         tasks = list(tasks)
-        latest = status.latest_reports(self.database, (t.id for t in tasks))
+        return self._derive(tasks, status.latest_reports(self.database, (t.id for t in tasks)))
+
+    def _derive(self, tasks: list[TaskRow], latest: dict[int, dict]) -> dict[int, Progress]:
         names = self.names()
         return {t.id: progress_of(self.units(t.owner), self._this_round(t, latest.get(t.id, {})), names) for t in tasks}
 
@@ -66,6 +68,4 @@ class SchoolProgress:
         reported = [t for t in tasks if t.id in latest]
         if not reported:
             return {}
-        names = self.names()
-        progress = {t.id: progress_of(self.units(t.owner), self._this_round(t, latest[t.id]), names) for t in reported}
-        return {task_id: text for task_id, p in progress.items() if (text := p.tally())}
+        return {task_id: text for task_id, p in self._derive(reported, latest).items() if (text := p.tally())}

@@ -171,19 +171,29 @@ def _already_known(db: Database, school_id: int, platform: str, column: str, use
 
 
 def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> Member:
-    in_school = select(Member).where(Member.school_id == school_id)
-    member = s.scalar(in_school.where(getattr(Member, column) == user_id))
-    if member is not None:
-        return member
-    namesakes = list(s.scalars(in_school.where(Member.name == name, getattr(Member, column).is_(None))))
-    if len(namesakes) == 1 and name:
-        member = namesakes[0]
-    else:
+    member = _by_platform_id(s, school_id, column, user_id, name)
+    if member is None:
         member = Member(school_id=school_id, name=name or user_id)
         s.add(member)
     setattr(member, column, user_id)
     s.flush()
     return member
+
+
+def _by_platform_id(s: Session, school_id: int, column: str, user_id: str, name: str,
+                    mobile: str | None = None) -> Member | None:
+    """Someone with this platform id; else someone without one with this mobile, or the only one of this name."""
+    in_school = select(Member).where(Member.school_id == school_id)
+    member = s.scalar(in_school.where(getattr(Member, column) == user_id))
+    if member is not None:
+        return member
+    unlinked = in_school.where(getattr(Member, column).is_(None))
+    if mobile:
+        member = s.scalar(unlinked.where(Member.mobile == mobile))
+        if member is not None:
+            return member
+    namesakes = list(s.scalars(unlinked.where(Member.name == name))) if name else []
+    return namesakes[0] if len(namesakes) == 1 else None
 
 
 def _join(s: Session, school_id: int, platform: str, conversation_id: str, chat_name: str, member_id: int) -> None:
@@ -195,18 +205,6 @@ def _join(s: Session, school_id: int, platform: str, conversation_id: str, chat_
     if s.get(ChatMembership, (chat.id, member_id)) is None:
         s.add(ChatMembership(chat_id=chat.id, member_id=member_id))
         s.flush()
-
-
-def members_named(db: Database, school_id: int, name: str) -> list[MemberRow]:
-    return [m for m in load_members(db, school_id) if m.name == name]
-
-
-def get_member(db: Database, member_id: int) -> MemberRow | None:
-    with db.engine.connect() as conn:
-        school_id = conn.execute(select(Member.school_id).where(Member.id == member_id)).scalar()
-    if school_id is None:
-        return None
-    return next((m for m in load_members(db, school_id) if m.id == member_id), None)
 
 
 @dataclass(frozen=True)
@@ -225,7 +223,7 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
     added = updated = roles = 0
     with db.transaction() as s:
         for entry in entries:
-            member = _known_for_directory(s, school_id, column, entry)
+            member = _by_platform_id(s, school_id, column, entry.user_id, entry.name, entry.mobile)
             if member is None:
                 member = Member(school_id=school_id, name=entry.name)
                 s.add(member)
@@ -240,19 +238,6 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             if entry.roles:
                 roles += _set_roles(s, member.id, entry.roles)
     return RosterResult(added, updated, roles)
-
-
-def _known_for_directory(s: Session, school_id: int, column: str, entry: DirectoryEntry) -> Member | None:
-    in_school = select(Member).where(Member.school_id == school_id)
-    member = s.scalar(in_school.where(getattr(Member, column) == entry.user_id))
-    if member is not None:
-        return member
-    if entry.mobile:
-        member = s.scalar(in_school.where(Member.mobile == entry.mobile, getattr(Member, column).is_(None)))
-        if member is not None:
-            return member
-    namesakes = list(s.scalars(in_school.where(Member.name == entry.name, getattr(Member, column).is_(None))))
-    return namesakes[0] if len(namesakes) == 1 else None
 
 
 def set_admin(db: Database, school_id: int, member_id: int, is_admin: bool) -> None:

@@ -115,11 +115,6 @@ def units_for(owner: str | None, people: Iterable[Person]) -> tuple[Unit, ...]:
     return tuple(units.values())
 
 
-def has_role_part(owner: str | None, people: Iterable[Person]) -> bool:
-    """Whether the owner names people one by one (a role, or everyone): their tasks are chased."""
-    return any(not u.is_department for u in units_for(owner, people))
-
-
 def _holds(role: Role, part: OwnerPart) -> bool:
     return (role.role == part.name and (part.grade is None or role.grade == part.grade)
             and (part.subject is None or role.subject == part.subject))
