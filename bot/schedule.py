@@ -36,6 +36,12 @@ def in_force(task: TaskLike, first: date, last: date) -> bool:
     return (task.valid_from is None or task.valid_from <= last) and (task.valid_to is None or task.valid_to >= first)
 
 
+def term_now_or_next(terms, day: date) -> Term | None:
+    """The term a day is in, else the next to begin."""
+    ordered = sorted(terms, key=lambda t: t.start)
+    return next((t for t in ordered if t.start <= day <= t.end), None) or next((t for t in ordered if t.start > day), None)
+
+
 def dated_range(task: TaskLike, term: Term | None) -> tuple[date, date] | None:
     """The days a one-off task covers: its dates, or its anchor placed in the term of its plan."""
     if task.start is not None:

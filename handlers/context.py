@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.schedule import Term
+from bot.schedule import Term, term_now_or_next
 from storage.db import Database
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")   # the default; the configured timezone is passed in
@@ -29,4 +29,4 @@ class ChatContext:
 
     @property
     def term(self) -> Term | None:
-        return self.term_for(self.today, self.today) or next((t for t in sorted(self.terms, key=lambda t: t.start) if t.start > self.today), None)
+        return term_now_or_next(self.terms, self.today)

@@ -29,8 +29,8 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/feed/<token>/<int:group_id>.ics")
     def group_feed(token: str, group_id: int):
         school_id = _school(token)
-        group = next((g for g in chats.reminder_groups(database) if g.id == group_id), None)
-        if group is None:
+        group = chats.get_chat(database, group_id)
+        if group is None or group.school_id not in (None, school_id):
             abort(404)
         members = set(chats.member_ids(database, group_id))
         tasks = plans.list_tasks(database, school_id)

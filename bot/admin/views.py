@@ -14,7 +14,7 @@ from bot import texts
 from bot.config import Settings
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_upload, store_extracted
-from bot.schedule import dated_range
+from bot.schedule import dated_range, term_now_or_next
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans, task_edits
 from storage.db import Database
@@ -244,9 +244,7 @@ def _date(value: str | None) -> date | None:
 
 def _term_on(terms, day: date):
     """The term a day is in, else the next one, else the last: where undated anchors are placed."""
-    terms = sorted(terms, key=lambda t: t.start)
-    return (next((t for t in terms if t.start <= day <= t.end), None) or next((t for t in terms if t.start > day), None)
-            or (terms[-1] if terms else None))
+    return term_now_or_next(terms, day) or max(terms, key=lambda t: t.start, default=None)
 
 
 def _month_end(day: date) -> date:

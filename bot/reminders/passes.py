@@ -96,12 +96,16 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     groups = chats.reminder_groups(db)
     schools = {g.id: g.school_id or default_school for g in groups}
     platforms = {g.id: g.platform for g in groups}
+    terms_by_school: dict[int, tuple] = {}
     lines = []
     for d in plan.deliveries:
         row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
         task = plans.get_task(db, d.task_id) if d.task_id else None
         platform = platforms[d.chat_id]
-        terms = school_calendar(settings, db, schools[d.chat_id])[0]
+        school = schools[d.chat_id]
+        if school not in terms_by_school:
+            terms_by_school[school] = school_calendar(settings, db, school)[0]
+        terms = terms_by_school[school]
         reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz), platform)
         first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
         lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")
