@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from .schoolyear import SchoolYear
 
@@ -38,6 +38,18 @@ class TimeMatch:
     day_level: bool = False  # names a day (or a part of a month), not a whole month
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What the text around an expression has already said about when: the innermost wins.
+
+    `month` dates day-only numbers ("25日（一）"); `week` is a printed week ("第4周（3月6日—3月10日）"),
+    inside which a weekday is that day and 下周 the week after.
+    """
+    school_year: SchoolYear | None = None
+    month: tuple[int, int] | None = None      # (year, month)
+    week: tuple[date, date] | None = None
+
+
 def cn_number(text: str) -> int:
     if text.isdigit():
         return int(text)
@@ -56,22 +68,34 @@ ISO_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)"
     rf"(?:{RANGE}(?:(?P<y2>(?:19|20)\d{{2}})[-/.])?(?:(?P<m2>1[0-2]|0?[1-9])[-/.])?(?P<d2>3[01]|[12]\d|0?[1-9])(?!\d))?"
 )
-# "9.10" is a date only in a calendar cell; in prose it is a section number or a decimal.
+# "9.10" in prose may be a section number or a decimal: outside a calendar cell it is a date only when
+# a word follows that is not a unit ("3.22世界水日", not "3.5万元" or "2.0版").
 DOTTED_DATE = re.compile(
-    r"(?<![\d.．])(?P<m>1[0-2]|0?[1-9])[.．/](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.]|\s*月)"
+    r"(?<![\d.．/第约共达近])(?P<m>1[0-2]|0?[1-9])[.．/](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.]|\s*月)"
     rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%]))?"
 )
+UNIT_AFTER_NUMBER = re.compile(r"\s*(?:[万亿千百元米分秒倍个小时天周年岁%‰度级克吨斤里寸尺份])")
+# "25日（一）～27日（三）": a day without its month, which the scope supplies and the weekday checks.
+WEEKDAY_TAG = r"(?:\s*[（(]\s*(?:周|星期)?(?P<{name}>[一二三四五六日天])\s*[）)])?"
+DAY_ONLY = re.compile(
+    r"(?<![\d月./．／:：年第每个])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
+    + rf"|(?={RANGE}\d{{1,2}}\s*[日号]))"
+    rf"(?:{RANGE}(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]" + WEEKDAY_TAG.format(name="wd2") + ")?"
+    r"(?!\s*(?:内|以内|之内|左右|以上))"
+)
+# Inside a printed week: 本周五, 下周一, 下周.
+RELATIVE_WEEK = re.compile(r"(?P<rel>本|这|下)\s*个?\s*(?:周|星期|礼拜)(?P<d>[一二三四五六日天])?(?![一二三四五六日天])")
 MONTH = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*|(?P<next>次年|明年|来年|翌年)\s*)?"
     rf"(?<![\d每])(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})(?:\s*(?:——|[-—–~～至到、－])\s*(?P<m2>1[0-2]|0?[1-9]|{CN_MONTH}))?"
-    r"\s*月(?P<fen>份)?\s*(?P<part>上旬|中旬|下旬|中下旬|初|底|末)?(?![日号\d])"
+    r"\s*月(?P<fen>份)?\s*(?P<part>上旬|中旬|下旬|中下旬|初|底|末)?(?P<before>(?<=[底末])\s*之?前)?(?![日号\d])"
 )
 WEEK_NUMBER = re.compile(
     r"第\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*"
     rf"(?:(?:{RANGE}|、)第?\s*(?P<w2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*)?(?:周|个?星期)(?![岁年])"
 )
 WEEKDAYS = re.compile(
-    r"(?<![一两二三四五六七八九十\d])(?:每\s*)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])"
+    r"(?<![一两二三四五六七八九十\d本这下上])(?:每\s*)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])"
     rf"(?P<more>(?:\s*(?:[、和及与]|以及)\s*(?:周|星期|礼拜)?[一二三四五六日天](?!{COUNT_WORD}))*)"
     rf"(?:\s*(?:至|到|[-—~])\s*(?:周|星期|礼拜)?(?P<to>[一二三四五六日天]))?(?!{COUNT_WORD})"
 )
@@ -98,23 +122,24 @@ ANCHORS = [
     (re.compile(r"暑假|暑期"), "summer", "暑"),
     (re.compile(r"寒假"), "winter", "寒"),
 ]
-TRIGGERS = re.compile(r"[月周日天年期学假季]|\d[-/.]\d")
+TRIGGERS = re.compile(r"[月周日天年期学假季号]|\d[-/.．]\d")
 
 
-def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False) -> list[TimeMatch]:
+def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False, scope: Scope | None = None) -> list[TimeMatch]:
+    scope = scope or Scope(school_year)
     if not TRIGGERS.search(text) and not (in_cell and re.search(r"\d", text)):
         return []
     found: list[TimeMatch] = []
-    for pattern, builder in _date_patterns(text, in_cell):
+    for pattern, builder in _date_patterns(text, in_cell, scope):
         for m in pattern.finditer(text):
-            match = builder(m, school_year, in_cell)
+            match = builder(m, school_year, in_cell, scope)
             if match:
                 found.append(match)
     for m in WEEK_NUMBER.finditer(text) if "第" in text else ():
         first, last = cn_number(m["w"]), cn_number(m["w2"]) if m["w2"] else None
         found.append(TimeMatch(m.start(), m.end(), WEEK, week=first, week_last=last, day_level=True))
-    for m in WEEKDAYS.finditer(text) if _has_any(text, "周星礼") else ():
-        found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=_weekday_rule(m)))
+    if _has_any(text, "周星礼"):
+        found += _weekdays(text, scope)
     for pattern, value, weak, needs in RECURRENCES:
         if not _has_any(text, needs):
             continue
@@ -125,16 +150,85 @@ def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False)
             continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), ANCHOR, anchor=anchor))
-    return _without_overlaps(found)
+    return _open_ended(text, _merge_tags(text, _without_overlaps(found)))
 
 
-def _date_patterns(text: str, in_cell: bool):
+def _date_patterns(text: str, in_cell: bool, scope: Scope):
     patterns = [(DAY_DATE, _day_date), (MONTH, _month)] if "月" in text else []
     if re.search(r"\d[-/.．]\d", text):
-        patterns.append((ISO_DATE, _iso_date))
-        if in_cell:
-            patterns.append((DOTTED_DATE, _day_date))
+        patterns += [(ISO_DATE, _iso_date), (DOTTED_DATE, _dotted_date)]
+    if (scope.month or scope.week) and re.search(r"\d\s*[日号]", text):
+        patterns.append((DAY_ONLY, _day_only))
     return patterns
+
+
+def _weekdays(text: str, scope: Scope) -> list[TimeMatch]:
+    """每周二 is a duty; inside a printed week, 周二 is that week's Tuesday and 下周 the next week."""
+    found = []
+    if scope.week is not None:
+        monday = scope.week[0] - timedelta(days=scope.week[0].weekday())
+        for m in RELATIVE_WEEK.finditer(text):
+            shift = 7 if m["rel"] == "下" else 0
+            if m["d"]:
+                day = monday + timedelta(days=shift + WEEKDAY_CHARS[m["d"]])
+                found.append(TimeMatch(m.start(), m.end(), DATE, first=day, last=day, day_level=True))
+            elif shift:
+                found.append(TimeMatch(m.start(), m.end(), DATE, first=monday + timedelta(days=7),
+                                       last=monday + timedelta(days=13), day_level=True))
+    for m in WEEKDAYS.finditer(text):
+        if scope.week is None or m.group(0).startswith("每"):
+            found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=_weekday_rule(m)))
+            continue
+        monday = scope.week[0] - timedelta(days=scope.week[0].weekday())
+        if m["to"]:
+            first, last = WEEKDAY_CHARS[m["d"]], WEEKDAY_CHARS[m["to"]]
+            found.append(TimeMatch(m.start(), m.end(), DATE, first=monday + timedelta(days=first),
+                                   last=monday + timedelta(days=last), day_level=True))
+            continue
+        spans = [(m.start(), m.start("d") + 1, m["d"])]
+        spans += [(m.start("more") + i, m.start("more") + i + 1, ch) for i, ch in enumerate(m["more"] or "") if ch in WEEKDAY_CHARS]
+        for begin, end, ch in spans:
+            day = monday + timedelta(days=WEEKDAY_CHARS[ch])
+            found.append(TimeMatch(begin, end, DATE, first=day, last=day, day_level=True))
+    return found
+
+
+def _merge_tags(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
+    """"周一(10月25日)" and "10月25日（周一）" are one date: the explicit date wins, the weekday only tags it."""
+    merged: list[TimeMatch] = []
+    for match in found:
+        previous = merged[-1] if merged else None
+        if previous is not None and _is_tag_pair(text, previous, match):
+            explicit = match if _is_weekday(text, previous) else previous
+            merged[-1] = replace(explicit, start=previous.start, end=_close_bracket(text, match.end))
+            continue
+        merged.append(match)
+    return merged
+
+
+def _is_weekday(text: str, match: TimeMatch) -> bool:
+    return text[match.start:match.end].lstrip("每").startswith(("周", "星期", "礼拜", "本周", "下周"))
+
+
+def _is_tag_pair(text: str, first: TimeMatch, second: TimeMatch) -> bool:
+    if not re.fullmatch(r"\s*[（(]\s*", text[first.end:second.start]):
+        return False
+    weekday_first, weekday_second = _is_weekday(text, first), _is_weekday(text, second)
+    if weekday_first == weekday_second:
+        return False
+    explicit = second if weekday_first else first
+    return explicit.kind == DATE and explicit.first is not None
+
+
+def _close_bracket(text: str, end: int) -> int:
+    m = re.match(r"\s*[）)]", text[end:])
+    return end + m.end() if m else end
+
+
+def _open_ended(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
+    """"1月31日起" starts a period that the plan leaves open."""
+    return [replace(m, last=None) if m.kind == DATE and m.first == m.last and m.first is not None
+            and re.match(r"\s*起(?!草|床|步|点)", text[m.end:]) else m for m in found]
 
 
 def _has_any(text: str, chars: str) -> bool:
@@ -167,7 +261,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _day_date(m, school_year, in_cell) -> TimeMatch | None:
+def _day_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     month, day = cn_number(m["m"]), cn_number(m["d"])
     year = _year(m, month, school_year)
     if year is None:
@@ -183,7 +277,7 @@ def _day_date(m, school_year, in_cell) -> TimeMatch | None:
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
 
 
-def _iso_date(m, school_year, in_cell) -> TimeMatch | None:
+def _iso_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     first = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     last = first
     if first and m["d2"]:
@@ -193,7 +287,7 @@ def _iso_date(m, school_year, in_cell) -> TimeMatch | None:
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
 
 
-def _month(m, school_year, in_cell) -> TimeMatch | None:
+def _month(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     is_cn = not m["m"].isdigit()
     if is_cn and not (in_cell or m["fen"] or m["part"]):
         return None  # "一月一汇总" is "once a month", not January
@@ -207,7 +301,54 @@ def _month(m, school_year, in_cell) -> TimeMatch | None:
     part = m["part"]
     if part:
         first, last = _month_part(first, last, part)
+    if m["before"]:
+        first = last  # "3月底前": a deadline on the month's last day
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=bool(part))
+
+
+def _dotted_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
+    if not in_cell and "/" not in m.group(0):
+        if not m.string[:m.start()].strip():
+            return None  # "3.2 教学常规" opens a numbered heading
+        after = m.string[m.end():m.end() + 2]
+        if not after or not re.match(r"[\u4e00-\u9fff“”\"（(]", after) or UNIT_AFTER_NUMBER.match(after):
+            return None
+    return _day_date(m, school_year, in_cell, scope)
+
+
+def _day_only(m, school_year, in_cell, scope: Scope) -> TimeMatch | None:
+    first = _place_day(int(m["d"]), m["wd"], scope)
+    if first is None:
+        return None
+    last = first
+    if m["d2"]:
+        day2 = int(m["d2"])
+        month_first = first.replace(day=1)
+        if day2 < first.day:
+            month_first = (month_first + timedelta(days=32)).replace(day=1)
+        last = _safe_date(month_first.year, month_first.month, day2)
+    if last is None or last < first:
+        return None
+    return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
+
+
+def _place_day(day: int, weekday: str | None, scope: Scope) -> date | None:
+    """The day of the scope's week, else of its month or a later one that the weekday agrees with."""
+    wanted = WEEKDAY_CHARS[weekday] if weekday else None
+    if scope.week is not None:
+        for offset in range((scope.week[1] - scope.week[0]).days + 1):
+            candidate = scope.week[0] + timedelta(days=offset)
+            if candidate.day == day:
+                return candidate
+    if scope.month is None:
+        return None
+    year, month = scope.month
+    for _ in range(12 if wanted is not None else 1):
+        candidate = _safe_date(year, month, day)
+        if candidate is not None and (wanted is None or candidate.weekday() == wanted):
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
 
 
 def _month_part(first: date, last: date, part: str) -> tuple[date, date]:
