@@ -1,38 +1,56 @@
 """Dated lists: month tables (大事安排), term calendars (行事历) and "9月份" headed lists.
 
-Every form comes down to the same thing: a *when* (a month, a date range or a
-week number) followed by one or more activities that happen then.
+Every form comes down to the same thing: a *when* (a month, a date range, a week
+number or a term word) followed by one or more activities that happen then.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .items import PlanItem
-from .owners import find_owner, owner_from_cell
-from .prose import NUMBERING, TITLE_LIMIT, QUOTE_LIMIT
-from .schoolyear import SchoolYear
-from .timewords import DATE, RECUR, WEEK, TimeMatch, find_times
+from .owners import find_owner
+from .prose import NUMBERING, QUOTE_LIMIT, clean_title
+from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, cn_number, find_times
 
-# What may stand beside a date in a label: "9月份：", "九月工作安排", "第1周".
+# What may stand beside a date in a label: "9月份：", "九月工作安排", "第1周", "8月23日上午9:00", "1月13日前".
 LABEL_REST = re.compile(
-    r"^[\s：:，,、份()（）]*(?:(?:主要|重点|重要)?(?:工作|活动|事项|大事)?(?:安排|计划|要点|内容)?)?[\s：:]*$"
+    r"^[\s：:，,、份()（）]*(?:(?:主要|重点|重要)?(?:工作|活动|事项|大事|园务|教学|德育)?(?:安排|计划|要点|内容|一览)?)?"
+    r"(?:上午|下午|中午|晚上|早上|全天)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?)?"
+    r"(?:之?前|以前|起|开始|期间)?[\s：:()（）]*$"
 )
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
 LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})[：:\t]\s*(?P<rest>\S.*)$")
-ITEM_SPLIT = re.compile(r"[；;\n]|\s+/\s+|(?<=\S)\s+(?=(?:\d{1,2}|[（(]\d{1,2}[）)])\s*[.、．)）](?!\d))")
+ITEM_SPLIT = re.compile(
+    r"[；;\n]|\s+/\s+|(?<=\S)\s+(?=(?:\d{1,2}|[（(]\d{1,2}[）)])\s*[.、．)）](?!\d))"
+    r"|(?<=[^\s\d])\s*(?=\d{1,2}\s*[.．、](?!\d))(?<![第\d])"
+)
+WEEK_CELL = re.compile(r"^\s*第?\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周|教学周)\s*$")
+FREQUENCY_CELL = re.compile(r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*[一二两三四五六七八九十\d]*\s*[次回节]?\s*$")
+LOCATION_CELL = re.compile(r"^(?=.*\d).{0,14}(?:室|楼|厅|场|馆|教室|办公室)$")
+TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚|课后|放学后)?\s*(?:第[一二三四五六七八九十\d]+(?:[、,，至到-][一二三四五六七八九十\d]+)*节(?:课)?)?")
 HEADER_WORDS = {
-    "week": re.compile(r"周次|教学周|^\s*周\s*$|^\s*周别\s*$"),
-    "date": re.compile(r"日期|时间|月份|^\s*月\s*$|时段|起止"),
-    "owner": re.compile(r"负责|部门|责任|承办|牵头|主持|执行"),
-    "note": re.compile(r"备注|说明|地点|参加|对象|完成情况"),
-    "content": re.compile(r"内容|安排|活动|事项|项目|工作|主题|重点"),
+    "week": re.compile(r"周次|教学周|^周$|^周别$|^星期$"),
+    "date": re.compile(r"日期|时间|月份|^月$|时段|起止"),
+    "owner": re.compile(r"负责|部门|责任|承办|牵头|主持|执行|处室"),
+    "note": re.compile(r"备注|说明|地点|参加|参与|对象|完成情况|记载|人员"),
+    "content": re.compile(r"内容|安排|活动|事项|项目|工作|主题|重点|要求"),
 }
+ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows that lost merged cells
+    "week": {"week", "anchor"},
+    "date": {"date", "anchor", "time", "week"},
+    "owner": {"owner", "label"},
+    "note": {"location", "label", "owner", "content"},
+    "content": {"content", "label", "frequency"},
+    None: {"label", "content", "frequency", "location"},
+}
+CARRIED = {"week", "date", "owner", None}   # a merged cell above stands for these columns
+OWNER_END = re.compile(r"(?:处|室|办|委|组|部|中心|段|会|队|校长|主任|老师|教师)$")
 
 
-def date_label(text: str, school_year: SchoolYear | None) -> TimeMatch | None:
+def date_label(text: str, scope: Scope) -> TimeMatch | None:
     """The time a label names when the label is nothing but a time ("9月份", "第3周 9.15-9.21")."""
-    matches = [m for m in find_times(text, school_year, in_cell=True) if m.kind in (DATE, WEEK)]
+    matches = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope) if m.kind in (DATE, WEEK)]
     if not matches:
         return None
     if not LABEL_REST.match(_outside(text, matches)):
@@ -44,6 +62,14 @@ def date_label(text: str, school_year: SchoolYear | None) -> TimeMatch | None:
     return dated or week
 
 
+def anchor_label(text: str, scope: Scope) -> TimeMatch | None:
+    """A cell that is only a term word: "寒假", "学期结束前"."""
+    matches = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope)]
+    if len(matches) == 1 and matches[0].kind == ANCHOR and LABEL_REST.match(_outside(text, matches)):
+        return matches[0]
+    return None
+
+
 def _outside(text: str, matches: list[TimeMatch]) -> str:
     parts, pos = [], 0
     for m in matches:
@@ -52,11 +78,11 @@ def _outside(text: str, matches: list[TimeMatch]) -> str:
     return "".join(parts) + text[pos:]
 
 
-def split_label(text: str, school_year: SchoolYear | None) -> tuple[TimeMatch, str] | None:
+def split_label(text: str, scope: Scope) -> tuple[TimeMatch, str] | None:
     m = LABEL_PREFIX.match(text.strip())
     if not m:
         return None
-    when = date_label(m["label"], school_year)
+    when = date_label(m["label"], scope)
     return (when, m["rest"]) if when else None
 
 
@@ -65,10 +91,21 @@ def activities(cell: str) -> list[str]:
     return [p.strip() for p in ITEM_SPLIT.split(cell) if p and p.strip(" 。；;，,")]
 
 
-def dated_items(piece: str, when: TimeMatch, school_year, line: int, section: str, owner: str | None) -> list[PlanItem]:
+def week_scope(scope: Scope, when: TimeMatch | None) -> Scope:
+    """A when of a week or less is a printed week: weekdays and day numbers inside it are its days."""
+    if when is not None and when.first is not None and when.last is not None and (when.last - when.first).days <= 8:
+        return replace(scope, week=(when.first, when.last), month=(when.first.year, when.first.month))
+    if when is not None and when.first is not None:
+        return replace(scope, month=(when.first.year, when.first.month))
+    return scope
+
+
+def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: str, owner: str | None,
+                recurrence: str | None = None) -> list[PlanItem]:
     """Items for an activity listed under `when`; a more precise date in the activity itself wins."""
     unnumbered = NUMBERING.sub("", piece)  # "1.10月13日": the list number is not part of a date
-    own = find_times(unnumbered, school_year, in_cell=True)
+    inner = week_scope(scope, when)
+    own = find_times(unnumbered, inner.school_year, in_cell=True, scope=inner)
     day = next((m for m in own if m.kind == DATE and m.day_level), None)
     week = next((m for m in own if m.kind == WEEK), None)
     rule = next((m for m in own if m.kind == RECUR and not m.weak), None)
@@ -76,76 +113,189 @@ def dated_items(piece: str, when: TimeMatch, school_year, line: int, section: st
     title = unnumbered.strip(" 。；;，,：:")
     for m in (day, week):
         if m is not None and title.startswith(unnumbered[m.start:m.end]):
-            title = title[m.end - m.start:].strip(" ：:，,")
-    if len(title) < 2:
+            title = title[m.end - m.start:]
+    title = clean_title(title)
+    if len(title) < 2 or title.endswith("第"):   # "课后才艺第": a cell cut off mid-word
         return []
     return [PlanItem(
-        title=title[:TITLE_LIMIT], quote=piece.strip()[:QUOTE_LIMIT], line=line, section=section,
-        start=base.first, end=base.last, recurrence=rule.recurrence if rule else None,
+        title=title, quote=piece.strip()[:QUOTE_LIMIT], line=line, section=section,
+        start=base.first, end=base.last, recurrence=recurrence or (rule.recurrence if rule else None),
+        term_anchor=base.anchor if base.first is None else None,
         week=(week or when).week, week_last=(week or when).week_last,
         owner=find_owner(piece) or owner,
     )]
 
 
-@dataclass
-class TableReader:
-    """Reads the rows of one table, remembering its header and the date of merged rows."""
-    school_year: SchoolYear | None
-    columns: dict[int, str] | None = None
-    when: TimeMatch | None = None
+def cell_kind(cell: str, scope: Scope) -> str:
+    if not cell:
+        return "empty"
+    if WEEK_CELL.match(cell):
+        return "week"
+    if (label := date_label(cell, scope)) is not None:
+        return "week" if label.kind == WEEK else "date"
+    if anchor_label(cell, scope) is not None:
+        return "anchor"
+    if FREQUENCY_CELL.match(cell) and _frequency(cell, scope):
+        return "frequency"
+    if _time_cell(cell, scope):
+        return "time"
+    if LOCATION_CELL.match(cell):
+        return "location"
+    if looks_like_owner(cell):
+        return "owner"
+    if len(cell) <= 6 and not re.search(r"[，,。；;]", cell):
+        return "label"
+    return "content"
 
-    def read_row(self, cells: tuple[str, ...], line: int, section: str, owner_hint: str | None) -> list[PlanItem] | None:
+
+def looks_like_owner(cell: str) -> bool:
+    parts = [p for p in re.split(r"[、，,/／\s]+", cell) if p]
+    return bool(parts) and len(cell) <= 24 and all(len(p) <= 8 and (OWNER_END.search(p) or find_owner(p) == p) for p in parts)
+
+
+def _frequency(cell: str, scope: Scope) -> str | None:
+    rules = [m for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR and not m.weak]
+    return rules[0].recurrence if len(rules) == 1 else None
+
+
+def _time_cell(cell: str, scope: Scope) -> bool:
+    """"周二下午第八九节": a weekday and a time of day, no activity."""
+    matches = [m for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR]
+    return bool(matches) and not TIME_OF_DAY.sub("", _outside(cell, matches)).strip()
+
+
+def combine_rules(weekday_rule: str | None, frequency: str | None) -> str | None:
+    """A weekday cell and a frequency cell: "周二…" with "每周1次" is weekly:TUE; with "每月1次" it is monthly."""
+    if frequency is None:
+        return weekday_rule
+    if frequency == "weekly" and weekday_rule and weekday_rule.startswith("weekly:"):
+        return weekday_rule
+    return frequency
+
+
+class TableReader:
+    """Reads the rows of one table, remembering its header and what merged cells above stand for."""
+
+    def __init__(self) -> None:
+        self.roles: list[str | None] | None = None
+        self.carried: dict[int, str] = {}
+        self.when: TimeMatch | None = None
+        self.frequency: str | None = None
+        self.owner: str | None = None
+
+    def read_row(self, cells: tuple[str, ...], scope: Scope, line: int, section: str, owner_hint: str | None) -> list[PlanItem] | None:
         """Items of the row; None when the row has no time at all (the caller reads it as prose)."""
-        if self.columns is None and self._is_header(cells):
-            self.columns = {i: self._role(c) for i, c in enumerate(cells)}
+        if self._is_header(cells, scope):
+            if self.roles is None:
+                self.roles = [_role(c) for c in cells]
             return []
-        when, owner, contents = None, None, []
-        for i, cell in enumerate(cells):
-            if not cell:
+        values = self._aligned(cells, scope)
+        when, owner, labels, contents, weekday_rule, frequency, time_words = None, None, [], [], None, None, ""
+        carried_when = None   # a merged date cell above counts only when the row names no time of its own
+        for column, (cell, inherited) in values.items():
+            role = self.roles[column] if self.roles and column < len(self.roles) else None
+            kind = cell_kind(cell, scope)
+            if kind in ("date", "week", "anchor"):
+                label = date_label(cell, scope) or anchor_label(cell, scope)
+                if label is None and kind == "week":
+                    label = _week_number(cell)
+                if inherited:
+                    carried_when = _more_precise(carried_when, label)
+                else:
+                    when = _more_precise(when, label)
+            elif kind == "frequency":
+                frequency = _frequency(cell, scope)
+            elif kind == "time":
+                weekday_rule = next((m.recurrence for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR), None)
+                time_words = _time_words(cell)
+            elif role == "owner" or (kind == "owner" and role in (None, "owner")):
+                owner = cell
+            elif role == "note" or kind == "location":
                 continue
-            role = (self.columns or {}).get(i)
-            if role == "owner":
-                owner = owner_from_cell(cell)
-            elif role == "note":
-                continue
-            elif role in ("date", "week") or (role is None and date_label(cell, self.school_year)):
-                label = date_label(cell, self.school_year) or _first_time(cell, self.school_year)
-                if label is None and role == "week" and cell.isdigit():
-                    label = TimeMatch(0, len(cell), WEEK, week=int(cell))  # a 周次 column of bare numbers
-                when = _more_precise(when, label)
+            elif kind == "label" or inherited:
+                labels.append(cell)
             else:
                 contents.append(cell)
         if when is not None:
             self.when = when
-        when = when or self.when
-        if when is None:
+        elif not contents and not labels:
+            return []
+        when = when or carried_when or self.when
+        frequency = frequency or (self.frequency if not contents else None)
+        if frequency:
+            self.frequency = frequency
+        rule = combine_rules(weekday_rule, frequency)
+        owner = owner or owner_hint
+        if when is None and rule is None:
             return None
+        if when is None:
+            when = TimeMatch(0, 0, RECUR, recurrence=rule)
+        inner = week_scope(scope, when)
         items = []
         for cell in contents:
             for piece in activities(cell):
-                items += dated_items(piece, when, self.school_year, line, section, owner or owner_hint)
+                items += dated_items(piece, when, inner, line, section, owner, rule)
+        if not contents and labels and (rule or when.first):
+            title = "".join(labels) + "活动" + (f"（{time_words}）" if time_words else "")
+            quote = " | ".join(c for c in cells if c)[:QUOTE_LIMIT]
+            items.append(PlanItem(title=title, quote=quote, line=line, section=section, start=when.first, end=when.last,
+                                  recurrence=rule, week=when.week, owner=owner or "".join(labels)))
         return items
 
-    def _is_header(self, cells) -> bool:
-        roles = [self._role(c) for c in cells if c]
-        return sum(r is not None for r in roles) >= 2 and not any(date_label(c, self.school_year) for c in cells if c)
+    def _is_header(self, cells, scope: Scope) -> bool:
+        roles = [_role(c) for c in cells if c]
+        return sum(r is not None for r in roles) >= 2 and not any(cell_kind(c, scope) in ("date", "week", "anchor") for c in cells if c)
 
-    @staticmethod
-    def _role(cell: str) -> str | None:
-        if len(cell) > 8:
-            return None
-        return next((role for role, pattern in HEADER_WORDS.items() if pattern.search(cell)), None)
+    def _aligned(self, cells: tuple[str, ...], scope: Scope) -> dict[int, tuple[str, bool]]:
+        """Column → (cell, inherited). A row shorter than the header lost merged cells: match its cells
+        to the columns that can hold them, from the right, and let the row above fill the rest."""
+        if not self.roles:
+            return {i: (c, False) for i, c in enumerate(cells) if c}
+        present: dict[int, str] = {}
+        if len(cells) >= len(self.roles):
+            present = {i: c for i, c in enumerate(cells) if c}
+        else:
+            column = len(self.roles) - 1
+            for cell in reversed([c for c in cells if c]):
+                kind = cell_kind(cell, scope)
+                while column > 0 and kind not in ACCEPTS.get(self.roles[column], ACCEPTS[None]):
+                    column -= 1
+                present[column] = cell
+                column -= 1
+                if column < 0:
+                    break
+        values = {i: (c, False) for i, c in present.items()}
+        for column, role in enumerate(self.roles):
+            if column not in present and role in CARRIED and column in self.carried:
+                values[column] = (self.carried[column], True)
+        for column, cell in present.items():
+            role = self.roles[column] if column < len(self.roles) else None
+            if role in CARRIED:
+                self.carried[column] = cell
+        return dict(sorted(values.items()))
 
 
-def _first_time(cell: str, school_year) -> TimeMatch | None:
-    return next((m for m in find_times(cell, school_year, in_cell=True) if m.kind in (DATE, WEEK)), None)
+def _role(cell: str) -> str | None:
+    cell = re.sub(r"\s+", "", cell)
+    if len(cell) > 8 or not cell:
+        return None
+    return next((role for role, pattern in HEADER_WORDS.items() if pattern.search(cell)), None)
+
+
+def _week_number(cell: str) -> TimeMatch:
+    return TimeMatch(0, len(cell), WEEK, week=cn_number(WEEK_CELL.match(cell)["w"]))
+
+
+def _time_words(cell: str) -> str:
+    m = re.search(r"(?:周|星期)[一二三四五六日天](?:上午|下午|中午|晚上)?", cell)
+    return m.group(0) if m else ""
 
 
 def _more_precise(current: TimeMatch | None, new: TimeMatch | None) -> TimeMatch | None:
     if current is None or new is None:
         return current or new
-    if current.kind == WEEK and new.kind == DATE:
+    if current.kind in (WEEK, ANCHOR) and new.kind == DATE:
         return replace(new, week=current.week, week_last=current.week_last)
-    if current.kind == DATE and new.kind == WEEK:
+    if current.kind == DATE and new.kind in (WEEK, ANCHOR):
         return replace(current, week=new.week, week_last=new.week_last)
     return current

@@ -5,18 +5,21 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from .calendar_grid import GridRow, grid_rows
 from .calendar_rows import TableReader, activities, date_label, dated_items, split_label
 from .document import Line, PlanDocument
 from .items import PlanItem
 from .owners import find_owner
-from .prose import ProseContext, prose_items
+from .prose import CONTINUES_DAY, ProseContext, line_lead, prose_items
 from .schoolyear import SPRING, SchoolYear, detect_school_year
 from .sections import TITLE_LINE, SectionPath, split_numbered
-from .timewords import TimeMatch
+from .timewords import DATE, Scope, TimeMatch, find_times
 
 LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
 NUMBERED_LIST_MAX = 120   # a numbered one may be longer
 OUTER_LEVELS = 2          # 第一部分 / 一、 / （一） end a dated list
+# Page furniture of a web page or a notice: its date is when it was posted, not a task.
+METADATA = re.compile(r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源[:：]|浏览|作者[:：])|放假通知(?:19|20)\d{2}")
 TERM_START = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
     r"(?:\s*[（(][^）)]{0,6}[）)])?\s*(?:正式|全面)?(?:开学|报到注册|开课)"
@@ -45,7 +48,7 @@ def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) 
     school_year = options.school_year or detect_school_year(texts) or options.fallback_school_year
     term_start = (options.term_start or detect_term_start(document.text, school_year)
                   or term_start_for(school_year, options.known_term_starts))
-    walker = _Walker(school_year)
+    walker = _Walker(school_year, grid_rows([(line.number, line.text) for line in document.lines], school_year))
     for line in document.lines:
         walker.feed(line)
     items = tuple(_date_weeks(item, term_start) for item in walker.items if item.is_scheduled)
@@ -100,12 +103,16 @@ def _title(texts: list[str]) -> str:
 
 
 class _Walker:
-    """Feeds lines in order, keeping the section path, the current dated list and table state."""
+    """Feeds lines in order, keeping the scopes that date them: the section path, the month and the
+    printed week in force, the dated list, the day a line opened, and each table's state."""
 
-    def __init__(self, school_year: SchoolYear | None) -> None:
-        self.school_year = school_year
+    def __init__(self, school_year: SchoolYear | None, grid: dict[int, GridRow]) -> None:
+        self.scope = Scope(school_year)
+        self.grid = grid
         self.sections = SectionPath()
         self.list_when: TimeMatch | None = None
+        self.week: TimeMatch | None = None
+        self.lead: TimeMatch | None = None
         self.tables: dict[object, TableReader] = {}
         self.items: list[PlanItem] = []
 
@@ -113,30 +120,87 @@ class _Walker:
         text = line.text.strip()
         if not text:
             return
+        before = len(self.items)
+        self._feed(line, text)
+        for item in self.items[before:]:
+            if item.start is not None and item.end is not None and (item.end - item.start).days <= 8:
+                self.scope = replace(self.scope, month=(item.start.year, item.start.month))
+
+    def _feed(self, line: Line, text: str) -> None:
+        if METADATA.search(text):
+            self._seed_month(text)
+            return
+        if (row := self.grid.get(line.number)) is not None:
+            self.list_when = None
+            self._enter_week(TimeMatch(0, 0, DATE, first=row.first, last=row.last, day_level=True))
+            if row.rest.strip():
+                self._prose(line, row.rest.strip())
+            return
         if line.cells:
             self._row(line)
             return
         self.tables.pop(None, None)  # a run of tab-separated text rows has ended
-        if (when := date_label(text, self.school_year)) is not None:
-            self.list_when = when
+        if (when := date_label(text, self._scope())) is not None:
+            self._label(when)
             return
         numbered = split_numbered(text, line.heading_level)
         if self.list_when is not None and self._continues_list(text, numbered):
             self._listed(line, text, self.list_when)
             return
         self.list_when = None
-        if (labelled := split_label(text, self.school_year)) is not None:
-            self.list_when, rest = labelled
-            self._listed(line, rest, self.list_when)
+        if (labelled := split_label(text, self._scope())) is not None:
+            when, rest = labelled
+            if _is_week(when):
+                self._enter_week(when)
+                self._prose(line, rest)
+            else:
+                self.list_when = when
+                self._listed(line, rest, when)
             return
-        section = self.sections.current
         if numbered is None and self.sections.titles and TITLE_LINE.match(text):
             self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
         elif numbered is not None and numbered.heading is not None:
+            if numbered.level <= OUTER_LEVELS and not numbered.body:
+                self.week = None   # a new part of the plan leaves the week it was in
             self.sections.enter(numbered.level, numbered.marker.strip() + numbered.heading)
-            if numbered.body:
-                section = self.sections.current
-        self.items += prose_items(text, ProseContext(self.school_year, line.number, section, self._owner_hint()))
+        self._prose(line, text)
+
+    def _label(self, when: TimeMatch) -> None:
+        if _is_week(when):
+            self._enter_week(when)
+            self.list_when = None
+        elif when.first is None and when.week is not None and self.week is not None:
+            self.list_when = None   # "第5周" over its printed dates: the dates follow
+        else:
+            self.week = None
+            self.list_when = when
+            if when.first is not None:
+                self.scope = replace(self.scope, month=(when.first.year, when.first.month))
+
+    def _enter_week(self, when: TimeMatch) -> None:
+        self.week = when
+        self.scope = replace(self.scope, month=(when.first.year, when.first.month))
+
+    def _scope(self) -> Scope:
+        if self.week is None or self.week.first is None:
+            return self.scope
+        return replace(self.scope, week=(self.week.first, self.week.last))
+
+    def _seed_month(self, text: str) -> None:
+        """A page's publication date says which month day-only dates ("25日（一）") start from."""
+        if self.scope.month is None:
+            dates = [m for m in find_times(text, self.scope.school_year) if m.kind == DATE and m.first]
+            if dates:
+                self.scope = replace(self.scope, month=(dates[0].first.year, dates[0].first.month))
+
+    def _prose(self, line: Line, text: str) -> None:
+        scope = self._scope()
+        context = ProseContext(scope, line.number, self.sections.current, self._owner_hint(),
+                               default=self.week, lead=self.lead)
+        found = prose_items(text, context)
+        self.lead = line_lead(text, find_times(text, scope.school_year, scope=scope)) or (
+            self.lead if CONTINUES_DAY.match(text) else None)
+        self.items += found
 
     def _continues_list(self, text: str, numbered) -> bool:
         if numbered is not None and numbered.level <= OUTER_LEVELS:
@@ -146,13 +210,14 @@ class _Walker:
 
     def _listed(self, line: Line, text: str, when: TimeMatch) -> None:
         for piece in activities(text):
-            self.items += dated_items(piece, when, self.school_year, line.number, self.sections.current, self._owner_hint())
+            self.items += dated_items(piece, when, self._scope(), line.number, self.sections.current, self._owner_hint())
 
     def _row(self, line: Line) -> None:
-        reader = self.tables.setdefault(line.table, TableReader(self.school_year))
-        items = reader.read_row(line.cells, line.number, self.sections.current, self._owner_hint())
+        reader = self.tables.setdefault(line.table, TableReader())
+        scope = self._scope()
+        items = reader.read_row(line.cells, scope, line.number, self.sections.current, self._owner_hint())
         if items is None:  # a row with no date anywhere: read its words as prose
-            context = ProseContext(self.school_year, line.number, self.sections.current, self._owner_hint())
+            context = ProseContext(scope, line.number, self.sections.current, self._owner_hint())
             items = [i for cell in line.cells if cell for i in prose_items(cell, context)]
         self.items += items
 
@@ -161,3 +226,7 @@ class _Walker:
             if owner := find_owner(title):
                 return owner
         return None
+
+
+def _is_week(when: TimeMatch) -> bool:
+    return when.first is not None and when.last is not None and 4 <= (when.last - when.first).days <= 8

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from .items import PlanItem
 from .owners import find_owner
 from .schoolyear import SchoolYear
-from .timewords import ANCHOR, DATE, RECUR, TimeMatch, find_times
+from .timewords import ANCHOR, DATE, RECUR, Scope, TimeMatch, find_times
 
 SENTENCE_END = set("。！？!?；;")
 CLAUSE_END = set("，,：:")
 OPENERS, CLOSERS = set("“《（(「【‘"), set("”》）)」】’")
 QUOTE_LIMIT = 60
 TITLE_LIMIT = 40
+TITLE_CLAUSES_UP_TO = 26   # a longer title is cut back to its first clauses
 
 # Words that say nothing about *what* is done: a clause of only these and a time is time-only.
 EMPTY_WORDS = re.compile(
@@ -31,8 +32,17 @@ EMPTY_WORDS = re.compile(
     r"保证|要求|要|将|并|于|在|的|了|都|和|及|与|期间|之前|以前|前|后|时|内|份|[、（）()\s“”]"
 )
 LEADING_FILLER = re.compile(
-    r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的)+"
+    r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的|"
+    r"请(?!假)|认真|积极|切实|扎实|努力|及时|进一步|全面(?=[做开抓落])|做到|为)+"
 )
+# "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
+LEADING_TIME_OF_DAY = re.compile(
+    r"^(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
+    r"第[一二三四五六七八九十\d、，,]+节(?:课)?(?:后)?)?(?<=\S)[\s，,、：:]*"
+)
+# A line opened by its day: "27日（三），…", "2月1日（一）上午，…". Its sentences all happen that day.
+LEAD_GAP = re.compile(r"^\s*(?:之?前)?\s*(?:上午|下午|中午|晚上|早上|全天)?\s*[，,：:\s]")
+CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|当天|当日|此前|之后|随后)[，,：:\s]")
 # "1." before a digit only when a month follows ("1.10月13日"), so "1.2节" stays whole.
 NUMBERING = re.compile(
     r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*(?:、|[.．](?:(?!\d)|(?=\d{1,2}\s*月)))"
@@ -56,10 +66,16 @@ FACT_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class ProseContext:
-    school_year: SchoolYear | None
+    scope: Scope
     line: int
     section: str
     owner: str | None = None
+    default: TimeMatch | None = None   # a printed week that dates an entry naming no time of its own
+    lead: TimeMatch | None = None      # the day an earlier line opened, for a line such as "下午，…"
+
+    @property
+    def school_year(self) -> SchoolYear | None:
+        return self.scope.school_year
 
 
 @dataclass
@@ -70,13 +86,47 @@ class _Segment:
 
 
 def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
-    times = find_times(text, ctx.school_year)
-    if not times:
+    times = find_times(text, ctx.school_year, scope=ctx.scope)
+    lead = line_lead(text, times) or (ctx.lead if CONTINUES_DAY.match(NUMBERING.sub("", text)) else None)
+    if not times and lead is None and ctx.default is None:
         return []
     items: list[PlanItem] = []
     for clauses in split_sentences(text):
-        items.extend(_sentence_items(text, clauses, times, ctx))
+        found = _sentence_items(text, clauses, times, ctx)
+        if not found and lead is not None and not any(clauses[0][0] <= t.start < clauses[-1][1] for t in times):
+            found = _undated(text, clauses, lead, ctx)
+        items.extend(found)
+    if not items and ctx.default is not None and times == [] and not _is_label(text):
+        items = _undated(text, split_sentences(text)[0][:1], ctx.default, ctx)
     return items
+
+
+def line_lead(text: str, times: list[TimeMatch]) -> TimeMatch | None:
+    """The day a line opens with, when a comma or a time of day follows it."""
+    if not times or times[0].kind != DATE or not times[0].day_level:
+        return None
+    opening = NUMBERING.sub("", text[:times[0].start]).strip()
+    if opening or not LEAD_GAP.match(text[times[0].end:]):
+        return None
+    return times[0]
+
+
+def _is_label(text: str) -> bool:
+    """"发展中心:", "工作要求": a heading over entries, not an entry."""
+    stripped = text.strip()
+    return stripped.endswith((":", "：")) or (len(stripped) <= 8 and not re.search(r"[，,。；;]", stripped)
+                                             and re.search(r"(?:要求|安排|计划|重点|目标|内容|说明|备注|记载|工作)$", stripped) is not None)
+
+
+def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[PlanItem]:
+    start, end = clauses[0][0], clauses[-1][1]
+    body = text[start:end]
+    if PROHIBITION.search(body) or not _has_content(body):
+        return []
+    title = clean_title(body)
+    if len(title) < 2:
+        return []
+    return [_item(when, title, _quote(text, start, end, None), body, ctx)]
 
 
 def split_sentences(text: str) -> list[list[tuple[int, int]]]:
@@ -233,6 +283,16 @@ def _quote(text: str, start: int, end: int, anchor: TimeMatch | None) -> str:
 
 
 def _title(words: str) -> str:
-    title = LEADING_FILLER.sub("", NUMBERING.sub("", words.strip()))
+    return clean_title(words)
+
+
+def clean_title(words: str) -> str:
+    """The name a teacher reads alone: no list number, time of day, filler verb or trailing clauses."""
+    title = NUMBERING.sub("", words.strip())
+    for _ in range(2):
+        title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(" 。；;，,、：:")))
     title = title.strip(" 。；;，,、：:")
-    return title[:TITLE_LIMIT]
+    if len(title) > TITLE_CLAUSES_UP_TO:
+        cut = max((i for i, ch in enumerate(title[:TITLE_CLAUSES_UP_TO + 1]) if ch in "，,；;。"), default=0)
+        title = title[:cut] if cut >= 6 else title
+    return title[:TITLE_LIMIT].strip(" 。；;，,、：:")

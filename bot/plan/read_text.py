@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
 
 # GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+# Tables pasted out of web pages and Word keep their columns as tabs or as " | " between cells.
+PIPE_CELLS = re.compile(r"\s*[|｜]\s*")
+PIPE_ROW = re.compile(r"\s[|｜]\s|^\s*[|｜]\s")
 
 
 def decode_plan_bytes(data: bytes, name: str) -> str:
@@ -36,7 +40,8 @@ def read_text_plan(data: bytes, name: str) -> PlanDocument:
     rows = []
     for raw in text.split("\n"):
         line = clean(raw)
-        cells = tuple(p.strip() for p in line.split("\t"))
+        separator = PIPE_CELLS if PIPE_ROW.search(line) else re.compile("\t")
+        cells = tuple(p.strip() for p in separator.split(line))
         # Text copied out of a spreadsheet keeps its columns as tabs.
         is_row = sum(1 for c in cells if c) >= 2
         rows.append((line, cells if is_row else (), None, None))
