@@ -1,7 +1,8 @@
-"""Shapes the pages need, computed without Flask: the plan's lines with found items marked,
-and the days of a calendar view with their tasks."""
+"""Shapes the pages need, computed without Flask: the plan's lines with found items and unread
+dates marked, and the days of a calendar view with their tasks."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,13 +16,30 @@ class SourceLine:
     number: int
     text: str
     items: tuple[int, ...]      # indexes (1-based) of the items found on this line
+    segments: tuple[tuple[str, bool], ...]   # the text in pieces, each with: is it a date no item took
 
 
-def highlighted_lines(document: PlanDocument, items: tuple[PlanItem, ...]) -> list[SourceLine]:
+def highlighted_lines(document: PlanDocument, items: tuple[PlanItem, ...],
+                      unread: Mapping[int, Sequence[tuple[int, int]]] | None = None) -> list[SourceLine]:
+    """The plan's non-blank lines with the items found on each; unread: line -> spans of dates no item took."""
     found: dict[int, list[int]] = {}
     for index, item in enumerate(items, start=1):
         found.setdefault(item.line, []).append(index)
-    return [SourceLine(line.number, line.text, tuple(found.get(line.number, ()))) for line in document.lines if line.text.strip()]
+    unread = unread or {}
+    return [SourceLine(line.number, line.text, tuple(found.get(line.number, ())), split_marked(line.text, unread.get(line.number, ())))
+            for line in document.lines if line.text.strip()]
+
+
+def split_marked(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
+    """text cut at the spans: (piece, True) for each span, (piece, False) between them."""
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, at), min(end, len(text))
+        if start < end:
+            pieces += [(text[at:start], False), (text[start:end], True)]
+            at = end
+    pieces.append((text[at:], False))
+    return tuple(piece for piece in pieces if piece[0])
 
 
 def week_of(day: date) -> tuple[date, date]:

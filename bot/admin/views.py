@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from bot import texts
 from bot.config import Settings
 from bot.plan.errors import PlanReadError
+from bot.plan.unread import unread_times
 from bot.plan_import import extract_upload, store_extracted
 from bot.schedule import dated_range, term_now_or_next
 from handlers.progress import SchoolProgress
@@ -102,8 +103,10 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     def draft(draft_id: int):
         found, extracted = reviewed(draft_id)
         items = extracted.extraction.items
+        unread = unread_times(extracted.document, extracted.extraction)
         return render_template("admin/draft.html", draft=found, items=items, year=extracted.extraction.school_year,
-                               lines=highlighted_lines(extracted.document, items), plan_name=Path(found.filename).stem)
+                               lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
+                               unread_count=sum(len(spans) for spans in unread.values()))
 
     @bp.post("/plans/drafts/<int:draft_id>/accept")
     @login_required
