@@ -183,7 +183,8 @@ class TableReader:
         self.frequency: str | None = None
         self.owner: str | None = None
 
-    def read_row(self, cells: tuple[str, ...], scope: Scope, line: int, section: str, owner_hint: str | None) -> list[PlanItem] | None:
+    def read_row(self, text: str, cells: tuple[str, ...], scope: Scope, line: int, section: str,
+                 owner_hint: str | None) -> list[PlanItem] | None:
         """Items of the row; None when the row has no time at all (the caller reads it as prose)."""
         if self._is_header(cells, scope):
             if self.roles is None:
@@ -194,7 +195,7 @@ class TableReader:
         carried_when = None   # a merged date cell above counts only when the row names no time of its own
         for column, (cell, inherited) in values.items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
-            kind = cell_kind(cell, scope)
+            kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
             if kind in ("date", "week", "anchor"):
                 label = date_label(cell, scope) or anchor_label(cell, scope)
                 if label is None and kind == "week":
@@ -230,6 +231,8 @@ class TableReader:
             return None
         if when is None:
             when = TimeMatch(0, 0, RECUR, recurrence=rule)
+        if labels and not contents and not (weekday_rule or frequency):
+            contents, labels = [c for c in labels if not c.isdigit()], []   # a short activity, not a schedule's labels
         inner = week_scope(scope, when)
         items = []
         for cell in contents:
@@ -237,7 +240,7 @@ class TableReader:
                 items += dated_items(piece, when, inner, line, section, owner, rule)
         if not contents and labels and (rule or when.first):
             title = "".join(labels) + "活动" + (f"（{time_words}）" if time_words else "")
-            quote = " | ".join(c for c in cells if c)[:QUOTE_LIMIT]
+            quote = _row_quote(text, cells)
             items.append(PlanItem(title=title, quote=quote, line=line, section=section, start=when.first, end=when.last,
                                   recurrence=rule, week=when.week, owner=owner or "".join(labels)))
         return items
@@ -282,8 +285,16 @@ def _role(cell: str) -> str | None:
     return next((role for role, pattern in HEADER_WORDS.items() if pattern.search(cell)), None)
 
 
+def _row_quote(text: str, cells: tuple[str, ...]) -> str:
+    filled = [c for c in cells if c]
+    start = text.find(filled[0])
+    end = text.rfind(filled[-1]) + len(filled[-1])
+    return text[start:end][:QUOTE_LIMIT] if 0 <= start < end else filled[0][:QUOTE_LIMIT]
+
+
 def _week_number(cell: str) -> TimeMatch:
-    return TimeMatch(0, len(cell), WEEK, week=cn_number(WEEK_CELL.match(cell)["w"]))
+    m = WEEK_CELL.match(cell)
+    return TimeMatch(0, len(cell), WEEK, week=cn_number(m["w"] if m else cell.strip()))
 
 
 def _time_words(cell: str) -> str:

@@ -10,14 +10,21 @@ from .calendar_rows import TableReader, activities, date_label, dated_items, spl
 from .document import Line, PlanDocument
 from .items import PlanItem
 from .owners import find_owner
-from .prose import CONTINUES_DAY, ProseContext, line_lead, prose_items
-from .schoolyear import SPRING, SchoolYear, detect_school_year
+from .prose import CONTINUES_DAY, EVENT_NOUN, ProseContext, line_lead, prose_items
+from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august
 from .sections import TITLE_LINE, SectionPath, split_numbered
 from .timewords import DATE, Scope, TimeMatch, find_times
 
 LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
 NUMBERED_LIST_MAX = 120   # a numbered one may be longer
 OUTER_LEVELS = 2          # 第一部分 / 一、 / （一） end a dated list
+# The foot of a notice: who signs it and when ("红星小学教务处", "xxxx年9月1日", "2024年2月16日").
+SIGNATURE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,16}(?:学校|小学|中学|幼儿园|学院|教务处|政教处|德育处|办公室|校长室|教导处)|"
+    r"(?:[xX×＊*○〇]{2,4}|(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])$"
+)
+# "安全第一，预防为主", "“文明礼仪，从我做起”": a motto, not an activity.
+SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}[，,、！!\s][\u4e00-\u9fff]{3,7}[！!。”\"」』]*$")
 # Page furniture of a web page or a notice: its date is when it was posted, not a task.
 METADATA = re.compile(r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源[:：]|浏览|作者[:：])|放假通知(?:19|20)\d{2}")
 TERM_START = re.compile(
@@ -46,6 +53,8 @@ def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) 
     options = options or ExtractOptions()
     texts = [line.text for line in document.lines]
     school_year = options.school_year or detect_school_year(texts) or options.fallback_school_year
+    if school_year is not None:
+        school_year = with_august(school_year, "\n".join(t for t in texts if not METADATA.search(t)))
     term_start = (options.term_start or detect_term_start(document.text, school_year)
                   or term_start_for(school_year, options.known_term_starts))
     walker = _Walker(school_year, grid_rows([(line.number, line.text) for line in document.lines], school_year))
@@ -143,12 +152,16 @@ class _Walker:
         if (when := date_label(text, self._scope())) is not None:
             self._label(when)
             return
+        if SIGNATURE.match(text) or SLOGAN.match(text) and not EVENT_NOUN.search(text):
+            self.list_when = None if SIGNATURE.match(text) else self.list_when
+            return
         numbered = split_numbered(text, line.heading_level)
-        if self.list_when is not None and self._continues_list(text, numbered):
+        labelled = split_label(text, self._scope())
+        if self.list_when is not None and labelled is None and self._continues_list(text, numbered):
             self._listed(line, text, self.list_when)
             return
         self.list_when = None
-        if (labelled := split_label(text, self._scope())) is not None:
+        if labelled is not None:
             when, rest = labelled
             if _is_week(when):
                 self._enter_week(when)
@@ -215,7 +228,7 @@ class _Walker:
     def _row(self, line: Line) -> None:
         reader = self.tables.setdefault(line.table, TableReader())
         scope = self._scope()
-        items = reader.read_row(line.cells, scope, line.number, self.sections.current, self._owner_hint())
+        items = reader.read_row(line.text, line.cells, scope, line.number, self.sections.current, self._owner_hint())
         if items is None:  # a row with no date anywhere: read its words as prose
             context = ProseContext(scope, line.number, self.sections.current, self._owner_hint())
             items = [i for cell in line.cells if cell for i in prose_items(cell, context)]

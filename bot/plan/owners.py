@@ -18,7 +18,12 @@ LEAD_PATTERN = re.compile(r"由?([\u4e00-\u9fff]{2,6}?(?:处|室|中心|部|办|
 COLUMN_SPLIT = re.compile(r"[、，,/／;；\s]+")
 
 
+PERSON_BRACKET = re.compile(r"[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*([^）)]{1,12})[）)]|[（(]([\u4e00-\u9fff])[）)]\s*$")
+
+
 def find_owner(text: str) -> str | None:
+    if m := PERSON_BRACKET.search(text):
+        return (m.group(1) or m.group(2)).strip()
     if m := LEAD_PATTERN.search(text):
         return m.group(1)
     if m := OWNER_PATTERN.search(text):

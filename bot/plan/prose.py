@@ -33,8 +33,13 @@ EMPTY_WORDS = re.compile(
 )
 LEADING_FILLER = re.compile(
     r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的|"
-    r"请(?!假)|认真|积极|切实|扎实|努力|及时|进一步|全面(?=[做开抓落])|做到|为)+"
+    r"请(?!假)|认真|积极|切实|扎实|努力|及时|进一步|全面(?=[做开抓落])|做到|为|进行(?!中))+"
 )
+# "组织全体学生开展以…为主题的远足活动": in a long title, who organises whom is the least of it.
+COMPACT_OVER = 20
+ORGANISER = re.compile(r"^(?:组织|安排|召集|带领|动员)(?:全体|全校|全园|各班|各年级|部分)?(?:师生|学生|教师|幼儿|班主任|教职工)?(?:开展|举行|进行|参加|参与)")
+# "(责任人:王丽)", "(李)": who answers for it, said in brackets; it names the owner, not the task.
+OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
 # "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
 LEADING_TIME_OF_DAY = re.compile(
     r"^(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
@@ -88,6 +93,8 @@ class _Segment:
 def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
     times = find_times(text, ctx.school_year, scope=ctx.scope)
     lead = line_lead(text, times) or (ctx.lead if CONTINUES_DAY.match(NUMBERING.sub("", text)) else None)
+    if lead is not None:
+        times = [t for t in times if t.kind != ANCHOR]   # a dated line's 期末 or 寒假 is a word, not its time
     if not times and lead is None and ctx.default is None:
         return []
     items: list[PlanItem] = []
@@ -141,12 +148,17 @@ def split_sentences(text: str) -> list[list[tuple[int, int]]]:
             clauses.append((start, i))
             sentences.append(clauses)
             clauses, start, depth = [], i + 1, 0
-        elif ch in CLAUSE_END and depth == 0:
+        elif ch in CLAUSE_END and depth == 0 and not _clock(text, i):
             clauses.append((start, i))
             start = i + 1
     clauses.append((start, len(text)))
     sentences.append(clauses)
     return [[c for c in s if text[c[0]:c[1]].strip()] for s in sentences if any(text[a:b].strip() for a, b in s)]
+
+
+def _clock(text: str, i: int) -> bool:
+    """"下午2:30": a colon between digits is a time of day, not a clause break."""
+    return 0 < i < len(text) - 1 and text[i] in ":：" and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
 def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContext) -> list[PlanItem]:
@@ -156,6 +168,8 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
     previous: tuple[int, int] | None = None
     for c_start, c_end in clauses:
         matches = _governing(text, [t for t in times if c_start <= t.start and t.end <= c_end])
+        if pending is not None and any(m.kind == DATE for m in pending.matches) and all(m.kind == ANCHOR for m in matches):
+            matches = []   # "1月15日（一），高二期末考试": the date says when, 期末 what
         if not matches:
             if pending is not None:
                 emitted = _emit(text, _Segment(pending.start, c_end, pending.matches), ctx)
@@ -184,7 +198,10 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
 def _governing(text: str, matches: list[TimeMatch]) -> list[TimeMatch]:
     """Drop expressions that modify a noun rather than schedule the clause."""
     kept: list[TimeMatch] = []
+    dated = any(m.kind == DATE for m in matches)
     for m in matches:
+        if m.kind == ANCHOR and dated:
+            continue  # a date beats a term word
         if _inside_book_title(text, m.start):
             continue
         if m.kind == RECUR and PLANNING_VERB.search(text[max(0, m.start - 3):m.start]):
@@ -291,8 +308,10 @@ def clean_title(words: str) -> str:
     title = NUMBERING.sub("", words.strip())
     for _ in range(2):
         title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(" 。；;，,、：:")))
-    title = title.strip(" 。；;，,、：:")
+    title = OWNER_BRACKET.sub("", title).strip(" 。；;，,、：:")
     if len(title) > TITLE_CLAUSES_UP_TO:
         cut = max((i for i, ch in enumerate(title[:TITLE_CLAUSES_UP_TO + 1]) if ch in "，,；;。"), default=0)
         title = title[:cut] if cut >= 6 else title
+    if len(title) > COMPACT_OVER:
+        title = ORGANISER.sub("", title, count=1) or title
     return title[:TITLE_LIMIT].strip(" 。；;，,、：:")

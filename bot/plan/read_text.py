@@ -11,6 +11,7 @@ from .errors import PlanReadError
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
 # Tables pasted out of web pages and Word keep their columns as tabs or as " | " between cells.
 PIPE_CELLS = re.compile(r"\s*[|｜]\s*")
+TAB = re.compile("\t")
 PIPE_ROW = re.compile(r"\s[|｜]\s|^\s*[|｜]\s")
 
 
@@ -38,11 +39,15 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
 def read_text_plan(data: bytes, name: str) -> PlanDocument:
     text = decode_plan_bytes(data, name).replace("\r\n", "\n").replace("\r", "\n")
     rows = []
+    previous_was_row = False
     for raw in text.split("\n"):
         line = clean(raw)
-        separator = PIPE_CELLS if PIPE_ROW.search(line) else re.compile("\t")
-        cells = tuple(p.strip() for p in separator.split(line))
-        # Text copied out of a spreadsheet keeps its columns as tabs.
-        is_row = sum(1 for c in cells if c) >= 2
+        piped = PIPE_ROW.search(line) is not None
+        cells = tuple(p.strip() for p in (PIPE_CELLS if piped else TAB).split(line))
+        # Text copied out of a spreadsheet keeps its columns as tabs; a row whose merged cells
+        # were left empty ("\t迎国庆黑板报评比\t") still has its separators.
+        filled = sum(1 for c in cells if c)
+        is_row = filled >= 2 or (filled == 1 and (piped or (previous_was_row and len(cells) >= 3)))
         rows.append((line, cells if is_row else (), None, None))
+        previous_was_row = is_row or (previous_was_row and not line.strip())
     return document_from_rows(name, rows)

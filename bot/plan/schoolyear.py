@@ -6,17 +6,18 @@ Plans name their period as a school year ("2023-2024学年", "2023学年"), a te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 AUTUMN, SPRING = "autumn", "spring"
 YEAR = r"((?:19|20)\d{2})"
-SPAN = re.compile(YEAR + r"\s*年?\s*[-—–~～至/]\s*" + YEAR + r"\s*(?:年\s*)?(?:学年|年度学年)")
+SPAN = re.compile(YEAR + r"\s*年?\s*[-—–~～至/]\s*" + YEAR + r"\s*(?:年\s*)?(?:(?:度\s*)?学年|年度学年|(?=(?:度\s*)?(?:第\s*[一二12]|[上下]|春|秋)季?\s*学期))")
+SPAN_TERM = re.compile(r"^\s*(?:年?\s*度?\s*)?(?:学年度?)?\s*(?:第\s*([一二12])\s*学期|([上下春秋])季?\s*学期)")
 SINGLE_SCHOOL_YEAR = re.compile(YEAR + r"\s*学年")
 TERM = re.compile(YEAR + r"\s*年?\s*(?:度\s*)?(春|春季|秋|秋季|上|下)\s*学期")
 # Only right after the school year, so a body mention of "上学期" is not read as the plan's term.
 ORDINAL_TERM = re.compile(r"学年度?\s*(?:第\s*([一二12])\s*学期|([上下])学期)")
-CALENDAR_YEAR = re.compile(YEAR + r"\s*年\s*(?:度|工作)")
+CALENDAR_YEAR = re.compile(YEAR + r"\s*年\s*(?:度|工作|[\u4e00-\u9fff]{0,6}?工作(?:计划|安排|要点|总结)|[\u4e00-\u9fff]{0,4}?(?:行事历|计划))")
 TITLE_LINES = 12  # the period is named in the title block, not in the body
 
 
@@ -25,9 +26,12 @@ class SchoolYear:
     first: int                 # calendar year in which the school year starts (September)
     term: str | None = None    # AUTUMN, SPRING or None for a whole school year
     calendar: bool = False     # a calendar-year plan ("2024年度")
+    august_opens: bool = False  # the plan speaks of August before September: the August before the term
 
     def year_of_month(self, month: int) -> int:
         if self.calendar:
+            return self.first
+        if month == 8 and self.august_opens and self.term != SPRING:
             return self.first
         if self.term == SPRING:
             return self.first + 1  # a spring plan looks ahead within its own year
@@ -54,6 +58,18 @@ class SchoolYear:
         return f"{self.first}-{self.first + 1}学年{suffix}"
 
 
+FIRST_MONTH = re.compile(r"(?<![\d年/.．-])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![底末])")
+
+
+def with_august(school_year: SchoolYear, body: str) -> SchoolYear:
+    """August is the first year's when the plan names it before any later month (开学阶段, 暑期准备)."""
+    m = FIRST_MONTH.search(body)
+    if school_year.term is not None or school_year.calendar or not m:
+        return school_year
+    first = m.group(1)
+    return replace(school_year, august_opens=first in ("8", "08", "八"))
+
+
 def parse_school_year_option(value: str) -> SchoolYear:
     """--school-year 2023-2024 (a school year) or 2024 (a calendar year)."""
     match = re.fullmatch(r"\s*" + YEAR + r"\s*(?:[-—–/~]\s*" + YEAR + r")?\s*", value or "")
@@ -77,6 +93,9 @@ def _detect(text: str) -> SchoolYear | None:
     term_word = _ordinal_term(text)
     if m := SPAN.search(text):
         first = int(m.group(1))
+        if t := SPAN_TERM.match(text[m.end():]):
+            word = t.group(1) or t.group(2)
+            term_word = AUTUMN if word in ("一", "1", "上", "秋") else SPRING
         return SchoolYear(first=first, term=term_word)
     if m := TERM.search(text):
         year, word = int(m.group(1)), m.group(2)

@@ -62,7 +62,7 @@ def cn_number(text: str) -> int:
 DAY_DATE = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*|(?P<next>次年|明年|来年|翌年)\s*)?"
     rf"(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9]|{CN_DAY})\s*(?:[日号]|(?={RANGE}\d))"
-    rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>3[01]|[12]\d|0?[1-9])(?!\s*月)\s*[日号]?)?"
+    rf"(?:{RANGE}(?:(?P<y2>(?:19|20)\d{{2}})\s*年\s*)?(?:(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>3[01]|[12]\d|0?[1-9])(?!\s*月)\s*[日号]?)?"
 )
 ISO_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)"
@@ -261,7 +261,12 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+PLACEHOLDER_YEAR = re.compile(r"[xX×＊*○〇]{2,4}\s*年\s*$")
+
+
 def _day_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
+    if PLACEHOLDER_YEAR.search(m.string[max(0, m.start() - 6):m.start()]):
+        return None  # "xxxx年9月1日": a template's signature line
     month, day = cn_number(m["m"]), cn_number(m["d"])
     year = _year(m, month, school_year)
     if year is None:
@@ -271,6 +276,8 @@ def _day_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     if m["d2"]:
         month2 = int(m["m2"]) if m["m2"] else month
         year2 = year + 1 if month2 < month else year
+        if m.groupdict().get("y2"):
+            year2 = int(m["y2"])
         last = _safe_date(year2, month2, int(m["d2"]))
     if first is None or last is None or last < first:
         return None
@@ -288,6 +295,8 @@ def _iso_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
 
 
 def _month(m, school_year, in_cell, scope=None) -> TimeMatch | None:
+    if PLACEHOLDER_YEAR.search(m.string[max(0, m.start() - 6):m.start()]):
+        return None
     is_cn = not m["m"].isdigit()
     if is_cn and not (in_cell or m["fen"] or m["part"]):
         return None  # "一月一汇总" is "once a month", not January
@@ -308,9 +317,9 @@ def _month(m, school_year, in_cell, scope=None) -> TimeMatch | None:
 
 def _dotted_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     if not in_cell and "/" not in m.group(0):
-        if not m.string[:m.start()].strip():
-            return None  # "3.2 教学常规" opens a numbered heading
-        after = m.string[m.end():m.end() + 2]
+        if not m.string[:m.start()].strip() and int(m["d"]) < 10 and int(m["m"]) < 10:
+            return None  # "3.2 教学常规" opens a numbered heading; "9.10 教师节" is a day
+        after = m.string[m.end():m.end() + 3].lstrip()
         if not after or not re.match(r"[\u4e00-\u9fff“”\"（(]", after) or UNIT_AFTER_NUMBER.match(after):
             return None
     return _day_date(m, school_year, in_cell, scope)
