@@ -45,7 +45,7 @@ ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows tha
     None: {"label", "content", "frequency", "location"},
 }
 CARRIED = {"week", "date", "owner", None}   # a merged cell above stands for these columns
-OWNER_END = re.compile(r"(?:处|室|办|委|组|部|中心|段|会|队|校长|主任|老师|教师)$")
+OWNER_END = re.compile(r"(?:处|室|办|团委|党委|组|部|中心|年段|年级|工会|家委会|委员会|队|校长|主任|老师)$")
 
 
 def date_label(text: str, scope: Scope) -> TimeMatch | None:
@@ -150,7 +150,8 @@ def cell_kind(cell: str, scope: Scope) -> str:
 
 def looks_like_owner(cell: str) -> bool:
     parts = [p for p in re.split(r"[、，,/／\s]+", cell) if p]
-    return bool(parts) and len(cell) <= 24 and all(len(p) <= 8 and (OWNER_END.search(p) or find_owner(p) == p) for p in parts)
+    return bool(parts) and len(cell) <= 24 and all(
+        len(p) <= 8 and not re.search(r"[\d．.]", p) and (OWNER_END.search(p) or find_owner(p) == p) for p in parts)
 
 
 def _frequency(cell: str, scope: Scope) -> str | None:

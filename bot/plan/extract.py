@@ -24,7 +24,7 @@ SIGNATURE = re.compile(
     r"(?:[xX×＊*○〇]{2,4}|(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])$"
 )
 # "安全第一，预防为主", "“文明礼仪，从我做起”": a motto, not an activity.
-SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}[，,、！!\s][\u4e00-\u9fff]{3,7}[！!。”\"」』]*$")
+SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}[，,！!][\u4e00-\u9fff]{3,7}[！!。”\"」』]*$")
 # Page furniture of a web page or a notice: its date is when it was posted, not a task.
 METADATA = re.compile(r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源[:：]|浏览|作者[:：])|放假通知(?:19|20)\d{2}")
 TERM_START = re.compile(
@@ -57,7 +57,7 @@ def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) 
         school_year = with_august(school_year, "\n".join(t for t in texts if not METADATA.search(t)))
     term_start = (options.term_start or detect_term_start(document.text, school_year)
                   or term_start_for(school_year, options.known_term_starts))
-    walker = _Walker(school_year, grid_rows([(line.number, line.text) for line in document.lines], school_year))
+    walker = _Walker(school_year, grid_rows(document.lines, school_year))
     for line in document.lines:
         walker.feed(line)
     items = tuple(_date_weeks(item, term_start) for item in walker.items if item.is_scheduled)
@@ -142,8 +142,9 @@ class _Walker:
         if (row := self.grid.get(line.number)) is not None:
             self.list_when = None
             self._enter_week(TimeMatch(0, 0, DATE, first=row.first, last=row.last, day_level=True))
-            if row.rest.strip():
-                self._prose(line, row.rest.strip())
+            for note in row.notes:
+                for piece in activities(note):
+                    self._prose(line, piece)
             return
         if line.cells:
             self._row(line)
@@ -152,8 +153,10 @@ class _Walker:
         if (when := date_label(text, self._scope())) is not None:
             self._label(when)
             return
-        if SIGNATURE.match(text) or SLOGAN.match(text) and not EVENT_NOUN.search(text):
-            self.list_when = None if SIGNATURE.match(text) else self.list_when
+        if SIGNATURE.match(text):
+            self.list_when = None
+            return
+        if SLOGAN.match(text) and not EVENT_NOUN.search(text) and not find_times(text, self.scope.school_year):
             return
         numbered = split_numbered(text, line.heading_level)
         labelled = split_label(text, self._scope())
