@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from .items import PlanItem
 from .owners import find_owner
-from .prose import NUMBERING, QUOTE_LIMIT, clean_title
+from .prose import QUOTE_LIMIT
+from .titles import NUMBERING, clean_title, with_topic
 from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, cn_number, find_times
 
 # What may stand beside a date in a label: "9月份：", "九月工作安排", "第1周", "8月23日上午9:00", "1月13日前".
@@ -114,7 +115,7 @@ def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: s
     for m in (day, week):
         if m is not None and title.startswith(unnumbered[m.start:m.end]):
             title = title[m.end - m.start:]
-    title = clean_title(title)
+    title = with_topic(clean_title(title), section)
     if len(title) < 2 or title.endswith("第"):   # "课后才艺第": a cell cut off mid-word
         return []
     return [PlanItem(

@@ -18,41 +18,21 @@ from .items import PlanItem
 from .owners import find_owner
 from .schoolyear import SchoolYear
 from .timewords import ANCHOR, DATE, RECUR, Scope, TimeMatch, find_times
+from .titles import NUMBERING, clean_title, with_topic
 
 SENTENCE_END = set("。！？!?；;")
 CLAUSE_END = set("，,：:")
 OPENERS, CLOSERS = set("“《（(「【‘"), set("”》）)」】’")
 QUOTE_LIMIT = 60
-TITLE_LIMIT = 40
-TITLE_CLAUSES_UP_TO = 26   # a longer title is cut back to its first clauses
 
 # Words that say nothing about *what* is done: a clause of only these and a time is time-only.
 EMPTY_WORDS = re.compile(
     r"至少|不少于|最少|每次|[一二两三四五六七八九十\d]+\s*(?:次|回|轮|遍)|进行|开展|举行|组织|坚持|继续|做到|保障|确保|"
     r"保证|要求|要|将|并|于|在|的|了|都|和|及|与|期间|之前|以前|前|后|时|内|份|[、（）()\s“”]"
 )
-LEADING_FILLER = re.compile(
-    r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的|"
-    r"请(?!假)|认真|积极|切实|扎实|努力|及时|进一步|全面(?=[做开抓落])|做到|为|进行(?!中))+"
-)
-# "组织全体学生开展以…为主题的远足活动": in a long title, who organises whom is the least of it.
-COMPACT_OVER = 20
-ORGANISER = re.compile(r"^(?:组织|安排|召集|带领|动员)(?:全体|全校|全园|各班|各年级|部分)?(?:师生|学生|教师|幼儿|班主任|教职工)?(?:开展|举行|进行|参加|参与)")
-# "(责任人:王丽)", "(李)": who answers for it, said in brackets; it names the owner, not the task.
-OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
-# "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
-LEADING_TIME_OF_DAY = re.compile(
-    r"^(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
-    r"第[一二三四五六七八九十\d、，,]+节(?:课)?(?:后)?)?(?<=\S)[\s，,、：:]*"
-)
 # A line opened by its day: "27日（三），…", "2月1日（一）上午，…". Its sentences all happen that day.
 LEAD_GAP = re.compile(r"^\s*(?:之?前)?\s*(?:上午|下午|中午|晚上|早上|全天)?\s*[，,：:\s]")
 CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|当天|当日|此前|之后|随后)[，,：:\s]")
-# "1." before a digit only when a month follows ("1.10月13日"), so "1.2节" stays whole.
-NUMBERING = re.compile(
-    r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*(?:、|[.．](?:(?!\d)|(?=\d{1,2}\s*月)))"
-    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*"
-)
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
 PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
@@ -130,7 +110,7 @@ def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[Pla
     body = text[start:end]
     if PROHIBITION.search(body) or not _has_content(body):
         return []
-    title = clean_title(body)
+    title = with_topic(clean_title(body), ctx.section)
     if len(title) < 2:
         return []
     return [_item(when, title, _quote(text, start, end, None), body, ctx)]
@@ -255,7 +235,7 @@ def _emit(text, segment: _Segment, ctx: ProseContext, title_span=None, quote_fro
             continue
         if m.kind == DATE and FACT_WORDS.search(body):
             continue
-        title = _title(text[title_span[0]:title_span[1]] if title_span else _title_words(text, segment, m))
+        title = _title(text[title_span[0]:title_span[1]] if title_span else _title_words(text, segment, m), ctx.section)
         if len(title) >= 2:
             items.append(_item(m, title, quote, body, ctx))
     return items
@@ -299,19 +279,5 @@ def _quote(text: str, start: int, end: int, anchor: TimeMatch | None) -> str:
     return text[start:min(end, start + QUOTE_LIMIT)].strip()
 
 
-def _title(words: str) -> str:
-    return clean_title(words)
-
-
-def clean_title(words: str) -> str:
-    """The name a teacher reads alone: no list number, time of day, filler verb or trailing clauses."""
-    title = NUMBERING.sub("", words.strip())
-    for _ in range(2):
-        title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(" 。；;，,、：:")))
-    title = OWNER_BRACKET.sub("", title).strip(" 。；;，,、：:")
-    if len(title) > TITLE_CLAUSES_UP_TO:
-        cut = max((i for i, ch in enumerate(title[:TITLE_CLAUSES_UP_TO + 1]) if ch in "，,；;。"), default=0)
-        title = title[:cut] if cut >= 6 else title
-    if len(title) > COMPACT_OVER:
-        title = ORGANISER.sub("", title, count=1) or title
-    return title[:TITLE_LIMIT].strip(" 。；;，,、：:")
+def _title(words: str, section: str = "") -> str:
+    return with_topic(clean_title(words), section)

@@ -1,0 +1,69 @@
+"""Titles a teacher understands alone: the activity and its object, without list numbers,
+times of day, filler verbs, counts or trailing clauses ("安全情况上报", not "做到一周一上报")."""
+from __future__ import annotations
+
+import re
+
+TITLE_LIMIT = 40
+TITLE_CLAUSES_UP_TO = 26   # a longer title is cut back to its first clauses
+COMPACT_OVER = 20          # a title longer than this loses who organises whom
+
+# "1." before a digit only when a month follows ("1.10月13日"), so "1.2节" stays whole.
+NUMBERING = re.compile(
+    r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|\d{1,2}\s*(?:、|[.．](?:(?!\d)|(?=\d{1,2}\s*月)))"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*"
+)
+LEADING_FILLER = re.compile(
+    r"^(?:[、，,：:\s]|并|和|及|与|的|于|在|要(?!求)|要求(?=\S{6})|将|坚持|继续|同时|另外|此外|还|利用|保障|保证|确保|即|之?前|以前|进行的|"
+    r"请(?!假)|认真|积极|切实|扎实|努力|及时|进一步|全面(?=[做开抓落])|做到|为|进行(?!中)|至少|不少于|最少)+"
+)
+# "开展一次学科素养评价", "举行两次研讨活动": the count is the frequency's business, not the title's.
+COUNTED_VERB = re.compile(r"^(?:(?:开展|举行|组织|进行|举办|搞|安排|召开)\s*)?[一二两三四五六七八九十\d]+\s*(?:次|轮|场|期)(?:的)?(?=\S{2})")
+TRAILING_COUNT = re.compile(r"\s*(?:不少于|至少|最少)?\s*[一二两三四五六七八九十\d]+\s*(?:次|回|遍)$")
+ORGANISER = re.compile(
+    r"^(?:组织|安排|召集|带领|动员)(?:全体|全校|全园|各班|各年级|部分)?(?:师生|学生|教师|幼儿|班主任|教职工)?(?:开展|举行|进行|参加|参与)"
+)
+# "(责任人:王丽)", "(李)": who answers for it, said in brackets; it names the owner, not the task.
+OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
+# "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
+LEADING_TIME_OF_DAY = re.compile(
+    r"^(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
+    r"第[一二三四五六七八九十\d、，,]+节(?:课)?(?:后)?)?(?<=\S)[\s，,、：:]*"
+)
+# What a section heading is about: a quoted term (“习惯养成教育”) or the X of "做好X工作".
+QUOTED_TOPIC = re.compile(r"[“\"]([\u4e00-\u9fff]{2,8})[”\"]")
+WORK_TOPIC = re.compile(r"([\u4e00-\u9fff]{2,4}?)工作")
+TOPIC_FILLER = re.compile(r"^(?:坚持|做好|抓好|加强|落实|推进|规范|完善|健全|狠抓|深化|强化|对|抓实|开展)+")
+EDGES = " 。；;，,、：:"
+
+
+def clean_title(words: str) -> str:
+    """The name a teacher reads alone: no list number, time of day, filler verb or trailing clauses."""
+    title = NUMBERING.sub("", words.strip())
+    for _ in range(2):
+        title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(EDGES)))
+        title = COUNTED_VERB.sub("", title)
+    title = OWNER_BRACKET.sub("", title).strip(EDGES)
+    if len(title) > TITLE_CLAUSES_UP_TO:
+        cut = max((i for i, ch in enumerate(title[:TITLE_CLAUSES_UP_TO + 1]) if ch in "，,；;。"), default=0)
+        title = title[:cut] if cut >= 6 else title
+    if len(title) > COMPACT_OVER:
+        title = ORGANISER.sub("", title, count=1) or title
+    uncounted = TRAILING_COUNT.sub("", title)
+    title = uncounted if len(uncounted) >= 2 else title
+    return title[:TITLE_LIMIT].strip(EDGES)
+
+
+def with_topic(title: str, section: str) -> str:
+    """A bare verb ("上报", "例查") borrows its object from the heading it stands under."""
+    if len(re.findall(r"[\u4e00-\u9fff]", title)) > 2 or not section:
+        return title
+    for heading in reversed(section.split(" > ")):
+        heading = NUMBERING.sub("", heading)
+        if m := QUOTED_TOPIC.search(heading):
+            return TOPIC_FILLER.sub("", m.group(1)).removesuffix("教育") + title
+        if m := WORK_TOPIC.search(TOPIC_FILLER.sub("", heading)):
+            topic = TOPIC_FILLER.sub("", m.group(1))
+            if len(topic) >= 2:
+                return topic + title
+    return title
