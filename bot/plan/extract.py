@@ -10,11 +10,12 @@ from .calendar_rows import TableReader, activities, date_label, dated_items, spl
 from .document import Line, PlanDocument
 from .items import PlanItem
 from .owners import find_owner
-from .prose import CONTINUES_DAY, EVENT_NOUN, ProseContext, line_lead, prose_items
+from .prose import CONTINUES_DAY, EVENT_NOUN, ProseContext, inline_entries, line_lead, prose_items
 from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august
 from .sections import TITLE_LINE, SectionPath, split_numbered
 from .timewords import DATE, Scope, TimeMatch, find_times
 
+SHORT_ENTRY = 30          # a line this short under a printed week is one of its activities
 LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
 NUMBERED_LIST_MAX = 120   # a numbered one may be longer
 OUTER_LEVELS = 2          # 第一部分 / 一、 / （一） end a dated list
@@ -24,9 +25,14 @@ SIGNATURE = re.compile(
     r"(?:[xX×＊*○〇]{2,4}|(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])$"
 )
 # "安全第一，预防为主", "“文明礼仪，从我做起”": a motto, not an activity.
-SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}[，,！!][\u4e00-\u9fff]{3,7}[！!。”\"」』]*$")
+SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}(?:[，,！!][\u4e00-\u9fff]{3,7}){1,3}[！!。”\"」』]*$")
 # Page furniture of a web page or a notice: its date is when it was posted, not a task.
-METADATA = re.compile(r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源[:：]|浏览|作者[:：])|放假通知(?:19|20)\d{2}")
+METADATA = re.compile(
+    r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源|浏览|作者[:：]|当前位置|您的位置|"
+    r"相关推荐|猜你喜欢|大家正在看|换一换|上一篇|下一篇|返回顶部|打印本页|关闭窗口|责任编辑|分享到)|放假通知(?:19|20)\d{2}"
+)
+# "注：…", "备注：…": a remark on the plan, not a task of it.
+REMARK = re.compile(r"^\s*(?:注|备注|说明|附)\s*[:：]")
 TERM_START = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
     r"(?:\s*[（(][^）)]{0,6}[）)])?\s*(?:正式|全面)?(?:开学|报到注册|开课)"
@@ -121,6 +127,7 @@ class _Walker:
         self.sections = SectionPath()
         self.list_when: TimeMatch | None = None
         self.week: TimeMatch | None = None
+        self.weeks_entered = 0
         self.lead: TimeMatch | None = None
         self.tables: dict[object, TableReader] = {}
         self.items: list[PlanItem] = []
@@ -152,6 +159,8 @@ class _Walker:
         self.tables.pop(None, None)  # a run of tab-separated text rows has ended
         if (when := date_label(text, self._scope())) is not None:
             self._label(when)
+            return
+        if REMARK.match(text):
             return
         if SIGNATURE.match(text):
             self.list_when = None
@@ -194,6 +203,7 @@ class _Walker:
                 self.scope = replace(self.scope, month=(when.first.year, when.first.month))
 
     def _enter_week(self, when: TimeMatch) -> None:
+        self.weeks_entered += self.week is None or self.week.first != when.first
         self.week = when
         self.scope = replace(self.scope, month=(when.first.year, when.first.month))
 
@@ -211,9 +221,11 @@ class _Walker:
 
     def _prose(self, line: Line, text: str) -> None:
         scope = self._scope()
-        context = ProseContext(scope, line.number, self.sections.current, self._owner_hint(),
-                               default=self.week, lead=self.lead)
-        found = prose_items(text, context)
+        # A printed week dates the entries under it; after many weeks (a term calendar), only its short lines.
+        default = self.week if self.weeks_entered == 1 or len(text) <= SHORT_ENTRY else None
+        context = ProseContext(scope, line.number, self.sections.current, self._owner_hint(), default=default, lead=self.lead)
+        pieces = inline_entries(text) if default is not None else [text]
+        found = [item for piece in pieces for item in prose_items(piece, context)]
         self.lead = line_lead(text, find_times(text, scope.school_year, scope=scope)) or (
             self.lead if CONTINUES_DAY.match(text) else None)
         self.items += found

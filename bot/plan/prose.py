@@ -33,6 +33,7 @@ EMPTY_WORDS = re.compile(
 # A line opened by its day: "27日（三），…", "2月1日（一）上午，…". Its sentences all happen that day.
 LEAD_GAP = re.compile(r"^\s*(?:之?前)?\s*(?:上午|下午|中午|晚上|早上|全天)?\s*[，,：:\s]")
 CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|当天|当日|此前|之后|随后)[，,：:\s]")
+INLINE_MARKER = re.compile(r"(?<=[。；;，,:：\s])\s*(?=\d{1,2}\s*[)）]|[①-⑳]|[（(]\d{1,2}[)）])")
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
 PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
@@ -78,14 +79,21 @@ def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
     if not times and lead is None and ctx.default is None:
         return []
     items: list[PlanItem] = []
-    for clauses in split_sentences(text):
+    for index, clauses in enumerate(split_sentences(text)):
         found = _sentence_items(text, clauses, times, ctx)
-        if not found and lead is not None and not any(clauses[0][0] <= t.start < clauses[-1][1] for t in times):
+        undated = not any(clauses[0][0] <= t.start < clauses[-1][1] for t in times)
+        if not found and undated and lead is not None:
             found = _undated(text, clauses, lead, ctx)
+        elif not found and undated and index == 0 and ctx.default is not None and not _is_label(text):
+            found = _undated(text, clauses[:1], ctx.default, ctx)   # the entry's activity, in the printed week
         items.extend(found)
-    if not items and ctx.default is not None and times == [] and not _is_label(text):
-        items = _undated(text, split_sentences(text)[0][:1], ctx.default, ctx)
     return items
+
+
+def inline_entries(text: str) -> list[str]:
+    """"后勤保育:1)…。2)…:①…;②…": the numbered parts of one entry, each an entry of its own."""
+    cuts = [0] + [m.start() for m in INLINE_MARKER.finditer(text)] + [len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" 。；;，,:：")]
 
 
 def line_lead(text: str, times: list[TimeMatch]) -> TimeMatch | None:

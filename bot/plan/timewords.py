@@ -78,10 +78,10 @@ UNIT_AFTER_NUMBER = re.compile(r"\s*(?:[万亿千百元米分秒倍个小时天�
 # "25日（一）～27日（三）": a day without its month, which the scope supplies and the weekday checks.
 WEEKDAY_TAG = r"(?:\s*[（(]\s*(?:周|星期)?(?P<{name}>[一二三四五六日天])\s*[）)])?"
 DAY_ONLY = re.compile(
-    r"(?<![\d月./．／:：年第每个])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
+    r"(?<![\d月./．／:：年第每个楼层])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
     + rf"|(?={RANGE}\d{{1,2}}\s*[日号]))"
     rf"(?:{RANGE}(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]" + WEEKDAY_TAG.format(name="wd2") + ")?"
-    r"(?!\s*(?:内|以内|之内|左右|以上))"
+    r"(?!\s*(?:内|以内|之内|左右|以上|楼|室|会议室|教室|场|馆|厅|线|门|车|床|位))"
 )
 # Inside a printed week: 本周五, 下周一, 下周.
 RELATIVE_WEEK = re.compile(r"(?P<rel>本|这|下)\s*个?\s*(?:周|星期|礼拜)(?P<d>[一二三四五六日天])?(?![一二三四五六日天])")
