@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from bot.school_days import is_school_day
-
-WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+from bot.timegrammar.recurrence import Recurrence
 ANCHOR_DAYS = 14
 
 
@@ -71,14 +70,15 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     days = [d for i in range((last - first).days + 1) if is_school_day(d := first + timedelta(days=i))]
     if not days:
         return False
-    kind, _, detail = rule.partition(":")
-    if kind == "weekly" and detail:
-        wanted = {WEEKDAY_CODES.index(code) for code in detail.split(",") if code in WEEKDAY_CODES}
-        return any(day.weekday() in wanted for day in days)
-    if kind in ("daily", "weekly", "biweekly"):
+    recurrence = Recurrence.parse(rule)
+    if recurrence is None:
+        return False
+    if recurrence.weekdays:
+        return any(day.weekday() in recurrence.weekdays for day in days)
+    if recurrence.kind in ("daily", "weekly", "biweekly"):
         return True
-    if kind == "monthly":
-        return _monthly_in(detail, days)
+    if recurrence.kind == "monthly":
+        return _monthly_in(recurrence, days)
     # Term- and year-long duties belong in answers about a whole term, not a week or a month.
     return (last - first).days >= 80
 
@@ -86,9 +86,10 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
 def period_start(rule: str | None, today: date, term: Term | None) -> date | None:
     """Where the current round of a recurring duty began: reports before it are about an earlier round.
     None for a one-off task, whose reports always count."""
-    if not rule:
+    recurrence = Recurrence.parse(rule)
+    if recurrence is None:
         return None
-    kind = rule.partition(":")[0]
+    kind = recurrence.kind
     if kind == "daily":
         return today
     if kind == "weekly":
@@ -104,13 +105,13 @@ def period_start(rule: str | None, today: date, term: Term | None) -> date | Non
     return date(today.year, 1, 1) if kind == "yearly" else None
 
 
-def _monthly_in(detail: str, days: list[date]) -> bool:
-    if detail == "start":
+def _monthly_in(recurrence: Recurrence, days: list[date]) -> bool:
+    if recurrence.part == "start":
         return any(day.day <= 10 for day in days)
-    if detail == "end":
+    if recurrence.part == "end":
         return any(day.day >= 21 for day in days)
-    if detail.startswith("by"):
-        return any(day.day <= int(detail[2:]) for day in days)
+    if recurrence.by_day is not None:
+        return any(day.day <= recurrence.by_day for day in days)
     return (days[-1] - days[0]).days >= 20 or any(day.day <= 3 for day in days)
 
 

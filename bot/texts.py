@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.schedule import dated_range
+from bot.timegrammar.recurrence import Recurrence
 
 RECURRENCE_WORDS = {
     "daily": "每天", "weekly": "每周", "biweekly": "两周一次", "monthly": "每月", "monthly:start": "每月初",
     "monthly:end": "每月底前", "termly": "每学期", "yearly": "每学年", "quarterly": "每季度",
 }
-WEEKDAY_WORDS = {"MON": "周一", "TUE": "周二", "WED": "周三", "THU": "周四", "FRI": "周五", "SAT": "周六", "SUN": "周日"}
+WEEKDAY_WORDS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 ANCHOR_WORDS = {
     "term_start": "开学初", "midterm": "期中", "term_end": "期末", "year_end": "学年末", "summer": "暑假", "winter": "寒假",
 }
@@ -21,10 +22,11 @@ UNKNOWN_YEAR = "学年未知"
 
 
 def describe_recurrence(rule: str) -> str:
-    if rule.startswith("weekly:"):
-        return "每" + "、".join(WEEKDAY_WORDS[d] for d in rule.split(":", 1)[1].split(","))
-    if rule.startswith("monthly:by"):
-        return f"每月{rule[len('monthly:by'):]}日前"
+    recurrence = Recurrence.parse(rule)
+    if recurrence is not None and recurrence.weekdays:
+        return "每" + "、".join(WEEKDAY_WORDS[d] for d in recurrence.weekdays)
+    if recurrence is not None and recurrence.by_day is not None:
+        return f"每月{recurrence.by_day}日前"
     return RECURRENCE_WORDS.get(rule, rule)
 
 

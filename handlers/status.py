@@ -14,6 +14,7 @@ from bot import texts
 from bot.messages import IncomingMessage, Reply
 from bot.people.progress import UnitState
 from bot.schedule import dated_range, in_force
+from bot.timegrammar.recurrence import Recurrence
 from bot.understanding import Intent
 from storage import status
 from storage.people import MemberRow
@@ -203,8 +204,8 @@ def _entry(state: UnitState, names: dict[int, str]) -> str:
 
 def _a_deliverable(task: TaskRow, ctx: ChatContext) -> bool:
     """An undated duty worth listing as someone's task: once a term or a month, in force now."""
-    kind = (task.recurrence or "").partition(":")[0]
-    return kind in ("termly", "monthly", "yearly") and in_force(task, ctx.today, ctx.today)
+    recurrence = Recurrence.parse(task.recurrence)
+    return recurrence is not None and recurrence.kind in ("termly", "monthly", "yearly") and in_force(task, ctx.today, ctx.today)
 
 
 def _open_tasks_of(member_id: int, ctx: ChatContext, school: SchoolProgress) -> list[tuple[TaskRow, str | None]]:

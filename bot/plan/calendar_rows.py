@@ -12,7 +12,10 @@ from .items import PlanItem
 from .owners import find_owner
 from .prose import QUOTE_LIMIT
 from .titles import NUMBERING, clean_title, with_topic
-from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, cn_number, find_times
+from bot.timegrammar.lexicon import cn_number
+from bot.timegrammar.recurrence import Recurrence
+
+from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, find_times
 
 # What may stand beside a date in a label: "9月份：", "九月工作安排", "第1周", "8月23日上午9:00", "1月13日前".
 LABEL_REST = re.compile(
@@ -102,14 +105,15 @@ def week_scope(scope: Scope, when: TimeMatch | None) -> Scope:
 
 
 def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: str, owner: str | None,
-                recurrence: str | None = None) -> list[PlanItem]:
+                rule: Recurrence | None = None) -> list[PlanItem]:
     """Items for an activity listed under `when`; a more precise date in the activity itself wins."""
     unnumbered = NUMBERING.sub("", piece)  # "1.10月13日": the list number is not part of a date
     inner = week_scope(scope, when)
     own = find_times(unnumbered, inner.school_year, in_cell=True, scope=inner)
     day = next((m for m in own if m.kind == DATE and m.day_level), None)
     week = next((m for m in own if m.kind == WEEK), None)
-    rule = next((m for m in own if m.kind == RECUR and not m.weak), None)
+    own_rule = next((m.rule for m in own if m.kind == RECUR and not m.weak), None)
+    rule = rule or own_rule
     base = day or when
     title = unnumbered.strip(" 。；;，,：:")
     for m in (day, week):
@@ -120,7 +124,7 @@ def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: s
         return []
     return [PlanItem(
         title=title, quote=piece.strip()[:QUOTE_LIMIT], line=line, section=section,
-        start=base.first, end=base.last, recurrence=recurrence or (rule.recurrence if rule else None),
+        start=base.first, end=base.last, recurrence=rule.code if rule else None,
         term_anchor=base.anchor if base.first is None else None,
         week=(week or when).week, week_last=(week or when).week_last,
         owner=find_owner(piece) or owner,
@@ -155,9 +159,9 @@ def looks_like_owner(cell: str) -> bool:
         len(p) <= 8 and not re.search(r"[\d．.]", p) and (OWNER_END.search(p) or find_owner(p) == p) for p in parts)
 
 
-def _frequency(cell: str, scope: Scope) -> str | None:
+def _frequency(cell: str, scope: Scope) -> Recurrence | None:
     rules = [m for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR and not m.weak]
-    return rules[0].recurrence if len(rules) == 1 else None
+    return rules[0].rule if len(rules) == 1 else None
 
 
 def _time_cell(cell: str, scope: Scope) -> bool:
@@ -166,13 +170,11 @@ def _time_cell(cell: str, scope: Scope) -> bool:
     return bool(matches) and not TIME_OF_DAY.sub("", _outside(cell, matches)).strip()
 
 
-def combine_rules(weekday_rule: str | None, frequency: str | None) -> str | None:
+def combine_rules(weekday_rule: Recurrence | None, frequency: Recurrence | None) -> Recurrence | None:
     """A weekday cell and a frequency cell: "周二…" with "每周1次" is weekly:TUE; with "每月1次" it is monthly."""
     if frequency is None:
         return weekday_rule
-    if frequency == "weekly" and weekday_rule and weekday_rule.startswith("weekly:"):
-        return weekday_rule
-    return frequency
+    return frequency.on_weekdays(weekday_rule.weekdays if weekday_rule else ())
 
 
 class TableReader:
@@ -209,7 +211,7 @@ class TableReader:
             elif kind == "frequency":
                 frequency = _frequency(cell, scope)
             elif kind == "time":
-                weekday_rule = next((m.recurrence for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR), None)
+                weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR), None)
                 time_words = _time_words(cell)
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
                 owner = cell
@@ -232,7 +234,7 @@ class TableReader:
         if when is None and rule is None:
             return None
         if when is None:
-            when = TimeMatch(0, 0, RECUR, recurrence=rule)
+            when = TimeMatch(0, 0, RECUR, rule=rule)
         if labels and not contents and not (weekday_rule or frequency):
             contents, labels = [c for c in labels if not c.isdigit()], []   # a short activity, not a schedule's labels
         inner = week_scope(scope, when)
@@ -244,7 +246,7 @@ class TableReader:
             title = "".join(labels) + "活动" + (f"（{time_words}）" if time_words else "")
             quote = _row_quote(text, cells)
             items.append(PlanItem(title=title, quote=quote, line=line, section=section, start=when.first, end=when.last,
-                                  recurrence=rule, week=when.week, owner=owner or "".join(labels)))
+                                  recurrence=rule.code if rule else None, week=when.week, owner=owner or "".join(labels)))
         return items
 
     def _is_header(self, cells, scope: Scope) -> bool:

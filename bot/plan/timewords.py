@@ -5,17 +5,17 @@ into `text`. Pure: no clock, the school year is passed in.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.timegrammar.lexicon import MONTH_PART_WORDS, WEEKDAY_CHARS, cn_number
+from bot.timegrammar.recurrence import Recurrence
+from bot.timegrammar.resolve import month_part, month_range, safe_date
+
 from .schoolyear import SchoolYear
 
 DATE, WEEK, RECUR, ANCHOR = "date", "week", "recurrence", "anchor"
-WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 CN_MONTH = r"十[一二]?|[一二三四五六七八九]"
 CN_DAY = r"[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
@@ -32,10 +32,14 @@ class TimeMatch:
     last: date | None = None
     week: int | None = None
     week_last: int | None = None
-    recurrence: str | None = None
+    rule: Recurrence | None = None
     anchor: str | None = None
     weak: bool = False      # "本学期": a task only when the clause names an activity
     day_level: bool = False  # names a day (or a part of a month), not a whole month
+
+    @property
+    def recurrence(self) -> str | None:
+        return self.rule.code if self.rule else None
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,6 @@ class Scope:
     school_year: SchoolYear | None = None
     month: tuple[int, int] | None = None      # (year, month)
     week: tuple[date, date] | None = None
-
-
-def cn_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[text]
 
 
 DAY_DATE = re.compile(
@@ -88,7 +83,7 @@ RELATIVE_WEEK = re.compile(r"(?P<rel>本|这|下)\s*个?\s*(?:周|星期|礼拜)
 MONTH = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*|(?P<next>次年|明年|来年|翌年)\s*)?"
     rf"(?<![\d每])(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})(?:\s*(?:——|[-—–~～至到、－])\s*(?P<m2>1[0-2]|0?[1-9]|{CN_MONTH}))?"
-    r"\s*月(?P<fen>份)?\s*(?P<part>上旬|中旬|下旬|中下旬|初|底|末)?(?P<before>(?<=[底末])\s*之?前)?(?![日号\d])"
+    rf"\s*月(?P<fen>份)?\s*(?P<part>{MONTH_PART_WORDS})?(?P<before>(?<=[底末])\s*之?前)?(?![日号\d])"
 )
 WEEK_NUMBER = re.compile(
     r"第\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*"
@@ -144,7 +139,7 @@ def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False,
         if not _has_any(text, needs):
             continue
         for m in pattern.finditer(text):
-            found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=value.format(**m.groupdict()), weak=weak))
+            found.append(TimeMatch(m.start(), m.end(), RECUR, rule=Recurrence.parse(value.format(**m.groupdict())), weak=weak))
     for pattern, anchor, needs in ANCHORS:
         if not _has_any(text, needs):
             continue
@@ -177,7 +172,7 @@ def _weekdays(text: str, scope: Scope) -> list[TimeMatch]:
                                        last=monday + timedelta(days=13), day_level=True))
     for m in WEEKDAYS.finditer(text):
         if scope.week is None or m.group(0).startswith("每"):
-            found.append(TimeMatch(m.start(), m.end(), RECUR, recurrence=_weekday_rule(m)))
+            found.append(TimeMatch(m.start(), m.end(), RECUR, rule=_weekday_rule(m)))
             continue
         monday = scope.week[0] - timedelta(days=scope.week[0].weekday())
         if m["to"]:
@@ -254,13 +249,6 @@ def _year(m, month: int, school_year: SchoolYear | None) -> int | None:
     return school_year.year_of_month(month)
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 PLACEHOLDER_YEAR = re.compile(r"[xX×＊*○〇]{2,4}\s*年\s*$")
 
 
@@ -271,24 +259,24 @@ def _day_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     year = _year(m, month, school_year)
     if year is None:
         return None
-    first = _safe_date(year, month, day)
+    first = safe_date(year, month, day)
     last = first
     if m["d2"]:
         month2 = int(m["m2"]) if m["m2"] else month
         year2 = year + 1 if month2 < month else year
         if m.groupdict().get("y2"):
             year2 = int(m["y2"])
-        last = _safe_date(year2, month2, int(m["d2"]))
+        last = safe_date(year2, month2, int(m["d2"]))
     if first is None or last is None or last < first:
         return None
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
 
 
 def _iso_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
-    first = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    first = safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     last = first
     if first and m["d2"]:
-        last = _safe_date(int(m["y2"] or first.year), int(m["m2"] or first.month), int(m["d2"]))
+        last = safe_date(int(m["y2"] or first.year), int(m["m2"] or first.month), int(m["d2"]))
     if first is None or last is None or last < first:
         return None
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
@@ -306,10 +294,11 @@ def _month(m, school_year, in_cell, scope=None) -> TimeMatch | None:
     if year is None:
         return None
     year2 = year + 1 if month2 < month else year
-    first, last = date(year, month, 1), date(year2, month2, calendar.monthrange(year2, month2)[1])
     part = m["part"]
-    if part:
-        first, last = _month_part(first, last, part)
+    if month2 == month and year2 == year:
+        first, last = month_part(year, month, part)
+    else:
+        first, last = month_range(year, month)[0], month_range(year2, month2)[1]
     if m["before"]:
         first = last  # "3月底前": a deadline on the month's last day
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=bool(part))
@@ -335,7 +324,7 @@ def _day_only(m, school_year, in_cell, scope: Scope) -> TimeMatch | None:
         month_first = first.replace(day=1)
         if day2 < first.day:
             month_first = (month_first + timedelta(days=32)).replace(day=1)
-        last = _safe_date(month_first.year, month_first.month, day2)
+        last = safe_date(month_first.year, month_first.month, day2)
     if last is None or last < first:
         return None
     return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True)
@@ -353,26 +342,16 @@ def _place_day(day: int, weekday: str | None, scope: Scope) -> date | None:
         return None
     year, month = scope.month
     for _ in range(12 if wanted is not None else 1):
-        candidate = _safe_date(year, month, day)
+        candidate = safe_date(year, month, day)
         if candidate is not None and (wanted is None or candidate.weekday() == wanted):
             return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 
-def _month_part(first: date, last: date, part: str) -> tuple[date, date]:
-    if part in ("上旬", "初"):
-        return first, first.replace(day=10)
-    if part == "中旬":
-        return first.replace(day=11), first.replace(day=20)
-    if part == "中下旬":
-        return first.replace(day=11), last
-    return last.replace(day=21), last  # 下旬, 底, 末
-
-
-def _weekday_rule(m) -> str:
+def _weekday_rule(m) -> Recurrence:
     days = [WEEKDAY_CHARS[m["d"]]]
     days += [WEEKDAY_CHARS[ch] for ch in m["more"] if ch in WEEKDAY_CHARS]
     if m["to"]:
         days += list(range(days[-1] + 1, WEEKDAY_CHARS[m["to"]] + 1))
-    return "weekly:" + ",".join(WEEKDAY_CODES[d] for d in sorted(set(days)))
+    return Recurrence("weekly", weekdays=tuple(sorted(set(days))))

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule import TaskLike, Term, in_force
 from bot.school_days import is_school_day
+from bot.timegrammar.recurrence import Recurrence
 
 SHORT_EVENT_DAYS = 7   # longer items (a whole month) get deadline reminders instead of eve/morning ones
-WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,10 @@ def _chase(task, settings: ReminderSettings, calendar: _Calendar, first: date, l
 
 
 def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
-    kind, _, detail = task.recurrence.partition(":")
-    if kind != "weekly" or not detail:
+    recurrence = Recurrence.parse(task.recurrence)
+    if recurrence is None or recurrence.kind != "weekly" or not recurrence.weekdays:
         return []  # daily and unspecified duties are in the digest; reminding them daily is noise
-    wanted = {WEEKDAYS.index(code) for code in detail.split(",") if code in WEEKDAYS}
+    wanted = set(recurrence.weekdays)
     reminders = []
     day = first
     while day <= last:

@@ -6,15 +6,14 @@ Monday to Sunday. A month without a year is the next such month from today.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.plan.timewords import cn_number
+from bot.timegrammar.lexicon import MONTH_PART_WORDS, RELATIVE_DAYS, cn_number, weekday_index
+from bot.timegrammar.resolve import Today, month_part, month_range, resolve_month, shift_month
 
 NUM = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
-WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
 SHIFT = {"": None, "本": 0, "这": 0, "这个": 0, "这一": 0, "当": 0, "下": 1, "下个": 1, "下一": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1, "上一": -1}
 WEEK_WORD = r"(?:周|星期|礼拜)"
 PREFIX = r"(?P<shift>下下个?|下[个一]?|上[个一]?|本|这[个一]?|当)"
@@ -28,7 +27,7 @@ class Span:
 
 
 def _weekday(g, today, term):
-    shift, day = SHIFT[g["shift"] or ""], WEEKDAY[g["day"]]
+    shift, day = SHIFT[g["shift"] or ""], weekday_index(g["day"])
     monday = _monday(today)
     if shift is None:  # a bare 周四: this week's, or next week's once it has passed
         target = monday + timedelta(days=day)
@@ -54,29 +53,22 @@ def _relative_day(g, today, term):
 
 
 def _relative_month(g, today, term):
-    year, month = divmod(today.year * 12 + today.month - 1 + SHIFT[g["shift"]], 12)
-    return _month_range(year, month + 1)
+    return month_range(*shift_month(today, SHIFT[g["shift"]]))
+
+
+def _relative_month_part(g, today, term):
+    """月底, 这个月底, 下个月初."""
+    return month_part(*shift_month(today, SHIFT[g["shift"] or ""] or 0), g["part"])
 
 
 def _month(g, today, term):
-    month = cn_number(g["m"])
-    if not 1 <= month <= 12:
-        return None
-    return _month_range(today.year if month >= today.month else today.year + 1, month)
+    return resolve_month(cn_number(g["m"]), Today(today), g.get("part"))
 
 
 def _day(g, today, term):
-    """The date nearest ahead: up to two months back still means this year's."""
     month = cn_number(g["m"]) if g.get("m") else today.month
-    day = cn_number(g["d"])
-    for year in (today.year - 1, today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            return None
-        if today - timedelta(days=60) <= candidate <= today + timedelta(days=305):
-            return candidate, candidate
-    return None
+    found = Today(today).day(month, cn_number(g["d"]))
+    return (found, found) if found else None
 
 
 def _coming_days(g, today, term):
@@ -100,16 +92,14 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _month_range(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "昨天": -1, "前天": -2}
+RELATIVE_DAY_WORDS = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 PATTERNS = [
     (re.compile(rf"{PREFIX}?{WEEK_WORD}(?P<day>[一二三四五六日天1-7])(?![\d个])"), _weekday),
     (re.compile(rf"{PREFIX}?(?:周末|星期六日|礼拜六日)"), _weekend),
     (re.compile(rf"{PREFIX}\s*{WEEK_WORD}"), _week),
-    (re.compile(r"(?P<word>大后天|今天|今日|明天|明日|后天|昨天|前天)"), _relative_day),
+    (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})"), _relative_day),
+    (re.compile(rf"(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
+    (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月(?P<part>初|底|末)"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
     (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
     (re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])"), _day),
