@@ -20,6 +20,18 @@ LEADING_FILLER = re.compile(
 # "开展一次学科素养评价", "举行两次研讨活动": the count is the frequency's business, not the title's.
 COUNTED_VERB = re.compile(r"^(?:(?:开展|举行|组织|进行|举办|搞|安排|召开)\s*)?[一二两三四五六七八九十\d]+\s*(?:次|轮|场|期)(?:的)?(?=\S{2})")
 TRAILING_COUNT = re.compile(r"\s*(?:不少于|至少|最少)?\s*[一二两三四五六七八九十\d]+\s*(?:次|回|遍)$")
+# Light verbs and adverbs that frame the activity without naming it: "规范期中测试", "适时开展安全演练".
+FRAMING = re.compile(r"^(?:组织好|办好|搞好|规范|落实好?的?|实施|适时|定期|按时|统一|认真|继续)(?=\S{3})")
+TRAILING_SYSTEM = re.compile(r"(?<=\S{4})制度$")
+# "教工大会（具体时间另定）", "布置会（行政楼3楼2号会议室）", "评语（要言之有物…": a remark, not the name.
+TRAILING_REMARK = re.compile(r"(?<=\S{2})[（(](?:[^）)]*(?:另定|另行|待定|会议室|教室|楼|地点|具体|详见)[^）)]*[）)]|[^）)]*$)")
+# Who does it, before the verb of a long title: "所有教师制定…", "片区领头校举行…", "由领读人带领大家…".
+SUBJECT = re.compile(
+    r"^(?:由\S{1,6}?(?:带领|组织)(?:大家|全体\S{0,4})?|(?:所有|全体|各|每位|每个)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:教师|老师|组|校|处|室|班|学生|团队|大家|年级|中队)(?:统一|分别|共同|要|需|应)?(?:利用\S{2,6}?(?:假期|时间))?)"
+    r"(?=(?:制定|举行|开展|完成|召开|组织|参加|上交|提交|撰写|商定|搞|进行|准备)\S{2})"
+)
+SUBJECT_OVER = 12
 ORGANISER = re.compile(
     r"^(?:组织|安排|召集|带领|动员)(?:全体|全校|全园|各班|各年级|部分)?(?:师生|学生|教师|幼儿|班主任|教职工)?(?:开展|举行|进行|参加|参与)"
 )
@@ -44,6 +56,10 @@ def clean_title(words: str) -> str:
         title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(EDGES)))
         title = COUNTED_VERB.sub("", title)
     title = OWNER_BRACKET.sub("", title).strip(EDGES)
+    if len(title) > SUBJECT_OVER:
+        title = SUBJECT.sub("", title, count=1)
+    title = TRAILING_SYSTEM.sub("", FRAMING.sub("", TRAILING_REMARK.sub("", title).strip(EDGES)))
+    title = COUNTED_VERB.sub("", LEADING_FILLER.sub("", title))
     if len(title) > TITLE_CLAUSES_UP_TO:
         cut = max((i for i, ch in enumerate(title[:TITLE_CLAUSES_UP_TO + 1]) if ch in "，,；;。"), default=0)
         title = title[:cut] if cut >= 6 else title
