@@ -1,7 +1,12 @@
-"""Spreadsheet plans (行事历): every sheet, row by row, merged cells filled from their top-left."""
+"""Spreadsheet plans (行事历): every sheet, row by row, merged cells filled from their top-left.
+
+A row with nothing but its column-A cell is a line of text the office typed on the sheet (a title,
+a heading, a note), not a table row; the rows between such lines are one table.
+"""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -10,6 +15,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
+
+# Names Excel and WPS give new sheets say nothing about the plan.
+DEFAULT_SHEET_NAME = re.compile(r"^\s*(?:sheet|工作表)\s*\d*\s*$", re.IGNORECASE)
 
 
 def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
@@ -21,28 +29,40 @@ def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
     except Exception as exc:
         raise PlanReadError(f"{name} 已损坏，无法作为 Excel 表格读取") from exc
     rows: list = []
-    for table_number, sheet in enumerate(workbook.worksheets, start=1):
-        rows.append((clean(sheet.title), (), None, 1))
-        rows.extend(_sheet_rows(sheet, table_number))
+    tables = [0]  # tables numbered across the workbook
+    for sheet in workbook.worksheets:
+        if not DEFAULT_SHEET_NAME.match(sheet.title):
+            rows.append((clean(sheet.title), (), None, 1))
+        rows.extend(_sheet_rows(sheet, tables))
     return document_from_rows(name, rows)
 
 
-def _sheet_rows(sheet, table_number: int):
+def _sheet_rows(sheet, tables: list[int]):
     # A month or week merged down a column belongs to every row; a title merged
     # across a row is said once.
-    merged = {}
+    merged, in_range = {}, set()
     for cell_range in sheet.merged_cells.ranges:
         top_left = sheet.cell(cell_range.min_row, cell_range.min_col).value
         for row in range(cell_range.min_row, cell_range.max_row + 1):
             merged[(row, cell_range.min_col)] = top_left
+            in_range.add((row, cell_range.min_col))
+    in_table = False
     for row in sheet.iter_rows():
         cells = tuple(_cell_text(merged.get((c.row, c.column), c.value)) for c in row)
         while cells and not cells[-1]:
             cells = cells[:-1]
         if not any(cells):
             continue
+        if len(cells) == 1 and (row[0].row, 1) not in in_range:
+            for part in cells[0].split("\n"):  # a line of text, not a one-column table
+                yield part, (), None, None
+            in_table = False
+            continue
+        if not in_table:
+            tables[0] += 1   # a sheet's first rows, or rows after a line of text: another table
+            in_table = True
         text = "\t".join(c.replace("\n", " / ") for c in cells)
-        yield text, cells, table_number, None
+        yield text, cells, tables[0], None
 
 
 def _cell_text(value) -> str:
