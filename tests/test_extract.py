@@ -142,3 +142,11 @@ def test_configured_term_is_chosen_by_the_plans_term():
     assert term_start_for(SchoolYear(2026), starts) == date(2026, 9, 1)
     assert term_start_for(SchoolYear(2026, SPRING), starts) == date(2027, 2, 22)
     assert term_start_for(SchoolYear(2026, calendar=True), starts) is None
+
+
+def test_a_row_padded_with_empty_cells_keeps_its_cells_where_they_belong():
+    text = ("2021学年第一学期期末工作行事历\n周次\t日期\t内容\t处室\n17周\t12月24日\t高三模拟考\t教学处\n"
+            "12月25日\t学生体检\t\t\n")
+    exam, checkup = extract(text)
+    assert (checkup.title, checkup.start, checkup.owner) == ("学生体检", date(2021, 12, 25), "教学处")
+    assert exam.start == date(2021, 12, 24)

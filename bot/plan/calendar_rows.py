@@ -254,23 +254,11 @@ class TableReader:
         return sum(r is not None for r in roles) >= 2 and not any(cell_kind(c, scope) in ("date", "week", "anchor") for c in cells if c)
 
     def _aligned(self, cells: tuple[str, ...], scope: Scope) -> dict[int, tuple[str, bool]]:
-        """Column → (cell, inherited). A row shorter than the header lost merged cells: match its cells
-        to the columns that can hold them, from the right, and let the row above fill the rest."""
+        """Column → (cell, inherited). A row that lost merged cells (or was padded with empty ones) has its
+        cells matched to the columns that can hold them, and the row above fills the columns left over."""
         if not self.roles:
             return {i: (c, False) for i, c in enumerate(cells) if c}
-        present: dict[int, str] = {}
-        if len(cells) >= len(self.roles):
-            present = {i: c for i, c in enumerate(cells) if c}
-        else:
-            column = len(self.roles) - 1
-            for cell in reversed([c for c in cells if c]):
-                kind = cell_kind(cell, scope)
-                while column > 0 and kind not in ACCEPTS.get(self.roles[column], ACCEPTS[None]):
-                    column -= 1
-                present[column] = cell
-                column -= 1
-                if column < 0:
-                    break
+        present = _fit_columns(cells, self.roles, scope)
         values = {i: (c, False) for i, c in present.items()}
         for column, role in enumerate(self.roles):
             if column not in present and role in CARRIED and column in self.carried:
@@ -280,6 +268,36 @@ class TableReader:
             if role in CARRIED:
                 self.carried[column] = cell
         return dict(sorted(values.items()))
+
+
+def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) -> dict[int, str]:
+    """The filled cells, in order, onto increasing columns so that most land where their kind belongs.
+    A cell keeps its own position when that fits as well; otherwise the later column wins, since
+    what a row loses to a merged cell above is usually its first columns."""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) > len(roles):
+        return {i: c for i, c in filled}
+    kinds = [cell_kind(c, scope) for _, c in filled]
+    same_width = len(cells) == len(roles)
+
+    def gain(k: int, column: int) -> float:
+        fits = 2.0 if kinds[k] in ACCEPTS.get(roles[column], ACCEPTS[None]) else 0.0
+        return fits + (1.0 if same_width and filled[k][0] == column else 0.0) + column * 1e-3
+
+    # best[k][j]: the best total placing cells k.. onto columns j..
+    n, m = len(filled), len(roles)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for k in range(n - 1, -1, -1):
+        best[k][m] = float("-inf")
+        for j in range(m - 1, -1, -1):
+            best[k][j] = max(best[k][j + 1], gain(k, j) + best[k + 1][j + 1])
+    placed, j = {}, 0
+    for k in range(n):
+        while best[k][j] != gain(k, j) + best[k + 1][j + 1]:
+            j += 1
+        placed[j] = filled[k][1]
+        j += 1
+    return placed
 
 
 def _role(cell: str) -> str | None:

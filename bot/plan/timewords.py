@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, timedelta
 
 from bot.timegrammar.lexicon import MONTH_PART_WORDS, WEEKDAY_CHARS, cn_number
@@ -121,9 +122,21 @@ TRIGGERS = re.compile(r"[月周日天年期学假季号]|\d[-/.．]\d")
 
 
 def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False, scope: Scope | None = None) -> list[TimeMatch]:
-    scope = scope or Scope(school_year)
+    """Non-overlapping time expressions in text, in order. Readers ask about the same cell several times
+    (is it a date? a term word? a frequency?), so answers are kept for recent texts."""
+    return list(_find_times(text, in_cell, scope or Scope(school_year)))
+
+
+def clear_time_cache() -> None:
+    _find_times.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _find_times(text: str, in_cell: bool, scope: Scope) -> tuple[TimeMatch, ...]:
+    school_year = scope.school_year
     if not TRIGGERS.search(text) and not (in_cell and re.search(r"\d", text)):
-        return []
+        return ()
+    present = frozenset(text)
     found: list[TimeMatch] = []
     for pattern, builder in _date_patterns(text, in_cell, scope):
         for m in pattern.finditer(text):
@@ -133,19 +146,19 @@ def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False,
     for m in WEEK_NUMBER.finditer(text) if "第" in text else ():
         first, last = cn_number(m["w"]), cn_number(m["w2"]) if m["w2"] else None
         found.append(TimeMatch(m.start(), m.end(), WEEK, week=first, week_last=last, day_level=True))
-    if _has_any(text, "周星礼"):
+    if not present.isdisjoint("周星礼"):
         found += _weekdays(text, scope)
     for pattern, value, weak, needs in RECURRENCES:
-        if not _has_any(text, needs):
+        if present.isdisjoint(needs):
             continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), RECUR, rule=Recurrence.parse(value.format(**m.groupdict())), weak=weak))
     for pattern, anchor, needs in ANCHORS:
-        if not _has_any(text, needs):
+        if present.isdisjoint(needs):
             continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), ANCHOR, anchor=anchor))
-    return _open_ended(text, _merge_tags(text, _without_overlaps(found)))
+    return tuple(_open_ended(text, _merge_tags(text, _without_overlaps(found))))
 
 
 def _date_patterns(text: str, in_cell: bool, scope: Scope):
@@ -224,10 +237,6 @@ def _open_ended(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
     """"1月31日起" starts a period that the plan leaves open."""
     return [replace(m, last=None) if m.kind == DATE and m.first == m.last and m.first is not None
             and re.match(r"\s*起(?!草|床|步|点)", text[m.end:]) else m for m in found]
-
-
-def _has_any(text: str, chars: str) -> bool:
-    return any(ch in text for ch in chars)
 
 
 def _without_overlaps(found: list[TimeMatch]) -> list[TimeMatch]:
