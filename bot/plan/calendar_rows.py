@@ -48,6 +48,7 @@ ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows tha
     "content": {"content", "label", "frequency"},
     None: {"label", "content", "frequency", "location"},
 }
+PREFERS = {"week": {"week"}, "date": {"date"}, "owner": {"owner"}, "note": {"location"}, "content": {"content", "label"}, None: {"label"}}
 CARRIED = {"week", "date", "owner", None}   # a merged cell above stands for these columns
 OWNER_END = re.compile(r"(?:处|室|办|团委|党委|组|部|中心|年段|年级|工会|家委会|委员会|队|校长|主任|老师)$")
 
@@ -281,7 +282,8 @@ def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) 
     same_width = len(cells) == len(roles)
 
     def gain(k: int, column: int) -> float:
-        fits = 2.0 if kinds[k] in ACCEPTS.get(roles[column], ACCEPTS[None]) else 0.0
+        role = roles[column] if roles[column] in ACCEPTS else None
+        fits = 3.0 if kinds[k] in PREFERS[role] else 2.0 if kinds[k] in ACCEPTS[role] else 0.0
         return fits + (1.0 if same_width and filled[k][0] == column else 0.0) + column * 1e-3
 
     # best[k][j]: the best total placing cells k.. onto columns j..

@@ -182,8 +182,10 @@ class _Walker:
                 self.list_when = when
                 self._listed(line, rest, when)
             return
-        if numbered is None and self.sections.titles and TITLE_LINE.match(text):
-            self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
+        if numbered is None and TITLE_LINE.match(text):
+            if self.sections.titles:
+                self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
+            return   # a title names the plan or its part; its 期末 is not a task
         elif numbered is not None and numbered.heading is not None:
             if numbered.level <= OUTER_LEVELS and not numbered.body:
                 self.week = None   # a new part of the plan leaves the week it was in
