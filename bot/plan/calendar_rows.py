@@ -226,6 +226,8 @@ class TableReader:
             self.when = when
         elif not contents and not labels:
             return []
+        if when is None and (frequency or weekday_rule) and not contents:
+            carried_when = self.when = None   # a standing duty's own rhythm closes the merged date above
         when = when or carried_when or self.when
         frequency = frequency or (self.frequency if not contents else None)
         if frequency:

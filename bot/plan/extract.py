@@ -15,13 +15,16 @@ from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august
 from .sections import TITLE_LINE, SectionPath, split_numbered
 from .timewords import DATE, Scope, TimeMatch, find_times
 
+WEEK_HEADING_MAX = 40
+# A numbered heading that only announces what follows: "四、每月工作要点", "（二）具体安排".
+HEADING_ONLY = re.compile(r"(?:要点|安排|计划|目标|内容|措施|重点|思想|概况|要求|任务|工作)$")
 SHORT_ENTRY = 30          # a line this short under a printed week is one of its activities
 LIST_LINE_MAX = 50        # an unnumbered line this short under "9月份" is one of its activities
 NUMBERED_LIST_MAX = 120   # a numbered one may be longer
 OUTER_LEVELS = 2          # 第一部分 / 一、 / （一） end a dated list
 # The foot of a notice: who signs it and when ("红星小学教务处", "xxxx年9月1日", "2024年2月16日").
 SIGNATURE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,16}(?:学校|小学|中学|幼儿园|学院|教务处|政教处|德育处|办公室|校长室|教导处)|"
+    r"^(?:[\u4e00-\u9fff]{2,16}(?:学校|小学|中学|幼儿园|学院|教务处|政教处|德育处|办公室|校长室|教导处|园务办|园办|校办|教育局)|"
     r"(?:[xX×＊*○〇]{2,4}|(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])$"
 )
 # "安全第一，预防为主", "“文明礼仪，从我做起”": a motto, not an activity.
@@ -151,7 +154,7 @@ class _Walker:
             self._enter_week(TimeMatch(0, 0, DATE, first=row.first, last=row.last, day_level=True))
             for note in row.notes:
                 for piece in activities(note):
-                    self._prose(line, piece)
+                    self._prose(line, piece, default=self.week)   # a grid row's notes happen in its days
             return
         if line.cells:
             self._row(line)
@@ -160,7 +163,12 @@ class _Walker:
         if (when := date_label(text, self._scope())) is not None:
             self._label(when)
             return
-        if REMARK.match(text):
+        if (week := week_heading(text, self._scope())) is not None:
+            self.list_when = None
+            self._enter_week(week)
+            return
+        if remark := REMARK.match(text):
+            self._prose(line, text[remark.end():], default=None)   # "注：1．每周一…": a standing duty may hide here
             return
         if SIGNATURE.match(text):
             self.list_when = None
@@ -187,15 +195,17 @@ class _Walker:
                 self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
             return   # a title names the plan or its part; its 期末 is not a task
         elif numbered is not None and numbered.heading is not None:
-            if numbered.level <= OUTER_LEVELS and not numbered.body:
-                self.week = None   # a new part of the plan leaves the week it was in
             self.sections.enter(numbered.level, numbered.marker.strip() + numbered.heading)
+            if not numbered.body and HEADING_ONLY.search(numbered.heading):
+                return   # "四、每月工作要点" heads the items; its 每月 is theirs, not its own
         self._prose(line, text)
 
     def _label(self, when: TimeMatch) -> None:
         if _is_week(when):
             self._enter_week(when)
             self.list_when = None
+        elif self.week is not None and when.first is not None and self.week.first <= when.first <= (self.week.last or when.first):
+            self.list_when = when   # "周一" over that day's entries, inside the printed week
         elif when.first is None and when.week is not None and self.week is not None:
             self.list_when = None   # "第5周" over its printed dates: the dates follow
         else:
@@ -221,10 +231,11 @@ class _Walker:
             if dates:
                 self.scope = replace(self.scope, month=(dates[0].first.year, dates[0].first.month))
 
-    def _prose(self, line: Line, text: str) -> None:
+    def _prose(self, line: Line, text: str, default: TimeMatch | None | bool = True) -> None:
         scope = self._scope()
         # A printed week dates the entries under it; after many weeks (a term calendar), only its short lines.
-        default = self.week if self.weeks_entered == 1 or len(text) <= SHORT_ENTRY else None
+        if default is True:
+            default = self.week if self.weeks_entered == 1 or len(text) <= SHORT_ENTRY else None
         context = ProseContext(scope, line.number, self.sections.current, self._owner_hint(), default=default, lead=self.lead)
         pieces = inline_entries(text) if default is not None else [text]
         found = [item for piece in pieces for item in prose_items(piece, context)]
@@ -256,6 +267,16 @@ class _Walker:
             if owner := find_owner(title):
                 return owner
         return None
+
+
+def week_heading(text: str, scope: Scope) -> TimeMatch | None:
+    """"育才路小学第6周工作安排（3月25日—3月29日）": a title naming a printed week, whatever stands before it."""
+    if len(text) > WEEK_HEADING_MAX or re.search(r"[，,。；;]", text):
+        return None
+    weeks = [m for m in find_times(text, scope.school_year, scope=scope) if m.kind == DATE and _is_week(m)]
+    if len(weeks) != 1 or not re.search(r"周|安排|计划|要点|行事", text):
+        return None
+    return weeks[0]
 
 
 def _is_week(when: TimeMatch) -> bool:

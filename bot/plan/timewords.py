@@ -58,6 +58,7 @@ class Scope:
 DAY_DATE = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*|(?P<next>次年|明年|来年|翌年)\s*)?"
     rf"(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9]|{CN_DAY})\s*(?:[日号]|(?={RANGE}\d))"
+    r"(?:\s*[（(]\s*(?:周|星期)?[一二三四五六日天]\s*[）)](?=\s*(?:[-—–~～－]{1,2}|至|到)))?"
     rf"(?:{RANGE}(?:(?P<y2>(?:19|20)\d{{2}})\s*年\s*)?(?:(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>3[01]|[12]\d|0?[1-9])(?!\s*月)\s*[日号]?)?"
 )
 ISO_DATE = re.compile(
@@ -67,14 +68,14 @@ ISO_DATE = re.compile(
 # "9.10" in prose may be a section number or a decimal: outside a calendar cell it is a date only when
 # a word follows that is not a unit ("3.22世界水日", not "3.5万元" or "2.0版").
 DOTTED_DATE = re.compile(
-    r"(?<![\d.．/第约共达近])(?P<m>1[0-2]|0?[1-9])[.．/](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.]|\s*月)"
-    rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%]))?"
+    r"(?<![\d.．/·第约共达近])(?P<m>1[0-2]|0?[1-9])[.．/·](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.:：∶]|\s*月)"
+    rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/·])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%:：∶]))?"
 )
 UNIT_AFTER_NUMBER = re.compile(r"\s*(?:[万亿千百元米分秒倍个小时天周年岁%‰度级克吨斤里寸尺份])")
 # "25日（一）～27日（三）": a day without its month, which the scope supplies and the weekday checks.
 WEEKDAY_TAG = r"(?:\s*[（(]\s*(?:周|星期)?(?P<{name}>[一二三四五六日天])\s*[）)])?"
 DAY_ONLY = re.compile(
-    r"(?<![\d月./．／:：年第每个楼层])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
+    r"(?<![\d月./．／:：年第每个楼层路街道巷村弄区栋])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
     + rf"|(?={RANGE}\d{{1,2}}\s*[日号]))"
     rf"(?:{RANGE}(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]" + WEEKDAY_TAG.format(name="wd2") + ")?"
     r"(?!\s*(?:内|以内|之内|左右|以上|楼|室|会议室|教室|场|馆|厅|线|门|车|床|位))"
@@ -111,14 +112,14 @@ RECURRENCES = [
     (re.compile(rf"每(?:一?个)?学年|每一?年度?|(?<![\d一二三四五六七八九十])一年一{CJK}"), "yearly", False, "年"),
 ]
 ANCHORS = [
-    (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季"), "term_start", "学"),
+    (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季|(?<![学假])期初"), "term_start", "学初"),
     (re.compile(r"(?<!学)期中"), "midterm", "中"),
     (re.compile(r"学期末|学期结束|期末"), "term_end", "末束"),
     (re.compile(r"学年末|学年度末|学年结束"), "year_end", "年"),
     (re.compile(r"暑假|暑期"), "summer", "暑"),
     (re.compile(r"寒假"), "winter", "寒"),
 ]
-TRIGGERS = re.compile(r"[月周日天年期学假季号]|\d[-/.．]\d")
+TRIGGERS = re.compile(r"[月周日天年期学假季号]|\d[-/.．·]\d")
 
 
 def find_times(text: str, school_year: SchoolYear | None, in_cell: bool = False, scope: Scope | None = None) -> list[TimeMatch]:
@@ -163,7 +164,7 @@ def _find_times(text: str, in_cell: bool, scope: Scope) -> tuple[TimeMatch, ...]
 
 def _date_patterns(text: str, in_cell: bool, scope: Scope):
     patterns = [(DAY_DATE, _day_date), (MONTH, _month)] if "月" in text else []
-    if re.search(r"\d[-/.．]\d", text):
+    if re.search(r"\d[-/.．·]\d", text):
         patterns += [(ISO_DATE, _iso_date), (DOTTED_DATE, _dotted_date)]
     if (scope.month or scope.week) and re.search(r"\d\s*[日号]", text):
         patterns.append((DAY_ONLY, _day_only))
@@ -314,7 +315,7 @@ def _month(m, school_year, in_cell, scope=None) -> TimeMatch | None:
 
 
 def _dotted_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
-    if not in_cell and "/" not in m.group(0):
+    if not in_cell and "/" not in m.group(0) and "·" not in m.group(0):
         if not m.string[:m.start()].strip() and int(m["d"]) < 10 and int(m["m"]) < 10:
             return None  # "3.2 教学常规" opens a numbered heading; "9.10 教师节" is a day
         after = m.string[m.end():m.end() + 3].lstrip()
