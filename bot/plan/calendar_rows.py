@@ -24,9 +24,9 @@ LABEL_REST = re.compile(
     r"(?:之?前|以前|起|开始|期间)?[\s：:()（）]*$"
 )
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
-LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})[：:\t]\s*(?P<rest>\S.*)$")
+LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})(?:[：:](?!\d{2})|\t)\s*(?P<rest>\S.*)$")   # "7:50" is a clock
 ITEM_SPLIT = re.compile(
-    r"[；;\n]|\s+/\s+|(?<=\S)\s+(?=(?:\d{1,2}|[（(]\d{1,2}[）)])\s*[.、．)）](?!\d))"
+    r"[；;\n]|\s+/\s+|\s{2,}|(?<=\S)\s+(?=(?:\d{1,2}|[（(]\d{1,2}[）)])\s*[.、．)）](?!\d))"
     r"|(?<=[^\s\d])\s*(?=\d{1,2}\s*[.．、](?!\d))(?<![第\d])"
 )
 WEEK_CELL = re.compile(r"^\s*第?\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周|教学周)\s*$")

@@ -168,6 +168,7 @@ class _Walker:
             self._enter_week(week)
             return
         if remark := REMARK.match(text):
+            self.week = self.list_when = None   # the notes under a table speak of the whole plan
             self._prose(line, text[remark.end():], default=None)   # "注：1．每周一…": a standing duty may hide here
             return
         if SIGNATURE.match(text):
@@ -198,6 +199,9 @@ class _Walker:
             self.sections.enter(numbered.level, numbered.marker.strip() + numbered.heading)
             if not numbered.body and HEADING_ONLY.search(numbered.heading):
                 return   # "四、每月工作要点" heads the items; its 每月 is theirs, not its own
+            if not numbered.body and numbered.level <= OUTER_LEVELS:
+                self._prose(line, text, default=None)   # "二、德育·安全" heads a part of the week; it is no task
+                return
         self._prose(line, text)
 
     def _label(self, when: TimeMatch) -> None:
@@ -273,7 +277,8 @@ def week_heading(text: str, scope: Scope) -> TimeMatch | None:
     """"育才路小学第6周工作安排（3月25日—3月29日）": a title naming a printed week, whatever stands before it."""
     if len(text) > WEEK_HEADING_MAX or re.search(r"[，,。；;]", text):
         return None
-    weeks = [m for m in find_times(text, scope.school_year, scope=scope) if m.kind == DATE and _is_week(m)]
+    weeks = [m for m in find_times(text, scope.school_year, scope=scope)
+             if m.kind == DATE and _is_week(m) and re.search(r"\d", text[m.start:m.end])]   # printed, not 下周
     if len(weeks) != 1 or not re.search(r"周|安排|计划|要点|行事", text):
         return None
     return weeks[0]

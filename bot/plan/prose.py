@@ -36,7 +36,7 @@ CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|�
 INLINE_MARKER = re.compile(r"(?<=[。；;，,:：\s])\s*(?=\d{1,2}\s*[)）]|[①-⑳]|[（(]\d{1,2}[)）])")
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
-PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
+PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过|^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需)")   # and conditions
 QUANTITY = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:次|轮|篇|节|份|项|场|期|本|张|个)")
 # Nouns that make "本学期" a duty rather than a scene-setter.
 EVENT_NOUN = re.compile(

@@ -18,6 +18,7 @@ TERM = re.compile(YEAR + r"\s*年?\s*(?:度\s*)?(春|春季|秋|秋季|上|下)\
 # Only right after the school year, so a body mention of "上学期" is not read as the plan's term.
 ORDINAL_TERM = re.compile(r"学年度?\s*(?:第\s*([一二12])\s*学期|([上下])学期)")
 CALENDAR_YEAR = re.compile(YEAR + r"\s*年\s*(?:度|工作|[\u4e00-\u9fff]{0,6}?工作(?:计划|安排|要点|总结)|[\u4e00-\u9fff]{0,4}?(?:行事历|计划))")
+MONTH_TITLE = re.compile(YEAR + r"\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*[日号])(?:份)?[\u4e00-\u9fff]{0,8}?(?:计划|安排|月历|行事历|要点)")
 TITLE_LINES = 12  # the period is named in the title block, not in the body
 
 
@@ -86,7 +87,16 @@ def parse_school_year_option(value: str) -> SchoolYear:
 def detect_school_year(lines: list[str]) -> SchoolYear | None:
     """Look in the title block first, then anywhere, so a body mention of another year doesn't win."""
     head = "\n".join(lines[:TITLE_LINES])
-    return _detect(head) or _detect("\n".join(lines))
+    return _detect(head) or _month_title(head) or _detect("\n".join(lines))
+
+
+def _month_title(text: str) -> SchoolYear | None:
+    """"2025年3月德育工作月历": a month's plan belongs to the term that month is in."""
+    m = MONTH_TITLE.search(text)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    return SchoolYear(first=year, term=AUTUMN) if month >= 8 else SchoolYear(first=year - 1, term=SPRING)
 
 
 def _detect(text: str) -> SchoolYear | None:

@@ -179,7 +179,7 @@ def _weekdays(text: str, scope: Scope) -> list[TimeMatch]:
         for m in RELATIVE_WEEK.finditer(text):
             shift = 7 if m["rel"] == "下" else 0
             if m["d"]:
-                day = monday + timedelta(days=shift + WEEKDAY_CHARS[m["d"]])
+                day = _day_of_week(scope.week, WEEKDAY_CHARS[m["d"]]) + timedelta(days=shift)
                 found.append(TimeMatch(m.start(), m.end(), DATE, first=day, last=day, day_level=True))
             elif shift:
                 found.append(TimeMatch(m.start(), m.end(), DATE, first=monday + timedelta(days=7),
@@ -188,18 +188,28 @@ def _weekdays(text: str, scope: Scope) -> list[TimeMatch]:
         if scope.week is None or m.group(0).startswith("每"):
             found.append(TimeMatch(m.start(), m.end(), RECUR, rule=_weekday_rule(m)))
             continue
-        monday = scope.week[0] - timedelta(days=scope.week[0].weekday())
         if m["to"]:
-            first, last = WEEKDAY_CHARS[m["d"]], WEEKDAY_CHARS[m["to"]]
-            found.append(TimeMatch(m.start(), m.end(), DATE, first=monday + timedelta(days=first),
-                                   last=monday + timedelta(days=last), day_level=True))
+            first, last = _day_of_week(scope.week, WEEKDAY_CHARS[m["d"]]), _day_of_week(scope.week, WEEKDAY_CHARS[m["to"]])
+            if last >= first:
+                found.append(TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=True))
             continue
         spans = [(m.start(), m.start("d") + 1, m["d"])]
         spans += [(m.start("more") + i, m.start("more") + i + 1, ch) for i, ch in enumerate(m["more"] or "") if ch in WEEKDAY_CHARS]
         for begin, end, ch in spans:
-            day = monday + timedelta(days=WEEKDAY_CHARS[ch])
+            day = _day_of_week(scope.week, WEEKDAY_CHARS[ch])
             found.append(TimeMatch(begin, end, DATE, first=day, last=day, day_level=True))
     return found
+
+
+def _day_of_week(week: tuple[date, date], weekday: int) -> date:
+    """That weekday among the printed days (a grid row may run Sunday to Saturday), else in the week of its first day."""
+    for offset in range(7):
+        day = week[0] + timedelta(days=offset)
+        if day > week[1]:
+            break
+        if day.weekday() == weekday:
+            return day
+    return week[0] + timedelta(days=weekday - week[0].weekday())
 
 
 def _merge_tags(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
