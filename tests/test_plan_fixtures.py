@@ -20,8 +20,9 @@ from datetime import date
 from tests.conftest import FIXTURES, ROOT, shared_or_skip
 
 PLANS = FIXTURES / "plans"
-# measured at 75b0dae: F1 0.747 (precision 0.736, recall 0.757, titles 0.828) over 177 gold items; floor = 0.747 - 0.03, rounded down
-FLOOR = 0.71
+# Blind, before the reader saw them: F1 0.747. After the rules they showed missing (clock times, week headings
+# with a school's name, month titles, time cells over frequency cells…): 0.946 (titles 0.840). Floor 0.946 - 0.03.
+FLOOR = 0.91
 
 RECURRENCES = re.compile(r"^(daily|weekly(:(MON|TUE|WED|THU|FRI|SAT|SUN)(,(MON|TUE|WED|THU|FRI|SAT|SUN))*)?|biweekly"
                          r"|monthly(:(start|end|by\d{1,2}))?|termly|yearly|quarterly)$")

@@ -30,7 +30,8 @@ ITEM_SPLIT = re.compile(
     r"|(?<=[^\s\d])\s*(?=\d{1,2}\s*[.．、](?!\d))(?<![第\d])"
 )
 WEEK_CELL = re.compile(r"^\s*第?\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周|教学周)\s*$")
-FREQUENCY_CELL = re.compile(r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*[一二两三四五六七八九十\d]*\s*[次回节]?\s*$")
+FREQUENCY_CELL = re.compile(
+    r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*(?:不少于|至少|不超过)?\s*[一二两三四五六七八九十\d]*\s*(?:次|回|节|个?月|天|周|小时)?\s*$")
 LOCATION_CELL = re.compile(r"^(?=.*\d).{0,14}(?:室|楼|厅|场|馆|教室|办公室)$")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚|课后|放学后)?\s*(?:第[一二三四五六七八九十\d]+(?:[、,，至到-][一二三四五六七八九十\d]+)*节(?:课)?)?")
 HEADER_WORDS = {
@@ -49,6 +50,7 @@ ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows tha
     None: {"label", "content", "frequency", "location"},
 }
 PREFERS = {"week": {"week"}, "date": {"date"}, "owner": {"owner"}, "note": {"location"}, "content": {"content", "label"}, None: {"label"}}
+HEADER_CELL_MAX = 8
 CARRIED = {"week", "date", "owner", None}   # a merged cell above stands for these columns
 OWNER_END = re.compile(r"(?:处|室|办|团委|党委|组|部|中心|年段|年级|工会|家委会|委员会|队|校长|主任|老师)$")
 
@@ -68,11 +70,18 @@ def date_label(text: str, scope: Scope) -> TimeMatch | None:
 
 
 def anchor_label(text: str, scope: Scope) -> TimeMatch | None:
-    """A cell that is only a term word: "寒假", "学期结束前"."""
-    matches = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope)]
-    if len(matches) == 1 and matches[0].kind == ANCHOR and LABEL_REST.match(_outside(text, matches)):
-        return matches[0]
-    return None
+    """A cell that is only a term word: "寒假", "学期结束前", "期中考试后一周内"."""
+    anchors = anchor_labels(text, scope)
+    return anchors[0] if len(anchors) == 1 else None
+
+
+def anchor_labels(text: str, scope: Scope) -> list[TimeMatch]:
+    """"期初、期中、期末": the term words a time cell names, when it names nothing else."""
+    matches = find_times(text, scope.school_year, in_cell=True, scope=scope)
+    if not matches or any(m.kind != ANCHOR for m in matches):
+        return []
+    rest = re.sub(r"[、，,和及与\s]|考试|测试|之?[前后]|一周内|期间|结束|开始|阶段", "", _outside(text, matches))
+    return matches if LABEL_REST.match(rest) else []
 
 
 def _outside(text: str, matches: list[TimeMatch]) -> str:
@@ -139,7 +148,7 @@ def cell_kind(cell: str, scope: Scope) -> str:
         return "week"
     if (label := date_label(cell, scope)) is not None:
         return "week" if label.kind == WEEK else "date"
-    if anchor_label(cell, scope) is not None:
+    if anchor_labels(cell, scope):
         return "anchor"
     if FREQUENCY_CELL.match(cell) and _frequency(cell, scope):
         return "frequency"
@@ -172,8 +181,11 @@ def _time_cell(cell: str, scope: Scope) -> bool:
 
 
 def combine_rules(weekday_rule: Recurrence | None, frequency: Recurrence | None) -> Recurrence | None:
-    """A weekday cell and a frequency cell: "周二…" with "每周1次" is weekly:TUE; with "每月1次" it is monthly."""
+    """A time cell and a frequency cell: "周二…" with "每周1次" is weekly:TUE, with "每月1次" monthly;
+    "每月5日前" with "每月" is monthly:by5 (the time cell is the more precise of the same rhythm)."""
     if frequency is None:
+        return weekday_rule
+    if weekday_rule is not None and weekday_rule.kind == frequency.kind:
         return weekday_rule
     return frequency.on_weekdays(weekday_rule.weekdays if weekday_rule else ())
 
@@ -198,10 +210,13 @@ class TableReader:
         values = self._aligned(cells, scope)
         when, owner, labels, contents, weekday_rule, frequency, time_words = None, None, [], [], None, None, ""
         carried_when = None   # a merged date cell above counts only when the row names no time of its own
+        term_words: list[TimeMatch] = []
         for column, (cell, inherited) in values.items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
             kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
-            if kind in ("date", "week", "anchor"):
+            if kind == "anchor" and len(anchors := anchor_labels(cell, scope)) > 1 and not inherited:
+                term_words = anchors   # "期初、期中、期末": one item for each
+            elif kind in ("date", "week", "anchor"):
                 label = date_label(cell, scope) or anchor_label(cell, scope)
                 if label is None and kind == "week":
                     label = _week_number(cell)
@@ -214,11 +229,13 @@ class TableReader:
             elif kind == "time":
                 weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR), None)
                 time_words = _time_words(cell)
+            elif kind == "frequency" and role == "date":
+                weekday_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
                 owner = cell
             elif role == "note" or kind == "location":
                 continue
-            elif kind == "label" or inherited:
+            elif (kind == "label" and role != "content") or inherited:
                 labels.append(cell)
             else:
                 contents.append(cell)
@@ -226,13 +243,15 @@ class TableReader:
             self.when = when
         elif not contents and not labels:
             return []
-        if when is None and (frequency or weekday_rule) and not contents:
+        if when is None and (frequency or weekday_rule):
             carried_when = self.when = None   # a standing duty's own rhythm closes the merged date above
         when = when or carried_when or self.when
         frequency = frequency or (self.frequency if not contents else None)
         if frequency:
             self.frequency = frequency
         rule = combine_rules(weekday_rule, frequency)
+        if term_words or (when is not None and when.kind == ANCHOR):
+            rule = None   # "期中考试后一周内" says when in the term; "每学期1次" only repeats it
         owner = owner or owner_hint
         if when is None and rule is None:
             return None
@@ -244,7 +263,8 @@ class TableReader:
         items = []
         for cell in contents:
             for piece in activities(cell):
-                items += dated_items(piece, when, inner, line, section, owner, rule)
+                for each in term_words or [when]:
+                    items += dated_items(piece, each, inner, line, section, owner, rule)
         if not contents and labels and (rule or when.first):
             title = "".join(labels) + "活动" + (f"（{time_words}）" if time_words else "")
             quote = _row_quote(text, cells)
@@ -253,8 +273,11 @@ class TableReader:
         return items
 
     def _is_header(self, cells, scope: Scope) -> bool:
-        roles = [_role(c) for c in cells if c]
-        return sum(r is not None for r in roles) >= 2 and not any(cell_kind(c, scope) in ("date", "week", "anchor") for c in cells if c)
+        """Column names: short cells, at least two of them naming different roles, none a time."""
+        filled = [re.sub(r"\s+", "", c) for c in cells if c]
+        roles = {_role(c) for c in filled} - {None}
+        return (len(roles) >= 2 and all(len(c) <= HEADER_CELL_MAX for c in filled)
+                and not any(cell_kind(c, scope) in ("date", "week", "anchor") for c in filled))
 
     def _aligned(self, cells: tuple[str, ...], scope: Scope) -> dict[int, tuple[str, bool]]:
         """Column → (cell, inherited). A row that lost merged cells (or was padded with empty ones) has its
@@ -306,7 +329,7 @@ def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) 
 
 def _role(cell: str) -> str | None:
     cell = re.sub(r"\s+", "", cell)
-    if len(cell) > 8 or not cell:
+    if len(cell) > HEADER_CELL_MAX or not cell:
         return None
     return next((role for role, pattern in HEADER_WORDS.items() if pattern.search(cell)), None)
 

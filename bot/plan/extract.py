@@ -279,7 +279,7 @@ def week_heading(text: str, scope: Scope) -> TimeMatch | None:
         return None
     weeks = [m for m in find_times(text, scope.school_year, scope=scope)
              if m.kind == DATE and _is_week(m) and re.search(r"\d", text[m.start:m.end])]   # printed, not 下周
-    if len(weeks) != 1 or not re.search(r"周|安排|计划|要点|行事", text):
+    if len(weeks) != 1 or not re.search(r"第\s*[\d一二三四五六七八九十]{1,3}\s*周|安排|计划|要点|行事", text):
         return None
     return weeks[0]
 
