@@ -11,7 +11,7 @@ from dataclasses import replace
 from .items import PlanItem
 from .owners import find_owner
 from .prose import QUOTE_LIMIT
-from .titles import NUMBERING, clean_title, with_topic
+from .titles import NUMBERING, clean_title, is_cut_off, with_topic
 from bot.timegrammar.lexicon import cn_number
 from bot.timegrammar.recurrence import Recurrence
 
@@ -130,7 +130,7 @@ def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: s
         if m is not None and title.startswith(unnumbered[m.start:m.end]):
             title = title[m.end - m.start:]
     title = with_topic(clean_title(title), section)
-    if len(title) < 2 or title.endswith("第"):   # "课后才艺第": a cell cut off mid-word
+    if len(title) < 2 or is_cut_off(title):
         return []
     return [PlanItem(
         title=title, quote=piece.strip()[:QUOTE_LIMIT], line=line, section=section,
@@ -294,6 +294,12 @@ class TableReader:
             if role in CARRIED:
                 self.carried[column] = cell
         return dict(sorted(values.items()))
+
+
+def is_header_line(text: str) -> bool:
+    """"月份 周次 日  期  行 事 内 容": a header repeated on a new page, its cells run together."""
+    words = re.sub(r"\s+", "", text)
+    return len(words) <= 2 * HEADER_CELL_MAX and sum(1 for p in HEADER_WORDS.values() if p.search(words)) >= 2
 
 
 def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) -> dict[int, str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .calendar_grid import GridRow, grid_rows
-from .calendar_rows import TableReader, activities, date_label, dated_items, split_label
+from .calendar_rows import TableReader, activities, date_label, dated_items, is_header_line, split_label
 from .document import Line, PlanDocument
 from .items import PlanItem
 from .owners import find_owner
@@ -131,6 +131,7 @@ class _Walker:
         self.list_when: TimeMatch | None = None
         self.week: TimeMatch | None = None
         self.weeks_entered = 0
+        self.in_grid = False       # the week in force is a calendar grid's row
         self.lead: TimeMatch | None = None
         self.tables: dict[object, TableReader] = {}
         self.items: list[PlanItem] = []
@@ -152,9 +153,8 @@ class _Walker:
         if (row := self.grid.get(line.number)) is not None:
             self.list_when = None
             self._enter_week(TimeMatch(0, 0, DATE, first=row.first, last=row.last, day_level=True))
-            for note in row.notes:
-                for piece in activities(note):
-                    self._prose(line, piece, default=self.week)   # a grid row's notes happen in its days
+            self.in_grid = True
+            self._grid_notes(line, row.notes)
             return
         if line.cells:
             self._row(line)
@@ -168,13 +168,18 @@ class _Walker:
             self._enter_week(week)
             return
         if remark := REMARK.match(text):
-            self.week = self.list_when = None   # the notes under a table speak of the whole plan
+            self.week = self.list_when = None
+            self.in_grid = False   # the notes under a table speak of the whole plan
             self._prose(line, text[remark.end():], default=None)   # "注：1．每周一…": a standing duty may hide here
             return
         if SIGNATURE.match(text):
             self.list_when = None
             return
         if SLOGAN.match(text) and not EVENT_NOUN.search(text) and not find_times(text, self.scope.school_year):
+            return
+        if self.in_grid and self.week is not None:
+            if not is_header_line(text):
+                self._grid_notes(line, (text,))   # the notes of a grid row, on the lines under it
             return
         numbered = split_numbered(text, line.heading_level)
         labelled = split_label(text, self._scope())
@@ -192,6 +197,7 @@ class _Walker:
                 self._listed(line, rest, when)
             return
         if numbered is None and TITLE_LINE.match(text):
+            self._title_month(text)
             if self.sections.titles:
                 self.sections.enter(0, text)  # "XX学校年度大事安排" heads the table after it
             return   # a title names the plan or its part; its 期末 is not a task
@@ -203,6 +209,11 @@ class _Walker:
                 self._prose(line, text, default=None)   # "二、德育·安全" heads a part of the week; it is no task
                 return
         self._prose(line, text)
+
+    def _grid_notes(self, line: Line, notes) -> None:
+        for note in notes:
+            for piece in activities(note):
+                self._prose(line, piece, default=self.week)   # a grid row's notes happen in its days
 
     def _label(self, when: TimeMatch) -> None:
         if _is_week(when):
@@ -219,6 +230,7 @@ class _Walker:
                 self.scope = replace(self.scope, month=(when.first.year, when.first.month))
 
     def _enter_week(self, when: TimeMatch) -> None:
+        self.in_grid = False
         self.weeks_entered += self.week is None or self.week.first != when.first
         self.week = when
         self.scope = replace(self.scope, month=(when.first.year, when.first.month))
@@ -227,6 +239,12 @@ class _Walker:
         if self.week is None or self.week.first is None:
             return self.scope
         return replace(self.scope, week=(self.week.first, self.week.last))
+
+    def _title_month(self, text: str) -> None:
+        """"星光小学2025年3月德育工作月历": its 本月 and day numbers are March's."""
+        months = [m for m in find_times(text, self.scope.school_year) if m.kind == DATE and m.first and not m.day_level]
+        if len(months) == 1 and months[0].first.month == months[0].last.month:
+            self.scope = replace(self.scope, month=(months[0].first.year, months[0].first.month))
 
     def _seed_month(self, text: str) -> None:
         """A page's publication date says which month day-only dates ("25日（一）") start from."""

@@ -18,7 +18,7 @@ from .items import PlanItem
 from .owners import find_owner
 from .schoolyear import SchoolYear
 from .timewords import ANCHOR, DATE, RECUR, Scope, TimeMatch, find_times
-from .titles import NUMBERING, clean_title, with_topic
+from .titles import NUMBERING, clean_title, is_cut_off, with_topic
 
 SENTENCE_END = set("。！？!?；;")
 CLAUSE_END = set("，,：:")
@@ -120,7 +120,7 @@ def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[Pla
     if PROHIBITION.search(body) or not _has_content(body):
         return []
     title = with_topic(clean_title(body), ctx.section)
-    if len(title) < 2:
+    if len(title) < 2 or is_cut_off(title):
         return []
     return [_item(when, title, _quote(text, start, end, None), body, ctx)]
 
@@ -211,8 +211,8 @@ def _segments(text: str, c_start: int, c_end: int, matches: list[TimeMatch]) -> 
         current = segments[-1]
         gap = text[current.matches[-1].end:m.start]
         if CONNECTOR_ONLY.match(gap):
-            if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE):
-                current.matches.append(m)   # "期中与期末综合评价": two items, one quote
+            if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE) and m.day_level == current.matches[-1].day_level:
+                current.matches.append(m)   # "期中与期末综合评价": two items, one quote; "5/16 五月份庆生会": one
             continue
         if gap.rstrip().endswith(("、", "和", "及", "并")) and _has_content(gap):
             current.end = m.start
@@ -245,7 +245,7 @@ def _emit(text, segment: _Segment, ctx: ProseContext, title_span=None, quote_fro
         if m.kind == DATE and FACT_WORDS.search(body):
             continue
         title = _title(text[title_span[0]:title_span[1]] if title_span else _title_words(text, segment, m), ctx.section)
-        if len(title) >= 2:
+        if len(title) >= 2 and not is_cut_off(title):
             items.append(_item(m, title, quote, body, ctx))
     return items
 

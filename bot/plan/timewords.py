@@ -80,6 +80,8 @@ DAY_ONLY = re.compile(
     rf"(?:{RANGE}(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]" + WEEKDAY_TAG.format(name="wd2") + ")?"
     r"(?!\s*(?:内|以内|之内|左右|以上|楼|室|会议室|教室|场|馆|厅|线|门|车|床|位))"
 )
+# In a month's plan: 本月, 本月底.
+THIS_MONTH = re.compile(rf"(?:本|这个?|当)月(?P<part>{MONTH_PART_WORDS})?(?!份?[一二三四五六七八九十\d])")
 # Inside a printed week: 本周五, 下周一, 下周.
 RELATIVE_WEEK = re.compile(r"(?P<rel>本|这|下)\s*个?\s*(?:周|星期|礼拜)(?P<d>[一二三四五六日天])?(?![一二三四五六日天])")
 MONTH = re.compile(
@@ -168,6 +170,8 @@ def _date_patterns(text: str, in_cell: bool, scope: Scope):
         patterns += [(ISO_DATE, _iso_date), (DOTTED_DATE, _dotted_date)]
     if (scope.month or scope.week) and re.search(r"\d\s*[日号]", text):
         patterns.append((DAY_ONLY, _day_only))
+    if scope.month and "月" in text:
+        patterns.append((THIS_MONTH, _this_month))
     return patterns
 
 
@@ -332,6 +336,11 @@ def _dotted_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
         if not after or not re.match(r"[\u4e00-\u9fff“”\"（(]", after) or UNIT_AFTER_NUMBER.match(after):
             return None
     return _day_date(m, school_year, in_cell, scope)
+
+
+def _this_month(m, school_year, in_cell, scope: Scope) -> TimeMatch | None:
+    first, last = month_part(*scope.month, m["part"])
+    return TimeMatch(m.start(), m.end(), DATE, first=first, last=last, day_level=bool(m["part"]))
 
 
 def _day_only(m, school_year, in_cell, scope: Scope) -> TimeMatch | None:

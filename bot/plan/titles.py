@@ -70,6 +70,11 @@ def clean_title(words: str) -> str:
     return title[:TITLE_LIMIT].strip(EDGES)
 
 
+def is_cut_off(title: str) -> bool:
+    """"课后才艺第": a cell cut off mid-word names nothing."""
+    return title.endswith(("第", "的", "和", "及", "与"))
+
+
 def with_topic(title: str, section: str) -> str:
     """A bare verb ("上报", "例查") borrows its object from the heading it stands under."""
     if len(re.findall(r"[\u4e00-\u9fff]", title)) > 2 or not section:
