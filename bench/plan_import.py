@@ -9,10 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.plan.extract import ExtractOptions, extract_plan
+from bot.plan.extract import ExtractOptions, extract_plan, forget_cached_reads
 from bot.plan.reading import read_plan_bytes
 from bot.plan.schoolyear import SchoolYear
-from bot.plan.timewords import clear_time_cache
 from bot.plan_import import _draft
 from storage import plans
 from storage.db import Database
@@ -36,7 +35,7 @@ def extraction_throughput(min_seconds: float = 3.0) -> dict:
     rounds, started = 0, time.perf_counter()
     while time.perf_counter() - started < min_seconds:
         for name, data in texts.items():
-            clear_time_cache()   # each plan read as if for the first time: the cache would flatter later rounds
+            forget_cached_reads()   # each plan read as if for the first time: the caches would flatter later rounds
             extract_plan(read_plan_bytes(data, name, 1 << 26), OPTIONS)
         rounds += 1
     elapsed = time.perf_counter() - started

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
+
+from bot.timegrammar.lexicon import cn_number
+from bot.timegrammar.recurrence import Recurrence
 
 from .items import PlanItem
 from .owners import find_owner
 from .prose import QUOTE_LIMIT
 from .titles import NUMBERING, clean_title, is_cut_off, with_topic
-from bot.timegrammar.lexicon import cn_number
-from bot.timegrammar.recurrence import Recurrence
 
 from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, find_times
 
@@ -23,6 +25,7 @@ LABEL_REST = re.compile(
     r"(?:上午|下午|中午|晚上|早上|全天)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?)?"
     r"(?:之?前|以前|起|开始|期间)?[\s：:()（）]*$"
 )
+LABEL_MAX = 40
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
 LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})(?:[：:](?!\d{2})|\t)\s*(?P<rest>\S.*)$")   # "7:50" is a clock
 ITEM_SPLIT = re.compile(
@@ -57,6 +60,8 @@ OWNER_END = re.compile(r"(?:处|室|办|团委|党委|组|部|中心|年段|年�
 
 def date_label(text: str, scope: Scope) -> TimeMatch | None:
     """The time a label names when the label is nothing but a time ("9月份", "第3周 9.15-9.21")."""
+    if len(text) > LABEL_MAX:
+        return None   # a label is short; a sentence is not worth the grammar's time here
     matches = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope) if m.kind in (DATE, WEEK)]
     if not matches:
         return None
@@ -141,7 +146,9 @@ def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: s
     )]
 
 
+@lru_cache(maxsize=4096)
 def cell_kind(cell: str, scope: Scope) -> str:
+    """What a table cell holds; the row reader asks for each cell more than once."""
     if not cell:
         return "empty"
     if WEEK_CELL.match(cell):
@@ -170,13 +177,13 @@ def looks_like_owner(cell: str) -> bool:
 
 
 def _frequency(cell: str, scope: Scope) -> Recurrence | None:
-    rules = [m for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR and not m.weak]
+    rules = [m for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR and not m.weak]
     return rules[0].rule if len(rules) == 1 else None
 
 
 def _time_cell(cell: str, scope: Scope) -> bool:
     """"周二下午第八九节": a weekday and a time of day, no activity."""
-    matches = [m for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR]
+    matches = [m for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR]
     return bool(matches) and not TIME_OF_DAY.sub("", _outside(cell, matches)).strip()
 
 
@@ -227,7 +234,7 @@ class TableReader:
             elif kind == "frequency":
                 frequency = _frequency(cell, scope)
             elif kind == "time":
-                weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True) if m.kind == RECUR), None)
+                weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR), None)
                 time_words = _time_words(cell)
             elif kind == "frequency" and role == "date":
                 weekday_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
