@@ -26,6 +26,8 @@ LABEL_REST = re.compile(
     r"(?:之?前|以前|起|开始|期间)?[\s：:()（）]*$"
 )
 LABEL_MAX = 40
+# "暑假开始 新高一衔接教育": two activities a space apart (each of four or more characters, no clock between).
+SPACED_TASKS = re.compile(r"(?<=[\u4e00-\u9fff]{4})\s+(?=[\u4e00-\u9fff]{4})")
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
 LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})(?:[：:](?!\d{2})|\t)\s*(?P<rest>\S.*)$")   # "7:50" is a clock
 ITEM_SPLIT = re.compile(
@@ -74,6 +76,13 @@ def date_label(text: str, scope: Scope) -> TimeMatch | None:
     return dated or week
 
 
+def date_labels(text: str, scope: Scope) -> list[TimeMatch]:
+    """A cell of several dates and nothing else, each a label of its own."""
+    parts = [p for p in re.split(r"[；;、，,和及]|\s+", text) if p.strip()]
+    labels = [date_label(p, scope) for p in parts]
+    return labels if len(labels) > 1 and all(label is not None and label.kind == DATE for label in labels) else []
+
+
 def anchor_label(text: str, scope: Scope) -> TimeMatch | None:
     """A cell that is only a term word: "寒假", "学期结束前", "期中考试后一周内"."""
     anchors = anchor_labels(text, scope)
@@ -106,8 +115,9 @@ def split_label(text: str, scope: Scope) -> tuple[TimeMatch, str] | None:
 
 
 def activities(cell: str) -> list[str]:
-    """One cell or list line may hold several numbered or ；-separated activities."""
-    return [p.strip() for p in ITEM_SPLIT.split(cell) if p and p.strip(" 。；;，,")]
+    """One cell or list line may hold several numbered, ；- or space-separated activities."""
+    pieces = [p.strip() for p in ITEM_SPLIT.split(cell) if p and p.strip(" 。；;，,")]
+    return [part for piece in pieces for part in SPACED_TASKS.split(piece) if part.strip()]
 
 
 def week_scope(scope: Scope, when: TimeMatch | None) -> Scope:
@@ -223,6 +233,8 @@ class TableReader:
             kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
             if kind == "anchor" and len(anchors := anchor_labels(cell, scope)) > 1 and not inherited:
                 term_words = anchors   # "期初、期中、期末": one item for each
+            elif kind == "content" and role == "date" and len(dates := date_labels(cell, scope)) > 1 and not inherited:
+                term_words = dates     # "8月18日-8月23日；8月26日至8月30日": one item for each
             elif kind in ("date", "week", "anchor"):
                 label = date_label(cell, scope) or anchor_label(cell, scope)
                 if label is None and kind == "week":
@@ -231,13 +243,13 @@ class TableReader:
                     carried_when = _more_precise(carried_when, label)
                 else:
                     when = _more_precise(when, label)
+            elif kind == "frequency" and role == "date":
+                weekday_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
             elif kind == "frequency":
                 frequency = _frequency(cell, scope)
             elif kind == "time":
                 weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR), None)
                 time_words = _time_words(cell)
-            elif kind == "frequency" and role == "date":
-                weekday_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
                 owner = cell
             elif role == "note" or kind == "location":
@@ -252,7 +264,7 @@ class TableReader:
             return []
         if when is None and (frequency or weekday_rule):
             carried_when = self.when = None   # a standing duty's own rhythm closes the merged date above
-        when = when or carried_when or self.when
+        when = when or (term_words[0] if term_words else None) or carried_when or self.when
         frequency = frequency or (self.frequency if not contents else None)
         if frequency:
             self.frequency = frequency
@@ -304,9 +316,11 @@ class TableReader:
 
 
 def is_header_line(text: str) -> bool:
-    """"月份 周次 日  期  行 事 内 容": a header repeated on a new page, its cells run together."""
+    """"月份 周次 日  期  行 事 内 容", "星期 工作安排 记载": a table's header with its cells run together."""
     words = re.sub(r"\s+", "", text)
-    return len(words) <= 2 * HEADER_CELL_MAX and sum(1 for p in HEADER_WORDS.values() if p.search(words)) >= 2
+    if len(words) > 2 * HEADER_CELL_MAX or re.search(r"[\d，,。；;]", words):
+        return False
+    return sum(1 for p in HEADER_WORDS.values() if p.search(words) or any(p.search(w) for w in text.split())) >= 2
 
 
 def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) -> dict[int, str]:

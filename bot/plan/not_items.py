@@ -16,7 +16,8 @@ SLOGAN = re.compile(r"^[“\"「『]?[\u4e00-\u9fff]{3,7}(?:[，,！!][\u4e00-\u
 # Page furniture of a web page or a notice: its date is when it was posted, not a task.
 METADATA = re.compile(
     r"^\s*(?:发布时间|发布日期|发表时间|更新时间|录入时间|时间[:：]\s*(?:19|20)\d{2}|来源|浏览|作者[:：]|当前位置|您的位置|"
-    r"相关推荐|猜你喜欢|大家正在看|换一换|上一篇|下一篇|返回顶部|打印本页|关闭窗口|责任编辑|分享到)|放假通知(?:19|20)\d{2}"
+    r"相关推荐|猜你喜欢|大家正在看|换一换|上一篇|下一篇|返回顶部|打印本页|关闭窗口|责任编辑|分享到)|放假通知(?:19|20)\d{2}|"
+    r"(?:发布时间|发布日期|发表时间|更新时间)\s*[:：]"
 )
 # "注：…", "备注：…": a remark on the plan, not a task of it.
 REMARK = re.compile(r"^\s*(?:注|备注|说明|附)\s*[:：]")

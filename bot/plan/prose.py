@@ -36,7 +36,10 @@ CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|�
 INLINE_MARKER = re.compile(r"(?<=[。；;，,:：\s])\s*(?=\d{1,2}\s*[)）]|[①-⑳]|[（(]\d{1,2}[)）])")
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
-PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过|^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需)")   # and conditions
+PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
+# "如遇雨天，户外活动顺延至下周": what happens if, not what is planned.
+CONDITION = re.compile(r"^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需|如因)")
+SAME_TIME = re.compile(r"^\s*(?:同时|并同时|届时)(?:举行|开展|进行|召开|启动|组织)")
 QUANTITY = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:次|轮|篇|节|份|项|场|期|本|张|个)")
 # Nouns that make "本学期" a duty rather than a scene-setter.
 EVENT_NOUN = re.compile(
@@ -81,6 +84,8 @@ def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
         return []
     items: list[PlanItem] = []
     for index, clauses in enumerate(split_sentences(text)):
+        if CONDITION.match(NUMBERING.sub("", text[clauses[0][0]:clauses[0][1]])):
+            continue
         found = _sentence_items(text, clauses, times, ctx)
         undated = not any(clauses[0][0] <= t.start < clauses[-1][1] for t in times)
         if not found and undated and lead is not None:
@@ -165,7 +170,9 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
                 items += emitted
                 chain, pending = (emitted[-1] if emitted else None), None
             elif chain is not None and QUANTITY.search(text[c_start:c_end]) and _has_content(text[c_start:c_end]):
-                items.append(_inherit(text, chain, c_start, c_end, ctx))
+                items.append(_inherit(text, chain, c_start, c_end, ctx))   # "本学期开展一轮…，一次…"
+            elif items and items[-1].start is not None and SAME_TIME.match(text[c_start:c_end]):
+                items.append(_inherit(text, items[-1], c_start, c_end, ctx))   # "…，同时举行…": the day before
             else:
                 chain = None
             previous = (c_start, c_end)

@@ -79,7 +79,10 @@ class PlanWalker:
         if SIGNATURE.match(text):
             self.list_when = None
             return
-        if SLOGAN.match(text) and not EVENT_NOUN.search(text) and not find_times(text, self.scope.school_year):
+        if SLOGAN.match(text) and not EVENT_NOUN.search(text) and not any(
+                m.kind == DATE for m in find_times(text, self.scope.school_year)):
+            return   # "好好学习，天天向上": its 天天 is rhetoric
+        if is_header_line(text):
             return
         if self.in_grid and self.week is not None:
             if not is_header_line(text):

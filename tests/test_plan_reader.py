@@ -1,0 +1,96 @@
+"""The rules the red-team plans showed missing, each on a small plan of our own."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.plan.extract import ExtractOptions, extract_plan
+from bot.plan.reading import read_plan_bytes
+from bot.plan.schoolyear import parse_school_year_option
+
+
+def extract(text: str, **options):
+    options.setdefault("fallback_school_year", parse_school_year_option("2023-2024"))   # as the CLI falls back on today's
+    return extract_plan(read_plan_bytes(text.encode(), "plan.txt", 1 << 20), ExtractOptions(**options)).items
+
+
+def find(items, word):
+    found = [i for i in items if word in i.title]
+    assert found, [i.title for i in items]
+    return found[0]
+
+
+def span(item):
+    return item.start, item.end
+
+
+def test_a_clock_time_after_a_list_number_is_no_date():
+    items = extract("枫林小学第3周工作安排（3月11日—3月15日）\n周一\n1．7:40晨会\n2．15:30前上交观察记录\n")
+    assert span(find(items, "晨会")) == (date(2024, 3, 11), date(2024, 3, 11))
+    assert span(find(items, "观察记录")) == (date(2024, 3, 11), date(2024, 3, 11))
+    assert not any(i.title.startswith(("40", "30")) for i in items)
+
+
+def test_a_week_heading_may_start_with_the_schools_name():
+    items = extract("枫林小学第3周工作安排（3月11日—3月15日）\n1．周三下午教研活动\n2．整理图书角\n",
+                    school_year=parse_school_year_option("2023-2024"))
+    assert span(find(items, "教研活动")) == (date(2024, 3, 13), date(2024, 3, 13))
+    assert span(find(items, "图书角")) == (date(2024, 3, 11), date(2024, 3, 15))
+    assert not any("枫林小学" in i.title for i in items)
+
+
+def test_a_heading_of_next_week_is_not_the_printed_week():
+    items = extract("枫林小学第3周工作安排（3月11日—3月15日）\n三、下周预告\n1．下周二家长会\n")
+    assert span(find(items, "家长会")) == (date(2024, 3, 19), date(2024, 3, 19))
+
+
+def test_two_ranges_in_one_date_cell_are_two_items():
+    text = ("启明中学开学工作安排\n序号 | 日期 | 工作内容 | 负责处室\n"
+            "1 | 8月19日-8月23日；8月26日至8月30日 | 新教师培训 | 教务处\n")
+    items = extract(text, school_year=parse_school_year_option("2024-2025"))
+    assert sorted(span(i) for i in items if "新教师培训" in i.title) == [
+        (date(2024, 8, 19), date(2024, 8, 23)), (date(2024, 8, 26), date(2024, 8, 30))]
+
+
+def test_tasks_a_space_apart_in_a_cell_are_two_items():
+    items = extract("红枫中学2023学年第二学期行事历\n周次 | 日期 | 工作安排\n第20周 | 7月1日--7月7日 | 暑假开始 初三升学指导\n")
+    assert {i.title for i in items} == {"暑假开始", "初三升学指导"}
+
+
+def test_a_time_cell_beats_a_coarser_frequency_cell():
+    text = ("育才职校2024-2025学年第一学期常规工作表\n序号\t工作项目\t时间安排\t频次\t负责部门\n"
+            "1\t教学检查\t期初、期中、期末\t每学期3次\t教务处\n2\t安全排查\t每月月底前\t每月\t总务处\n"
+            "3\t台账上交\t每月5日前\t每月\t办公室\n4\t新生教育\t开学第一周\t每学年1次\t学生处\n"
+            "5\t质量跟踪调查\t\t每学年1次\t招生办\n")
+    items = extract(text)
+    assert sorted(i.term_anchor for i in items if i.title == "教学检查") == ["midterm", "term_end", "term_start"]
+    assert find(items, "安全排查").recurrence == "monthly:end"
+    assert find(items, "台账上交").recurrence == "monthly:by5"
+    assert (find(items, "新生教育").term_anchor, find(items, "新生教育").recurrence) == ("term_start", None)
+    survey = find(items, "跟踪调查")
+    assert (survey.recurrence, survey.term_anchor) == ("yearly", None)   # the row above's 开学第一周 stays there
+
+
+def test_a_month_plan_title_gives_the_term_and_this_month():
+    items = extract("阳光小学2025年3月德育工作安排\n本月重点工作：\n1．文明礼仪月活动\n2．3月20日前完成班干部改选\n")
+    assert span(find(items, "文明礼仪")) == (date(2025, 3, 1), date(2025, 3, 31))
+    assert span(find(items, "班干部改选")) == (date(2025, 3, 20), date(2025, 3, 20))
+
+
+def test_weekdays_of_a_sunday_to_saturday_grid_row():
+    text = ("阳光小学2024学年第二学期三月行事历\n日\t一\t二\t三\t四\t五\t六\n"
+            "23\t24\t25\t26\t27\t28\t29\n3/25消防演练；本周五前上交评比材料\n")
+    items = extract(text)
+    assert span(find(items, "消防演练")) == (date(2025, 3, 25), date(2025, 3, 25))
+    assert span(find(items, "评比材料")) == (date(2025, 3, 28), date(2025, 3, 28))
+
+
+def test_headers_run_together_mottos_with_every_day_and_conditions_are_no_items():
+    text = ("好好学习，天天向上，学校欢迎您！\n星光幼儿园第4周园务计划（3月4日——3月8日）\n星期 工作安排 记载\n"
+            "1．周二迎接卫生检查\n2．如遇雨天，户外活动顺延至下周\n")
+    items = extract(text, school_year=parse_school_year_option("2023-2024"))
+    assert [i.title for i in items] == ["迎接卫生检查"]
+
+
+def test_at_the_same_time_takes_the_day_before():
+    items = extract("枫林小学第3周工作安排（3月11日—3月15日）\n1．周四举行升旗仪式，由大队部负责，同时举行读书节启动仪式。\n")
+    assert span(find(items, "读书节")) == (date(2024, 3, 14), date(2024, 3, 14))
