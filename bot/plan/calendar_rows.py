@@ -231,6 +231,8 @@ class TableReader:
         for column, (cell, inherited) in values.items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
             kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
+            if kind == "anchor" and role == "content":
+                kind = "content"   # "期中考试" under 工作内容 is the activity, not its time
             if kind == "anchor" and len(anchors := anchor_labels(cell, scope)) > 1 and not inherited:
                 term_words = anchors   # "期初、期中、期末": one item for each
             elif kind == "content" and role == "date" and len(dates := date_labels(cell, scope)) > 1 and not inherited:

@@ -10,7 +10,7 @@ from .calendar_rows import cell_kind
 from .document import PlanDocument
 from .items import PlanItem
 from .not_items import METADATA
-from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august
+from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august, year_from_dates
 from .scopes import PlanWalker
 from .timewords import clear_time_cache
 
@@ -39,12 +39,12 @@ class PlanExtraction:
 def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) -> PlanExtraction:
     options = options or ExtractOptions()
     texts = [line.text for line in document.lines]
-    school_year = options.school_year or detect_school_year(texts) or options.fallback_school_year
+    school_year = options.school_year or detect_school_year(texts) or year_from_dates(texts) or options.fallback_school_year
     if school_year is not None:
         school_year = with_august(school_year, "\n".join(t for t in texts if not METADATA.search(t)))
     term_start = (options.term_start or detect_term_start(document.text, school_year)
                   or term_start_for(school_year, options.known_term_starts))
-    walker = PlanWalker(school_year, grid_rows(document.lines, school_year))
+    walker = PlanWalker(school_year, grid_rows(document.lines, school_year), term_start)
     for line in document.lines:
         walker.feed(line)
     items = tuple(_date_weeks(item, term_start) for item in walker.items if item.is_scheduled)

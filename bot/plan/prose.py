@@ -78,8 +78,8 @@ class _Segment:
 def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
     times = find_times(text, ctx.school_year, scope=ctx.scope)
     lead = line_lead(text, times) or (ctx.lead if CONTINUES_DAY.match(NUMBERING.sub("", text)) else None)
-    if lead is not None:
-        times = [t for t in times if t.kind != ANCHOR]   # a dated line's 期末 or 寒假 is a word, not its time
+    if lead is not None or ctx.default is not None:
+        times = [t for t in times if t.kind != ANCHOR]   # a dated line's (or week's) 期末 or 寒假 is a word, not its time
     if not times and lead is None and ctx.default is None:
         return []
     items: list[PlanItem] = []

@@ -19,7 +19,9 @@ TERM = re.compile(YEAR + r"\s*年?\s*(?:度\s*)?(春|春季|秋|秋季|上|下)\
 ORDINAL_TERM = re.compile(r"学年度?\s*(?:第\s*([一二12])\s*学期|([上下])学期)")
 CALENDAR_YEAR = re.compile(YEAR + r"\s*年\s*(?:度|工作|[\u4e00-\u9fff]{0,6}?工作(?:计划|安排|要点|总结)|[\u4e00-\u9fff]{0,4}?(?:行事历|计划))")
 MONTH_TITLE = re.compile(YEAR + r"\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*[日号])(?:份)?[\u4e00-\u9fff]{0,8}?(?:计划|安排|月历|行事历|要点)")
-TITLE_LINES = 12  # the period is named in the title block, not in the body
+TITLE_LINES = 12
+FULL_DATE = re.compile(YEAR + r"\s*(?:年\s*|[-/.])(1[0-2]|0?[1-9])\s*(?:月\s*|[-/.])(?:3[01]|[12]\d|0?[1-9])(?!\d)")
+INTAKE = re.compile(YEAR + r"\s*级(?:新生|学生|高一|初一|一年级)")   # "2025级新生" enter that autumn  # the period is named in the title block, not in the body
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,20 @@ def detect_school_year(lines: list[str]) -> SchoolYear | None:
     """Look in the title block first, then anywhere, so a body mention of another year doesn't win."""
     head = "\n".join(lines[:TITLE_LINES])
     return _detect(head) or _month_title(head) or _detect("\n".join(lines))
+
+
+def year_from_dates(lines: list[str]) -> SchoolYear | None:
+    """A plan whose title names no year may still date itself: "2025年8月18日" under a notice, "2025级新生".
+    The school year most of its full dates fall in."""
+    votes: dict[int, int] = {}
+    for line in lines:
+        for m in FULL_DATE.finditer(line):
+            year, month = int(m.group(1)), int(m.group(2))
+            first = year if month >= 8 else year - 1
+            votes[first] = votes.get(first, 0) + 1
+        for m in INTAKE.finditer(line):
+            votes[int(m.group(1))] = votes.get(int(m.group(1)), 0) + 1
+    return SchoolYear(first=max(votes, key=lambda y: (votes[y], y))) if votes else None
 
 
 def _month_title(text: str) -> SchoolYear | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
 from .calendar_grid import GridRow
 from .calendar_rows import TableReader, activities, date_label, dated_items, is_header_line, split_label
@@ -15,7 +16,7 @@ from .owners import find_owner
 from .prose import CONTINUES_DAY, EVENT_NOUN, ProseContext, inline_entries, line_lead, prose_items
 from .schoolyear import SchoolYear
 from .sections import TITLE_LINE, SectionPath, split_numbered
-from .timewords import DATE, Scope, TimeMatch, find_times
+from .timewords import DATE, WEEK, Scope, TimeMatch, find_times
 
 WEEK_HEADING_MAX = 40
 SHORT_ENTRY = 30          # a line this short under a printed week is one of its activities
@@ -28,8 +29,9 @@ class PlanWalker:
     """Feeds lines in order, keeping the scopes that date them: the section path, the month and the
     printed week in force, the dated list, the day a line opened, and each table's state."""
 
-    def __init__(self, school_year: SchoolYear | None, grid: dict[int, GridRow]) -> None:
+    def __init__(self, school_year: SchoolYear | None, grid: dict[int, GridRow], term_start: date | None = None) -> None:
         self.scope = Scope(school_year)
+        self.term_start = term_start
         self.grid = grid
         self.sections = SectionPath()
         self.list_when: TimeMatch | None = None
@@ -65,7 +67,7 @@ class PlanWalker:
             return
         self.tables.pop(None, None)  # a run of tab-separated text rows has ended
         if (when := date_label(text, self._scope())) is not None:
-            self._label(when)
+            self._label(self._dated(when))
             return
         if (week := week_heading(text, self._scope())) is not None:
             self.list_when = None
@@ -95,7 +97,7 @@ class PlanWalker:
             return
         self.list_when = None
         if labelled is not None:
-            when, rest = labelled
+            when, rest = self._dated(labelled[0]), labelled[1]
             if _is_week(when):
                 self._enter_week(when)
                 self._prose(line, rest, self._week_default(rest))
@@ -116,6 +118,15 @@ class PlanWalker:
                 self._prose(line, text, default=None)   # "二、德育·安全" heads a part of the week; it is no task
                 return
         self._prose(line, text, self._week_default(text))
+
+    def _dated(self, when: TimeMatch) -> TimeMatch:
+        """"第一周" once the term's first day is known: that Monday to Sunday, a printed week from here on."""
+        if when.kind != WEEK or when.first is not None or when.week is None or self.term_start is None:
+            return when
+        monday = self.term_start - timedelta(days=self.term_start.weekday())
+        first = monday + timedelta(weeks=when.week - 1)
+        last = monday + timedelta(weeks=when.week_last or when.week, days=-1)
+        return replace(when, kind=DATE, first=first, last=last, day_level=True)
 
     def _grid_notes(self, line: Line, notes) -> None:
         for note in notes:
