@@ -100,7 +100,8 @@ class PlanWalker:
             when, rest = self._dated(labelled[0]), labelled[1]
             if _is_week(when):
                 self._enter_week(when)
-                self._prose(line, rest, self._week_default(rest))
+                for piece in activities(rest):   # "第一周：a；b；周三…": each activity in that week
+                    self._prose(line, piece, self.week)
             else:
                 self.list_when = when
                 self._listed(line, rest, when)

@@ -68,7 +68,7 @@ ISO_DATE = re.compile(
 # "9.10" in prose may be a section number or a decimal: outside a calendar cell it is a date only when
 # a word follows that is not a unit ("3.22世界水日", not "3.5万元" or "2.0版").
 DOTTED_DATE = re.compile(
-    r"(?<![\d.．/·第约共达近])(?P<m>1[0-2]|0?[1-9])[.．/·](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.:：∶]|\s*月)"
+    r"(?<![\d.．/·第约共达近])(?P<m>1[0-2]|0?[1-9])[.．/·](?P<d>3[01]|[12]\d|0?[1-9])(?![\d%．.:：∶]|\s*月|\s*(?:[-—–~～－]{1,2}|至|到)\s*\d{1,2}\s*月)"
     rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/·])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%:：∶]))?"
 )
 UNIT_AFTER_NUMBER = re.compile(r"\s*(?:[万亿千百元米分秒倍个小时天周年岁%‰度级克吨斤里寸尺份])")
@@ -115,11 +115,12 @@ RECURRENCES = [
 ]
 ANCHORS = [
     (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季|(?<![学假])期初"), "term_start", "学初"),
-    (re.compile(r"(?<!学)期中"), "midterm", "中"),
-    (re.compile(r"学期末|学期结束|期末"), "term_end", "末束"),
+    # "期中考试后…" is when; "上学期期末…" is the past, no time of this plan.
+    (re.compile(r"(?<!学)(?<!上学期)(?<!上一学期)期中(?:(?:考试|测试|检测)?(?:前后|之?前|之?后|期间))?"), "midterm", "中"),
+    (re.compile(r"(?<!上)学期末|(?<!上)学期结束|(?<!上学期)(?<!上一学期)期末(?:(?:考试|测试|检测)?(?:前后|之?前|之?后|期间))?"), "term_end", "末束"),
     (re.compile(r"学年末|学年度末|学年结束"), "year_end", "年"),
     (re.compile(r"暑假|暑期"), "summer", "暑"),
-    (re.compile(r"寒假"), "winter", "寒"),
+    (re.compile(r"寒假(?:期间|前后)?"), "winter", "寒"),
 ]
 TRIGGERS = re.compile(r"[月周日天年期学假季号]|\d[-/.．·]\d")
 
