@@ -51,8 +51,12 @@ EVENT_NOUN = re.compile(
 # or is a web page's byline ("发布时间: 2024-05-02").
 FACT_WORDS = re.compile(
     r"截至|截止|以来|至今|共有|已有|累计|成立于|始建于|荣获|被评为|获评|曾经|回顾|发布时间|发布日期|更新时间|来源[:：]|浏览|"
-    r"本(?:表|计划|方案|安排|制度|办法|细则|通知)自?|为准"
+    r"本(?:表|计划|方案|安排|制度|办法|细则|通知)自?"
 )
+
+
+REFERENCE = re.compile(r"^[^（(]*(?:以|按)[^（(，,]{0,16}为准")
+BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
 @dataclass(frozen=True)
@@ -250,8 +254,10 @@ def _emit(text, segment: _Segment, ctx: ProseContext, title_span=None, quote_fro
     for m in segment.matches:
         if m.weak and not EVENT_NOUN.search(body):
             continue
-        if m.kind == DATE and FACT_WORDS.search(body):
-            continue
+        if m.kind == DATE and FACT_WORDS.search(BRACKETED.sub("", body)):
+            continue   # a fact, not a task; a remark in brackets ("（以通知为准）") does not make it one
+        if REFERENCE.search(body):
+            continue   # "以学校每周工作安排为准": where to look, not what to do
         title = _title(text[title_span[0]:title_span[1]] if title_span else _title_words(text, segment, m), ctx.section)
         if len(title) >= 2 and not is_cut_off(title):
             items.append(_item(m, title, quote, body, ctx))
