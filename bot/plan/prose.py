@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .items import PlanItem
 from .owners import find_owner
 from .schoolyear import SchoolYear
-from .timewords import ANCHOR, DATE, RECUR, Scope, TimeMatch, find_times
+from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, find_times
 from .titles import NUMBERING, clean_title, is_cut_off, with_topic
 
 SENTENCE_END = set("。！？!?；;")
@@ -223,7 +223,7 @@ def _segments(text: str, c_start: int, c_end: int, matches: list[TimeMatch]) -> 
         current = segments[-1]
         gap = text[current.matches[-1].end:m.start]
         if CONNECTOR_ONLY.match(gap):
-            if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE) and m.day_level == current.matches[-1].day_level:
+            if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE, WEEK) and m.day_level == current.matches[-1].day_level:
                 current.matches.append(m)   # "期中与期末综合评价": two items, one quote; "5/16 五月份庆生会": one
             continue
         if gap.rstrip().endswith(("、", "和", "及", "并")) and _has_content(gap):

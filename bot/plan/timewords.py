@@ -80,6 +80,9 @@ DAY_ONLY = re.compile(
     rf"(?:{RANGE}(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]" + WEEKDAY_TAG.format(name="wd2") + ")?"
     r"(?!\s*(?:内|以内|之内|左右|以上|楼|室|会议室|教室|场|馆|厅|线|门|车|床|位))"
 )
+JOINED = re.compile(RANGE)
+# "12月第1周": the weeks of a month, Monday to Sunday, the first holding the 1st.
+MONTH_WEEK = re.compile(rf"(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})\s*月(?:份)?\s*(?:的)?第\s*(?P<n>[1-6一二三四五六])\s*(?:周|个?星期)")
 # In a month's plan: 本月, 本月底.
 THIS_MONTH = re.compile(rf"(?:本|这个?|当)月(?P<part>{MONTH_PART_WORDS})?(?!份?[一二三四五六七八九十\d])")
 # Inside a printed week: 本周五, 下周一, 下周.
@@ -89,6 +92,7 @@ MONTH = re.compile(
     rf"(?<![\d每])(?P<m>1[0-2]|0?[1-9]|{CN_MONTH})(?:\s*(?:——|[-—–~～至到、－])\s*(?P<m2>1[0-2]|0?[1-9]|{CN_MONTH}))?"
     rf"\s*月(?P<fen>份)?\s*(?P<part>{MONTH_PART_WORDS})?(?P<before>(?<=[底末])\s*之?前)?(?![日号\d])"
 )
+WEEK_LIST = re.compile(r"第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:\s*[、,，]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})){2,}\s*周")
 WEEK_NUMBER = re.compile(
     r"第\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*"
     rf"(?:(?:{RANGE}|、)第?\s*(?P<w2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*)?(?:周|个?星期)(?![岁年])"
@@ -147,6 +151,11 @@ def _find_times(text: str, in_cell: bool, scope: Scope) -> tuple[TimeMatch, ...]
             match = builder(m, school_year, in_cell, scope)
             if match:
                 found.append(match)
+    for m in MONTH_WEEK.finditer(text) if "第" in text and "月" in text else ():
+        if (month_week := _month_week(m, school_year)) is not None:
+            found.append(month_week)
+    for m in WEEK_LIST.finditer(text) if "第" in text else ():
+        found += _week_list(m)
     for m in WEEK_NUMBER.finditer(text) if "第" in text else ():
         first, last = cn_number(m["w"]), cn_number(m["w2"]) if m["w2"] else None
         found.append(TimeMatch(m.start(), m.end(), WEEK, week=first, week_last=last, day_level=True))
@@ -162,7 +171,7 @@ def _find_times(text: str, in_cell: bool, scope: Scope) -> tuple[TimeMatch, ...]
             continue
         for m in pattern.finditer(text):
             found.append(TimeMatch(m.start(), m.end(), ANCHOR, anchor=anchor))
-    return tuple(_open_ended(text, _merge_tags(text, _without_overlaps(found))))
+    return tuple(_open_ended(text, _merge_ranges(text, _merge_tags(text, _without_overlaps(found)))))
 
 
 def _date_patterns(text: str, in_cell: bool, scope: Scope):
@@ -204,6 +213,19 @@ def _weekdays(text: str, scope: Scope) -> list[TimeMatch]:
             day = _day_of_week(scope.week, WEEKDAY_CHARS[ch])
             found.append(TimeMatch(begin, end, DATE, first=day, last=day, day_level=True))
     return found
+
+
+def _merge_ranges(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
+    """"4月中旬至5月上旬", "2月下旬至3月": two dates joined by 至 or a dash are one span."""
+    merged: list[TimeMatch] = []
+    for match in found:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.kind == DATE == match.kind and previous.first and match.last
+                and JOINED.fullmatch(text[previous.end:match.start]) and match.last > previous.last):
+            merged[-1] = replace(previous, end=match.end, last=match.last, day_level=previous.day_level or match.day_level)
+            continue
+        merged.append(match)
+    return merged
 
 
 def _day_of_week(week: tuple[date, date], weekday: int) -> date:
@@ -337,6 +359,23 @@ def _dotted_date(m, school_year, in_cell, scope=None) -> TimeMatch | None:
         if not after or not re.match(r"[\u4e00-\u9fff“”\"（(]", after) or UNIT_AFTER_NUMBER.match(after):
             return None
     return _day_date(m, school_year, in_cell, scope)
+
+
+def _month_week(m, school_year) -> TimeMatch | None:
+    month = cn_number(m["m"])
+    year = school_year.year_of_month(month) if school_year else None
+    if year is None:
+        return None
+    first_of_month = date(year, month, 1)
+    monday = first_of_month - timedelta(days=first_of_month.weekday()) + timedelta(weeks=cn_number(m["n"]) - 1)
+    return TimeMatch(m.start(), m.end(), DATE, first=monday, last=monday + timedelta(days=6), day_level=True)
+
+
+def _week_list(m) -> list[TimeMatch]:
+    """"第2、4、6、8周": one week each, each on its own number so that none hides another."""
+    numbers = list(re.finditer(r"\d{1,2}|[一二三四五六七八九十]{1,3}", m.group(0)))
+    return [TimeMatch(m.start() + (0 if i == 0 else n.start()), m.start() + n.end() + (1 if i == len(numbers) - 1 else 0),
+                      WEEK, week=cn_number(n.group(0)), day_level=True) for i, n in enumerate(numbers)]
 
 
 def _this_month(m, school_year, in_cell, scope: Scope) -> TimeMatch | None:
