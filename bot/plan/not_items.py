@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A numbered heading that only announces what follows: "四、每月工作要点", "（二）具体安排".
-HEADING_ONLY = re.compile(r"^[^，,。；;]{0,10}(?:要点|安排|计划|目标|内容|措施|重点|思想|概况|要求|任务|工作)$")
+HEADING_ONLY = re.compile(r"^[^，,。；;]{0,10}(?:要点|安排|计划|目标|内容|措施|重点|思想|概况|要求|任务|工作|日程|预告)$")
 # The foot of a notice: who signs it and when ("红星小学教务处", "xxxx年9月1日", "2024年2月16日").
 SIGNATURE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,16}(?:学校|小学|中学|幼儿园|学院|教务处|政教处|德育处|办公室|校长室|教导处|园务办|园办|校办|教育局)|"

@@ -39,7 +39,7 @@ CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
 PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
 # "如遇雨天，户外活动顺延至下周": what happens if, not what is planned.
-CONDITION = re.compile(r"^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需|如因)")
+CONDITION = re.compile(r"^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需|如因|以上安排|确保|力争|争取)")   # and goals
 SAME_TIME = re.compile(r"^\s*(?:同时|并同时|届时)(?:举行|开展|进行|召开|启动|组织)")
 QUANTITY = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:次|轮|篇|节|份|项|场|期|本|张|个)")
 # Nouns that make "本学期" a duty rather than a scene-setter.
@@ -189,7 +189,10 @@ def _sentence_items(text: str, clauses, times: list[TimeMatch], ctx: ProseContex
                 items += emitted
                 chain = emitted[-1] if emitted else None
             elif previous is not None and segment.start == c_start:
-                items += _emit(text, segment, ctx, title_span=previous, quote_from=previous[0])
+                if not (items and items[-1].start is not None and all(m.kind == RECUR for m in segment.matches)):
+                    # "…，每学年至少两次" names the activity before it; after a dated one ("8月26日—31日军训，
+                    # 每天上午7:30—11:30") it only says the hours
+                    items += _emit(text, segment, ctx, title_span=previous, quote_from=previous[0])
             else:
                 pending = segment
         previous = (c_start, c_end)
