@@ -23,7 +23,7 @@ from tests.conftest import FIXTURES
 
 PLANS = FIXTURES / "plans2"
 # Blind, before the reader saw them: F1 0.827 (precision 0.834, recall 0.821, titles 0.907). Floor 0.827 - 0.03.
-FLOOR = 0.79
+FLOOR = 0.95   # blind, before the reader saw these: F1 0.827; after the rules they showed missing: 0.989
 
 WEEKDAY = re.compile(r"(\d{1,2})月(\d{1,2})日（(?:周|星期)([一二三四五六日])）")
 

@@ -94,3 +94,38 @@ def test_headers_run_together_mottos_with_every_day_and_conditions_are_no_items(
 def test_at_the_same_time_takes_the_day_before():
     items = extract("枫林小学第3周工作安排（3月11日—3月15日）\n1．周四举行升旗仪式，由大队部负责，同时举行读书节启动仪式。\n")
     assert span(find(items, "读书节")) == (date(2024, 3, 14), date(2024, 3, 14))
+
+
+def test_a_plan_without_a_year_in_its_title_takes_the_year_of_its_own_dates():
+    text = ("关于做好新生报到工作的通知\n1．8月25日（周一）上午8:00，在体育馆举行新生报到\n"
+            "2．8月26日（周二）上午8:00，在田径场举行开训典礼\n明远中学\n2025年8月18日\n")
+    items = extract(text, fallback_school_year=parse_school_year_option("2030-2031"))
+    assert span(find(items, "新生报到")) == (date(2025, 8, 25), date(2025, 8, 25))
+    assert span(find(items, "开训典礼")) == (date(2025, 8, 26), date(2025, 8, 26))   # its hours are no activity
+
+
+def test_week_labels_are_printed_weeks_once_the_term_start_is_known():
+    text = "小树苗幼儿园2025学年第二学期园务计划\n三月份\n第一周：整理活动室；周三下午召开教职工会议\n"
+    items = extract(text, term_start=date(2026, 3, 2))
+    assert span(find(items, "活动室")) == (date(2026, 3, 2), date(2026, 3, 8))
+    meeting = find(items, "教职工会议")
+    assert (span(meeting), meeting.recurrence) == ((date(2026, 3, 4), date(2026, 3, 4)), None)
+
+
+def test_weeks_of_a_month_lists_of_weeks_and_ranges_of_month_parts():
+    text = ("青松中学2025-2026学年第一学期工作计划\n时间 | 内容\n12月第1周 | 冬季安全教育周\n"
+            "第2、4、6周 | 课例研讨\n4月中旬至5月上旬 | 第二轮复习\n")
+    items = extract(text, term_start=date(2025, 9, 1))
+    assert span(find(items, "冬季安全")) == (date(2025, 12, 1), date(2025, 12, 7))
+    assert sorted(span(i) for i in items if "课例研讨" in i.title) == [
+        (date(2025, 9, 8), date(2025, 9, 14)), (date(2025, 9, 22), date(2025, 9, 28)), (date(2025, 10, 6), date(2025, 10, 12))]
+    assert span(find(items, "第二轮复习")) == (date(2026, 4, 11), date(2026, 5, 10))
+
+
+def test_term_words_with_their_exams_the_past_and_goals():
+    text = ("青松中学2025-2026学年第一学期德育计划\n1．期中考试后召开家长会。\n2．寒假期间做好校园值班。\n"
+            "3．通报上学期期末成绩。\n4．确保期末考试平稳有序。\n")
+    items = extract(text)
+    assert find(items, "家长会").term_anchor == "midterm"
+    assert find(items, "校园值班").term_anchor == "winter"
+    assert not [i for i in items if "期末成绩" in i.title or "平稳有序" in i.title]

@@ -76,6 +76,18 @@ def date_label(text: str, scope: Scope) -> TimeMatch | None:
     return dated or week
 
 
+def several_times(cell: str, kind: str, role: str | None, scope: Scope) -> list[TimeMatch]:
+    """The times of a cell that names several and nothing else."""
+    if kind == "anchor":
+        return anchor_labels(cell, scope)
+    if kind == "week" or (kind == "date" and role in ("date", "week")):
+        weeks = [m for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == WEEK]
+        return weeks if len(weeks) > 1 and all(m.week_last is None for m in weeks) else []
+    if kind == "content" and role == "date":
+        return date_labels(cell, scope)
+    return []
+
+
 def date_labels(text: str, scope: Scope) -> list[TimeMatch]:
     """A cell of several dates and nothing else, each a label of its own."""
     parts = [p for p in re.split(r"[；;、，,和及]|\s+", text) if p.strip()]
@@ -233,10 +245,8 @@ class TableReader:
             kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
             if kind == "anchor" and role == "content":
                 kind = "content"   # "期中考试" under 工作内容 is the activity, not its time
-            if kind == "anchor" and len(anchors := anchor_labels(cell, scope)) > 1 and not inherited:
-                term_words = anchors   # "期初、期中、期末": one item for each
-            elif kind == "content" and role == "date" and len(dates := date_labels(cell, scope)) > 1 and not inherited:
-                term_words = dates     # "8月18日-8月23日；8月26日至8月30日": one item for each
+            if not inherited and len(several := several_times(cell, kind, role, scope)) > 1:
+                term_words = several   # "期初、期中、期末", "第2、4、6周", "8月18日-23日；8月26日至30日": one item each
             elif kind in ("date", "week", "anchor"):
                 label = date_label(cell, scope) or anchor_label(cell, scope)
                 if label is None and kind == "week":

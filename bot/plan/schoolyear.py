@@ -61,7 +61,7 @@ class SchoolYear:
         return f"{self.first}-{self.first + 1}学年{suffix}"
 
 
-FIRST_MONTH = re.compile(r"(?<![\d年/.．-])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![底末])")
+FIRST_MONTH = re.compile(r"(?<![\d年/-])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![底末])")
 
 
 def with_august(school_year: SchoolYear, body: str) -> SchoolYear:
