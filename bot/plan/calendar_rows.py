@@ -6,7 +6,7 @@ number or a term word) followed by one or more activities that happen then.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.timegrammar.lexicon import cn_number
@@ -219,6 +219,19 @@ def combine_rules(weekday_rule: Recurrence | None, frequency: Recurrence | None)
     return frequency.on_weekdays(weekday_rule.weekdays if weekday_rule else ())
 
 
+@dataclass
+class _RowParts:
+    when: TimeMatch | None = None            # the row's own date, week or term word
+    carried_when: TimeMatch | None = None    # what a merged date cell above stands for
+    each: list[TimeMatch] = field(default_factory=list)   # a cell naming several times: an item for each
+    frequency: Recurrence | None = None      # a 频次 cell
+    time_rule: Recurrence | None = None      # a time cell's rhythm ("周二下午", "每月5日前")
+    time_words: str = ""
+    owner: str | None = None
+    labels: list[str] = field(default_factory=list)
+    contents: list[str] = field(default_factory=list)
+
+
 class TableReader:
     """Reads the rows of one table, remembering its header and what merged cells above stand for."""
 
@@ -236,71 +249,80 @@ class TableReader:
             if self.roles is None:
                 self.roles = [_role(c) for c in cells]
             return []
-        values = self._aligned(cells, scope)
-        when, owner, labels, contents, weekday_rule, frequency, time_words = None, None, [], [], None, None, ""
-        carried_when = None   # a merged date cell above counts only when the row names no time of its own
-        term_words: list[TimeMatch] = []
-        for column, (cell, inherited) in values.items():
+        parts = self._parts(cells, scope)
+        if parts.when is not None:
+            self.when = parts.when
+        elif not parts.contents and not parts.labels:
+            return []
+        when, rule = self._time(parts)
+        if when is None and rule is None:
+            return None
+        return self._items(parts, when or TimeMatch(0, 0, RECUR, rule=rule), rule, scope,
+                           PlanItem(title="", quote=_row_quote(text, cells), line=line, section=section,
+                                    owner=parts.owner or owner_hint))
+
+    def _parts(self, cells: tuple[str, ...], scope: Scope) -> _RowParts:
+        """What each cell of the row says, by its column and by what it holds."""
+        parts = _RowParts()
+        for column, (cell, inherited) in self._aligned(cells, scope).items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
             kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
             if kind == "anchor" and role == "content":
                 kind = "content"   # "期中考试" under 工作内容 is the activity, not its time
             if not inherited and len(several := several_times(cell, kind, role, scope)) > 1:
-                term_words = several   # "期初、期中、期末", "第2、4、6周", "8月18日-23日；8月26日至30日": one item each
+                parts.each = several   # "期初、期中、期末", "第2、4、6周", "8月18日-23日；8月26日至30日": one item each
             elif kind in ("date", "week", "anchor"):
                 label = date_label(cell, scope) or anchor_label(cell, scope)
                 if label is None and kind == "week":
                     label = _week_number(cell)
                 if inherited:
-                    carried_when = _more_precise(carried_when, label)
+                    parts.carried_when = _more_precise(parts.carried_when, label)
                 else:
-                    when = _more_precise(when, label)
+                    parts.when = _more_precise(parts.when, label)
             elif kind == "frequency" and role == "date":
-                weekday_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
+                parts.time_rule = _frequency(cell, scope)   # "每月月底前" under 时间: when, more precisely than 频次
             elif kind == "frequency":
-                frequency = _frequency(cell, scope)
+                parts.frequency = _frequency(cell, scope)
             elif kind == "time":
-                weekday_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR), None)
-                time_words = _time_words(cell)
+                parts.time_rule = next((m.rule for m in find_times(cell, scope.school_year, in_cell=True, scope=scope)
+                                        if m.kind == RECUR), None)
+                parts.time_words = _time_words(cell)
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
-                owner = cell
+                parts.owner = cell
             elif role == "note" or kind == "location":
                 continue
             elif (kind == "label" and role != "content") or inherited:
-                labels.append(cell)
+                parts.labels.append(cell)
             else:
-                contents.append(cell)
-        if when is not None:
-            self.when = when
-        elif not contents and not labels:
-            return []
-        if when is None and (frequency or weekday_rule):
-            carried_when = self.when = None   # a standing duty's own rhythm closes the merged date above
-        when = when or (term_words[0] if term_words else None) or carried_when or self.when
-        frequency = frequency or (self.frequency if not contents else None)
+                parts.contents.append(cell)
+        return parts
+
+    def _time(self, parts: _RowParts) -> tuple[TimeMatch | None, Recurrence | None]:
+        """The row's own time, else what a merged cell above stands for; and its rhythm."""
+        if parts.when is None and (parts.frequency or parts.time_rule):
+            parts.carried_when = self.when = None   # a standing duty's own rhythm closes the merged date above
+        when = parts.when or (parts.each[0] if parts.each else None) or parts.carried_when or self.when
+        frequency = parts.frequency or (self.frequency if not parts.contents else None)
         if frequency:
             self.frequency = frequency
-        rule = combine_rules(weekday_rule, frequency)
-        if term_words or (when is not None and when.kind == ANCHOR):
+        rule = combine_rules(parts.time_rule, frequency)
+        if parts.each or (when is not None and when.kind == ANCHOR):
             rule = None   # "期中考试后一周内" says when in the term; "每学期1次" only repeats it
-        owner = owner or owner_hint
-        if when is None and rule is None:
-            return None
-        if when is None:
-            when = TimeMatch(0, 0, RECUR, rule=rule)
-        if labels and not contents and not (weekday_rule or frequency):
+        return when, rule
+
+    @staticmethod
+    def _items(parts: _RowParts, when: TimeMatch, rule: Recurrence | None, scope: Scope, row: PlanItem) -> list[PlanItem]:
+        contents, labels = parts.contents, parts.labels
+        if labels and not contents and not (parts.time_rule or parts.frequency):
             contents, labels = [c for c in labels if not c.isdigit()], []   # a short activity, not a schedule's labels
         inner = week_scope(scope, when)
-        items = []
-        for cell in contents:
-            for piece in activities(cell):
-                for each in term_words or [when]:
-                    items += dated_items(piece, each, inner, line, section, owner, rule)
+        items = [item for cell in contents for piece in activities(cell) for each in parts.each or [when]
+                 for item in dated_items(piece, each, inner, row.line, row.section, row.owner, rule)]
         if not contents and labels and (rule or when.first):
-            title = "".join(labels) + "活动" + (f"（{time_words}）" if time_words else "")
-            quote = _row_quote(text, cells)
-            items.append(PlanItem(title=title, quote=quote, line=line, section=section, start=when.first, end=when.last,
-                                  recurrence=rule.code if rule else None, week=when.week, owner=owner or "".join(labels)))
+            # A standing schedule ("语文 | 高一 | 周二下午"): its labels name who meets, the table that they meet.
+            title = "".join(labels) + "活动" + (f"（{parts.time_words}）" if parts.time_words else "")
+            items.append(replace(row, title=title, start=when.first, end=when.last, recurrence=rule.code if rule else None,
+                                 week=when.week, owner=row.owner or "".join(labels)))
         return items
 
     def _is_header(self, cells, scope: Scope) -> bool:
