@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .calendar_grid import grid_rows
-from .calendar_rows import cell_kind
+from .tables import cell_kind
 from .document import PlanDocument
 from .items import PlanItem
 from .not_items import METADATA

@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from .calendar_grid import GridRow
-from .calendar_rows import TableReader, activities, date_label, dated_items, is_header_line, split_label
+from .calendar_rows import activities, date_label, dated_items, split_label
+from .tables import TableReader, is_header_line
 from .document import Line
 from .items import PlanItem
 from .not_items import HEADING_ONLY, METADATA, REMARK, SIGNATURE, SLOGAN
