@@ -129,3 +129,13 @@ def test_term_words_with_their_exams_the_past_and_goals():
     assert find(items, "家长会").term_anchor == "midterm"
     assert find(items, "校园值班").term_anchor == "winter"
     assert not [i for i in items if "期末成绩" in i.title or "平稳有序" in i.title]
+
+
+def test_a_table_flattened_one_cell_per_line_reads_as_rows():
+    text = ("青松中学2025-2026学年第二学期教务处工作计划\n周次\n日期\n工作内容\n负责\n"
+            "1\n3.2—3.8\n学生报到注册；正式上课\n教务处\n\n2\n3.9—3.15\n选科指导讲座\n"   # a blank line, then a row without its owner
+            "3—4\n3.16—3.29\n第一次教学常规检查\n教科室\n四、其他\n")
+    items = extract(text)
+    assert [(i.title, i.start, i.owner) for i in items] == [
+        ("学生报到注册", date(2026, 3, 2), "教务处"), ("正式上课", date(2026, 3, 2), "教务处"),
+        ("选科指导讲座", date(2026, 3, 9), "教务处"), ("第一次教学常规检查", date(2026, 3, 16), "教科室")]

@@ -9,10 +9,11 @@ from .calendar_grid import grid_rows
 from .tables import cell_kind
 from .document import PlanDocument
 from .items import PlanItem
+from .layout import unflatten_tables
 from .not_items import METADATA
 from .schoolyear import SPRING, SchoolYear, detect_school_year, with_august, year_from_dates
 from .scopes import PlanWalker
-from .timewords import clear_time_cache
+from .timewords import Scope, clear_time_cache
 
 TERM_START = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
@@ -44,6 +45,7 @@ def extract_plan(document: PlanDocument, options: ExtractOptions | None = None) 
         school_year = with_august(school_year, "\n".join(t for t in texts if not METADATA.search(t)))
     term_start = (options.term_start or detect_term_start(document.text, school_year)
                   or term_start_for(school_year, options.known_term_starts))
+    document = unflatten_tables(document, Scope(school_year))
     walker = PlanWalker(school_year, grid_rows(document.lines, school_year), term_start)
     for line in document.lines:
         walker.feed(line)

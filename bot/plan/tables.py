@@ -16,6 +16,7 @@ from .owners import find_owner
 from .prose import QUOTE_LIMIT
 from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, find_times
 
+WEEK_NUMBERS = re.compile(r"^\s*(?P<w>\d{1,2})(?:\s*[-—–~～至]\s*(?P<w2>\d{1,2}))?\s*$")
 WEEK_CELL = re.compile(r"^\s*第?\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周|教学周)\s*$")
 FREQUENCY_CELL = re.compile(
     r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*(?:不少于|至少|不超过)?\s*[一二两三四五六七八九十\d]*\s*(?:次|回|节|个?月|天|周|小时)?\s*$")
@@ -152,7 +153,7 @@ class TableReader:
         parts = _RowParts()
         for column, (cell, inherited) in self._aligned(cells, scope).items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
-            kind = "week" if role == "week" and cell.isdigit() else cell_kind(cell, scope)   # a 周次 column of bare numbers
+            kind = "week" if role == "week" and WEEK_NUMBERS.match(cell) else cell_kind(cell, scope)   # 周次: "6", "18—19"
             if kind == "anchor" and role == "content":
                 kind = "content"   # "期中考试" under 工作内容 is the activity, not its time
             if not inherited and len(several := several_times(cell, kind, role, scope)) > 1:
@@ -274,6 +275,11 @@ def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) 
     return placed
 
 
+def header_role(cell: str) -> str | None:
+    """The role a column name gives its column ("周 次" → week, "负责部门" → owner), if any."""
+    return _role(cell)
+
+
 def _role(cell: str) -> str | None:
     cell = re.sub(r"\s+", "", cell)
     if len(cell) > HEADER_CELL_MAX or not cell:
@@ -289,8 +295,9 @@ def _row_quote(text: str, cells: tuple[str, ...]) -> str:
 
 
 def _week_number(cell: str) -> TimeMatch:
-    m = WEEK_CELL.match(cell)
-    return TimeMatch(0, len(cell), WEEK, week=cn_number(m["w"] if m else cell.strip()))
+    m = WEEK_CELL.match(cell) or WEEK_NUMBERS.match(cell)
+    last = m.groupdict().get("w2")
+    return TimeMatch(0, len(cell), WEEK, week=cn_number(m["w"]), week_last=cn_number(last) if last else None)
 
 
 def _time_words(cell: str) -> str:
