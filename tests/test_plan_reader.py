@@ -139,3 +139,25 @@ def test_a_table_flattened_one_cell_per_line_reads_as_rows():
     assert [(i.title, i.start, i.owner) for i in items] == [
         ("学生报到注册", date(2026, 3, 2), "教务处"), ("正式上课", date(2026, 3, 2), "教务处"),
         ("选科指导讲座", date(2026, 3, 9), "教务处"), ("第一次教学常规检查", date(2026, 3, 16), "教科室")]
+
+
+def test_a_day_heading_dates_the_programme_under_it():
+    text = "育英小学2024年秋季运动会秩序册\n第一天（10月16日，星期三）\n上午　8:00—9:30　开幕式\n下午　14:00—16:00　跳远预赛\n"
+    items = extract(text, school_year=parse_school_year_option("2024-2025"))
+    assert [(i.title, i.start) for i in items] == [("开幕式", date(2024, 10, 16)), ("跳远预赛", date(2024, 10, 16))]
+
+
+def test_a_rhythm_heading_or_label_gives_the_duties_under_it_their_rhythm():
+    text = ("青山小学2025年安全工作计划\n（一）每天\n1．午餐前：食堂做好食品留样\n2．放学前：班主任进行安全提醒\n"
+            "（二）每月\n1．每月第一周周一：召开安全例会\n2．每月最后一个工作日：食堂自查\n")
+    items = extract(text)
+    assert [(i.title, i.recurrence) for i in items] == [
+        ("食堂做好食品留样", "daily"), ("班主任进行安全提醒", "daily"),
+        ("召开安全例会", "monthly:start"), ("食堂自查", "monthly:end")]
+
+
+def test_a_notice_title_its_preamble_and_a_part_heading_are_no_tasks():
+    text = ("关于2024—2025学年度下学期期末考试安排的通知\n根据区教育局关于做好期末质量监测工作的要求，现将安排如下：\n"
+            "二、第一学期（2024年9月—2025年1月）\n1．6月26日上午期末考试\n")
+    items = extract(text)
+    assert [(i.title, i.start) for i in items] == [("期末考试", date(2025, 6, 26))]

@@ -23,6 +23,10 @@ LABEL_REST = re.compile(
     r"(?:之?前|以前|起|开始|期间)?[\s：:()（）]*$"
 )
 LABEL_MAX = 40
+RULE_LABEL_MAX = 16
+RULE_REST = re.compile(r"[\s、，,：:]|工作|任务|安排|事项|常规|放学前|放学后|上学前|课前|课后|午餐前|午饭前|早上|上午|下午|晚上|中午|时段|一次")
+# "第一天（10月16日，星期三）": the words beside a day that name it again.
+DAY_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}天|[，,]?\s*(?:星期|周)[一二三四五六日天]")
 # "暑假开始 新高一衔接教育": two activities a space apart (each of four or more characters, no clock between).
 SPACED_TASKS = re.compile(r"(?<=[\u4e00-\u9fff]{4})\s+(?=[\u4e00-\u9fff]{4})")
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
@@ -41,7 +45,7 @@ def date_label(text: str, scope: Scope) -> TimeMatch | None:
     matches = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope) if m.kind in (DATE, WEEK)]
     if not matches:
         return None
-    if not LABEL_REST.match(words_outside(text, matches)):
+    if not LABEL_REST.match(DAY_WORDS.sub("", words_outside(text, matches))):
         return None
     dated = next((m for m in matches if m.kind == DATE), None)
     week = next((m for m in matches if m.kind == WEEK), None)
@@ -84,8 +88,23 @@ def split_label(text: str, scope: Scope) -> tuple[TimeMatch, str] | None:
     m = LABEL_PREFIX.match(text.strip())
     if not m:
         return None
-    when = date_label(m["label"], scope)
+    when = date_label(m["label"], scope) or rule_label(m["label"], scope)
     return (when, m["rest"]) if when else None
+
+
+def rule_label(text: str, scope: Scope) -> TimeMatch | None:
+    """"（一）每天", "每月第一周周一：", "周五放学前：": a rhythm heading the duties after it."""
+    text = NUMBERING.sub("", text.strip())
+    if len(text) > RULE_LABEL_MAX:
+        return None
+    rules = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR and not m.weak]
+    others = [m for m in find_times(text, scope.school_year, in_cell=True, scope=scope) if m.kind != RECUR]
+    if not rules or others or len(RULE_REST.sub("", words_outside(text, rules))) > 0:
+        return None
+    rule = rules[0].rule
+    for extra in rules[1:]:   # "每月第一周周一": monthly at the start, on a Monday — the month's rhythm wins
+        rule = rule if rule.kind != "weekly" else extra.rule
+    return replace(rules[0], rule=rule)
 
 
 def activities(cell: str) -> list[str]:
@@ -112,7 +131,7 @@ def dated_items(piece: str, when: TimeMatch, scope: Scope, line: int, section: s
     day = next((m for m in own if m.kind == DATE and m.day_level), None)
     week = next((m for m in own if m.kind == WEEK), None)
     own_rule = next((m.rule for m in own if m.kind == RECUR and not m.weak), None)
-    rule = rule or own_rule
+    rule = rule or own_rule or (when.rule if when.kind == RECUR else None)   # under "每天": daily
     base = day or when
     title = unnumbered.strip(" 。；;，,：:")
     for m in (day, week):

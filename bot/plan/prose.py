@@ -37,7 +37,9 @@ CONTINUES_DAY = re.compile(r"^\s*(?:上午|下午|中午|晚上|早上|傍晚|�
 INLINE_MARKER = re.compile(r"(?<=[。；;，,:：\s])\s*(?=\d{1,2}\s*[)）]|[①-⑳]|[（(]\d{1,2}[)）])")
 CONNECTOR_ONLY = re.compile(r"^[\s、，,和及与或]*$")
 PLANNING_VERB = re.compile(r"(?:制定|自定|确定|商定|拟定|编制|编排|安排好?)$")
-PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过")
+PROHIBITION = re.compile(r"不得|严禁|禁止|不准|不允许|杜绝|不超过|限报")
+# "根据…要求", "现将…安排如下": a notice's preamble, when it names no day.
+PREAMBLE = re.compile(r"^\s*(?:根据|按照|依据|为了|为进一步|现将|特制定|特作如下)")
 # "如遇雨天，户外活动顺延至下周": what happens if, not what is planned.
 CONDITION = re.compile(r"^\s*(?:如遇|如有|若遇|若有|遇到|如需|若需|如因|以上安排|确保|力争|争取)")   # and goals
 SAME_TIME = re.compile(r"^\s*(?:同时|并同时|届时)(?:举行|开展|进行|召开|启动|组织)")
@@ -89,8 +91,11 @@ def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
         return []
     items: list[PlanItem] = []
     for index, clauses in enumerate(split_sentences(text)):
-        if CONDITION.match(NUMBERING.sub("", text[clauses[0][0]:clauses[0][1]])):
-            continue
+        opening = NUMBERING.sub("", text[clauses[0][0]:clauses[0][1]])
+        if CONDITION.match(opening) or (PREAMBLE.match(opening) and not any(
+                (t.kind == DATE or (t.kind == RECUR and not t.weak)) and clauses[0][0] <= t.start < clauses[-1][1]
+                for t in times)):
+            continue   # a preamble whose only times are term words ("根据…期末…要求") is no task
         found = _sentence_items(text, clauses, times, ctx)
         undated = not any(clauses[0][0] <= t.start < clauses[-1][1] for t in times)
         if not found and undated and lead is not None:
@@ -121,7 +126,7 @@ def _is_label(text: str) -> bool:
     """"发展中心:", "工作要求": a heading over entries, not an entry."""
     stripped = text.strip()
     return stripped.endswith((":", "：")) or (len(stripped) <= 8 and not re.search(r"[，,。；;]", stripped)
-                                             and re.search(r"(?:要求|安排|计划|重点|目标|内容|说明|备注|记载|工作)$", stripped) is not None)
+                                             and re.search(r"(?:要求|安排|计划|重点|目标|内容|说明|备注|记载|工作|提示|须知)$", stripped) is not None)
 
 
 def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[PlanItem]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from .calendar_grid import GridRow
-from .calendar_rows import activities, date_label, dated_items, split_label
+from .calendar_rows import activities, date_label, dated_items, rule_label, split_label
 from .tables import TableReader, is_header_line
 from .document import Line
 from .items import PlanItem
@@ -70,6 +70,9 @@ class PlanWalker:
         if (when := date_label(text, self._scope())) is not None:
             self._label(self._dated(when))
             return
+        if (rule := rule_label(text, self._scope())) is not None:
+            self.list_when = rule   # "（一）每天": the duties listed under it are daily
+            return
         if (week := week_heading(text, self._scope())) is not None:
             self.list_when = None
             self._enter_week(week)
@@ -117,8 +120,7 @@ class PlanWalker:
             if not numbered.body and HEADING_ONLY.search(numbered.heading):
                 return   # "四、每月工作要点" heads the items; its 每月 is theirs, not its own
             if not numbered.body and numbered.level <= OUTER_LEVELS:
-                self._prose(line, text, default=None)   # "二、德育·安全" heads a part of the week; it is no task
-                return
+                return   # "二、德育·安全", "二、第一学期（9月—1月）": a part of the plan, no task of its own
         self._prose(line, text, self._week_default(text))
 
     def _dated(self, when: TimeMatch) -> TimeMatch:

@@ -20,7 +20,8 @@ RUN_ON_BODY = re.compile(rf"^(\S{{2,{MAX_HEADING_CHARS}}})\s+(\S.{{20,}})$")
 
 
 # An unnumbered title line such as "XX学校年度大事安排" or "第一学期行事历" heads what follows.
-TITLE_LINE = re.compile(r"^[^。，,；;：:]{2,30}(?:安排|计划|行事历|日程|一览表?|安排表|日程表|月历|校历|工作要点|通知)\s*\d{0,2}$")
+TITLE_LINE = re.compile(
+    r"^(?:[^。，,；;：:]{2,30}(?:安排|计划|行事历|日程|一览表?|安排表|日程表|月历|校历|工作要点|通知)\s*\d{0,2}|关于[^。；;]{2,40}的通知)$")
 
 
 @dataclass(frozen=True)

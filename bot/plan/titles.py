@@ -37,9 +37,13 @@ ORGANISER = re.compile(
 )
 # "(责任人:王丽)", "(李)": who answers for it, said in brackets; it names the owner, not the task.
 OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
+# "午餐前：食堂做好留样", "上学、放学时段：护导": when in the day, said as a label before the duty.
+WHEN_LABEL = re.compile(r"^[\u4e00-\u9fff、]{1,6}(?:前|后|时|时段|期间)\s*[：:]\s*(?=\S{2})")
+EMPTY_BRACKETS = re.compile(r"[（(]\s*[，,、]?\s*[）)]")   # left where a date was cut out
 # "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
 LEADING_TIME_OF_DAY = re.compile(
-    r"^(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
+    r"^(?:(?:周|星期)?[一二三四五六日天]\s{2,})?(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*"
+    r"(?:\d{1,2}\s*[:：∶]\s*\d{2}(?:\s*[-—–~～]+\s*\d{1,2}\s*[:：∶]\s*\d{2})?|\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半)?|"
     r"第[一二三四五六七八九十\d、，,]+节(?:课)?(?:后)?)?(?<=\S)[\s，,、：:]*"
 )
 # What a section heading is about: a quoted term (“习惯养成教育”) or the X of "做好X工作".
@@ -55,7 +59,7 @@ def clean_title(words: str) -> str:
     for _ in range(2):
         title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(EDGES)))
         title = COUNTED_VERB.sub("", title)
-    title = OWNER_BRACKET.sub("", title).strip(EDGES)
+    title = EMPTY_BRACKETS.sub("", OWNER_BRACKET.sub("", WHEN_LABEL.sub("", title))).strip(EDGES)
     if len(title) > SUBJECT_OVER:
         title = SUBJECT.sub("", title, count=1)
     title = TRAILING_SYSTEM.sub("", FRAMING.sub("", TRAILING_REMARK.sub("", title).strip(EDGES)))
