@@ -161,3 +161,18 @@ def test_a_notice_title_its_preamble_and_a_part_heading_are_no_tasks():
             "二、第一学期（2024年9月—2025年1月）\n1．6月26日上午期末考试\n")
     items = extract(text)
     assert [(i.title, i.start) for i in items] == [("期末考试", date(2025, 6, 26))]
+
+
+def test_a_table_copied_from_a_pdf_keeps_its_columns_apart_by_spaces():
+    text = ("长白小学2024-2025学年第二学期期末考试安排\n日期                时间            年级            科目\n"
+            "6月26日（星期四）   8:30—10:00      一至六年级      语文\n"
+            "                    10:30—11:30     一至六年级      数学\n")
+    items = extract(text)
+    assert [(i.title, i.start, i.owner) for i in items] == [
+        ("语文", date(2025, 6, 26), "一至六年级"), ("数学", date(2025, 6, 26), "一至六年级")]   # who sits it owns it
+
+
+def test_a_month_column_and_a_day_column_make_one_date():
+    text = "冈东中学2024—2025学年第二学期校历\n月份    日期            星期      事项\n2月     5日             三        高三返校上课\n        8日             六        教职工返校\n"
+    items = extract(text)
+    assert [(i.title, i.start) for i in items] == [("高三返校上课", date(2025, 2, 5)), ("教职工返校", date(2025, 2, 8))]

@@ -12,6 +12,7 @@ FALLBACK_ENCODINGS = ("utf-8", "gb18030")
 # Tables pasted out of web pages and Word keep their columns as tabs or as " | " between cells.
 PIPE_CELLS = re.compile(r"\s*[|｜]\s*")
 TAB = re.compile("\t")
+SPACES = re.compile(r"[ \u3000]{2,}")
 PIPE_ROW = re.compile(r"\s[|｜]\s|^\s*[|｜]\s")
 
 
@@ -38,12 +39,14 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
 
 def read_text_plan(data: bytes, name: str) -> PlanDocument:
     text = decode_plan_bytes(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [clean(raw) for raw in text.split("\n")]
+    spaced = _space_aligned(lines)
     rows = []
     previous_was_row = False
-    for raw in text.split("\n"):
-        line = clean(raw)
+    for number, line in enumerate(lines):
         piped = PIPE_ROW.search(line) is not None
-        cells = tuple(p.strip() for p in (PIPE_CELLS if piped else TAB).split(line))
+        separator = PIPE_CELLS if piped else SPACES if number in spaced else TAB
+        cells = tuple(p.strip() for p in separator.split(line.rstrip() if separator is SPACES else line))
         # Text copied out of a spreadsheet keeps its columns as tabs; a row whose merged cells
         # were left empty ("\t迎国庆黑板报评比\t") still has its separators.
         filled = sum(1 for c in cells if c)
@@ -51,3 +54,10 @@ def read_text_plan(data: bytes, name: str) -> PlanDocument:
         rows.append((line, cells if is_row else (), None, None))
         previous_was_row = is_row or (previous_was_row and not line.strip())
     return document_from_rows(name, rows)
+
+
+def _space_aligned(lines: list[str]) -> set[int]:
+    """Lines of a table copied out of a PDF, its columns kept apart by runs of spaces: two or more such
+    gaps on a line without tabs or pipes, and a neighbour line just like it."""
+    looks = [("\t" not in line and not PIPE_ROW.search(line) and len(SPACES.findall(line.strip())) >= 2) for line in lines]
+    return {i for i, ok in enumerate(looks) if ok and ((i > 0 and looks[i - 1]) or (i + 1 < len(looks) and looks[i + 1]))}

@@ -20,6 +20,7 @@ WEEK_NUMBERS = re.compile(r"^\s*(?P<w>\d{1,2})(?:\s*[-—–~～至]\s*(?P<w2>\d
 WEEK_CELL = re.compile(r"^\s*第?\s*(?P<w>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周|教学周)\s*$")
 FREQUENCY_CELL = re.compile(
     r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*(?:不少于|至少|不超过)?\s*[一二两三四五六七八九十\d]*\s*(?:次|回|节|个?月|天|周|小时)?\s*$")
+CLOCK_CELL = re.compile(r"^\s*(?:上午|下午|中午|晚上)?\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-—–~～至]+\s*\d{1,2}\s*[:：]\s*\d{2})?\s*$")
 LOCATION_CELL = re.compile(r"^(?=.*\d).{0,14}(?:室|楼|厅|场|馆|教室|办公室)$")
 TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚|课后|放学后)?\s*(?:第[一二三四五六七八九十\d]+(?:[、,，至到-][一二三四五六七八九十\d]+)*节(?:课)?)?")
 HEADER_WORDS = {
@@ -31,7 +32,7 @@ HEADER_WORDS = {
 }
 ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows that lost merged cells
     "week": {"week", "anchor"},
-    "date": {"date", "anchor", "time", "week"},
+    "date": {"date", "anchor", "time", "week", "clock"},
     "owner": {"owner", "label"},
     "note": {"location", "label", "owner", "content"},
     "content": {"content", "label", "frequency"},
@@ -70,6 +71,8 @@ def cell_kind(cell: str, scope: Scope) -> str:
         return "frequency"
     if _time_cell(cell, scope):
         return "time"
+    if CLOCK_CELL.match(cell):
+        return "clock"
     if LOCATION_CELL.match(cell):
         return "location"
     if looks_like_owner(cell):
@@ -153,6 +156,9 @@ class TableReader:
         parts = _RowParts()
         for column, (cell, inherited) in self._aligned(cells, scope).items():
             role = self.roles[column] if self.roles and column < len(self.roles) else None
+            known = parts.when or parts.carried_when
+            if known is not None and known.first is not None:   # "1月 | 18日": the day of the month cell before it
+                scope = replace(scope, month=(known.first.year, known.first.month))
             kind = "week" if role == "week" and WEEK_NUMBERS.match(cell) else cell_kind(cell, scope)   # 周次: "6", "18—19"
             if kind == "anchor" and role == "content":
                 kind = "content"   # "期中考试" under 工作内容 is the activity, not its time
@@ -176,8 +182,8 @@ class TableReader:
                 parts.time_words = _time_words(cell)
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
                 parts.owner = cell
-            elif role == "note" or kind == "location":
-                continue
+            elif role == "note" or kind in ("location", "clock"):
+                continue   # where, or at what hour: not what
             elif (kind == "label" and role != "content") or inherited:
                 parts.labels.append(cell)
             else:
@@ -201,7 +207,8 @@ class TableReader:
     def _items(parts: _RowParts, when: TimeMatch, rule: Recurrence | None, scope: Scope, row: PlanItem) -> list[PlanItem]:
         contents, labels = parts.contents, parts.labels
         if labels and not contents and not (parts.time_rule or parts.frequency):
-            contents, labels = [c for c in labels if not c.isdigit()], []   # a short activity, not a schedule's labels
+            # a short activity ("开学典礼"), or one said in parts ("一至六年级 | 语文"): not a schedule's labels
+            contents, labels = ["".join(c for c in labels if not c.isdigit())], []
         inner = week_scope(scope, when)
         items = [item for cell in contents for piece in activities(cell) for each in parts.each or [when]
                  for item in dated_items(piece, each, inner, row.line, row.section, row.owner, rule)]
@@ -312,4 +319,7 @@ def _more_precise(current: TimeMatch | None, new: TimeMatch | None) -> TimeMatch
         return replace(new, week=current.week, week_last=current.week_last)
     if current.kind == DATE and new.kind in (WEEK, ANCHOR):
         return replace(current, week=new.week, week_last=new.week_last)
+    if (current.kind == DATE == new.kind and current.first and new.first and current.last and new.last
+            and current.first <= new.first and new.last <= current.last and new.last - new.first < current.last - current.first):
+        return replace(new, week=current.week, week_last=current.week_last)   # "2月 | 5日": the day within the month
     return current
