@@ -27,7 +27,7 @@ from tests.conftest import FIXTURES
 
 PLANS = FIXTURES / "plans3"
 # Blind, before the reader saw them: F1 0.773 (precision 0.759, recall 0.787, titles 0.760). Floor = F1 - 0.03, rounded down.
-FLOOR = 0.88   # blind, before the reader saw these: F1 0.773; after the rules they showed missing: 0.915
+FLOOR = 0.89   # blind, before the reader saw these: F1 0.773; after the rules they showed missing: 0.929
 
 DAYS = "一二三四五六日"
 # 6月26日（星期四）, 5月9日，星期六, 10月16日，星期三
