@@ -137,7 +137,7 @@ class TableReader:
         """Items of the row; None when the row has no time at all (the caller reads it as prose)."""
         if self._is_header(cells, scope):
             if self.roles is None:
-                self.roles = [_role(c) for c in cells]
+                self.roles = [header_role(c) for c in cells]
             return []
         parts = self._parts(cells, scope)
         if parts.when is not None:
@@ -222,7 +222,7 @@ class TableReader:
     def _is_header(self, cells, scope: Scope) -> bool:
         """Column names: short cells, at least two of them naming different roles, none a time."""
         filled = [re.sub(r"\s+", "", c) for c in cells if c]
-        roles = {_role(c) for c in filled} - {None}
+        roles = {header_role(c) for c in filled} - {None}
         return (len(roles) >= 2 and all(len(c) <= HEADER_CELL_MAX for c in filled)
                 and not any(cell_kind(c, scope) in ("date", "week", "anchor") for c in filled))
 
@@ -284,10 +284,6 @@ def _fit_columns(cells: tuple[str, ...], roles: list[str | None], scope: Scope) 
 
 def header_role(cell: str) -> str | None:
     """The role a column name gives its column ("周 次" → week, "负责部门" → owner), if any."""
-    return _role(cell)
-
-
-def _role(cell: str) -> str | None:
     cell = re.sub(r"\s+", "", cell)
     if len(cell) > HEADER_CELL_MAX or not cell:
         return None
