@@ -57,6 +57,7 @@ FACT_WORDS = re.compile(
 )
 
 
+BASIS = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:根据|按照|结合|依据|针对)[^，,。；;]*$")
 REFERENCE = re.compile(r"^[^（(]*(?:以|按)[^（(，,]{0,16}为准")
 BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
@@ -101,7 +102,8 @@ def prose_items(text: str, ctx: ProseContext) -> list[PlanItem]:
         if not found and undated and lead is not None:
             found = _undated(text, clauses, lead, ctx)
         elif not found and undated and index == 0 and ctx.default is not None and not _is_label(text):
-            found = _undated(text, clauses[:1], ctx.default, ctx)   # the entry's activity, in the printed week
+            found = _undated(text, clauses[:2] if BASIS.match(NUMBERING.sub("", text[clauses[0][0]:clauses[0][1]])) else clauses[:1],
+                             ctx.default, ctx)   # the entry's activity, in the printed week
         items.extend(found)
     return items
 
@@ -134,10 +136,18 @@ def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[Pla
     body = text[start:end]
     if PROHIBITION.search(body) or not _has_content(body):
         return []
-    title = with_topic(clean_title(body), ctx.section)
+    title = with_topic(clean_title(_activity_words(text, clauses)), ctx.section)
     if len(title) < 2 or is_cut_off(title):
         return []
     return [_item(when, title, _quote(text, start, end, None), body, ctx)]
+
+
+def _activity_words(text: str, clauses) -> str:
+    """The entry's words from its first clause that is not its basis ("各班根据幼儿特点，积极引导…")."""
+    for a, b in clauses:
+        if not BASIS.match(NUMBERING.sub("", text[a:b])):
+            return text[a:clauses[-1][1]]
+    return text[clauses[0][0]:clauses[-1][1]]
 
 
 def split_sentences(text: str) -> list[list[tuple[int, int]]]:

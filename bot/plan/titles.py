@@ -39,6 +39,7 @@ ORGANISER = re.compile(
 OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
 # "午餐前：食堂做好留样", "上学、放学时段：护导": when in the day, said as a label before the duty.
 WHEN_LABEL = re.compile(r"^[\u4e00-\u9fff、]{1,6}(?:前|后|时|时段|期间)\s*[：:]\s*(?=\S{2})")
+WRAPPED = re.compile(r"[（(][^（()）]+[）)]")
 EMPTY_BRACKETS = re.compile(r"[（(]\s*[，,、]?\s*[）)]")   # left where a date was cut out
 # "下午3:30，…", "上午第二节…": a time of day opens the entry but is no part of its name.
 LEADING_TIME_OF_DAY = re.compile(
@@ -60,6 +61,8 @@ def clean_title(words: str) -> str:
         title = LEADING_TIME_OF_DAY.sub("", LEADING_FILLER.sub("", title.strip(EDGES)))
         title = COUNTED_VERB.sub("", title)
     title = EMPTY_BRACKETS.sub("", OWNER_BRACKET.sub("", WHEN_LABEL.sub("", title))).strip(EDGES)
+    if WRAPPED.fullmatch(title):
+        title = title[1:-1].strip(EDGES)   # "(园部检查)": a whole entry said in brackets
     if len(title) > SUBJECT_OVER:
         title = SUBJECT.sub("", title, count=1)
     title = TRAILING_SYSTEM.sub("", FRAMING.sub("", TRAILING_REMARK.sub("", title).strip(EDGES)))
