@@ -18,6 +18,7 @@ from .timewords import Scope, clear_time_cache
 TERM_START = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
     r"(?:\s*[（(][^）)]{0,6}[）)])?\s*(?:正式|全面)?(?:开学|报到注册|开课)"
+    r"|第\s*[1一]\s*周\s*(?:为|是|[:：])\s*(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>1[0-2]|0?[1-9])\s*[月.．/]\s*(?P<d2>3[01]|[12]\d|0?[1-9])"
 )
 
 
@@ -63,8 +64,9 @@ def detect_term_start(text: str, school_year: SchoolYear | None) -> date | None:
     m = TERM_START.search(text)
     if not m:
         return None
-    month, day = int(m["m"]), int(m["d"])
-    year = int(m["y"]) if m["y"] else (school_year.year_of_month(month) if school_year else None)
+    month, day = int(m["m"] or m["m2"]), int(m["d"] or m["d2"])   # "9月1日正式开学", "第1周为9月1日—9月7日"
+    given = m["y"] or m["y2"]
+    year = int(given) if given else (school_year.year_of_month(month) if school_year else None)
     try:
         return date(year, month, day) if year else None
     except ValueError:

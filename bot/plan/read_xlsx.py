@@ -8,15 +8,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import openpyxl
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
 
 # Names Excel and WPS give new sheets say nothing about the plan.
+# Built-in number formats of Chinese Excel and WPS that show dates (年月日) and times (时分): 27–36, 50–58.
+CJK_DATE_FORMATS = frozenset(range(27, 37)) | frozenset(range(50, 59))
+EXCEL_EPOCH_DAY = date(1900, 1, 1)
 DEFAULT_SHEET_NAME = re.compile(r"^\s*(?:sheet|工作表)\s*\d*\s*$", re.IGNORECASE)
 
 
@@ -48,7 +52,7 @@ def _sheet_rows(sheet, tables: list[int]):
             in_range.add((row, cell_range.min_col))
     in_table = False
     for row in sheet.iter_rows():
-        cells = tuple(_cell_text(merged.get((c.row, c.column), c.value)) for c in row)
+        cells = tuple(_cell_text(merged.get((c.row, c.column), c.value), _style_id(c)) for c in row)
         while cells and not cells[-1]:
             cells = cells[:-1]
         if not any(cells):
@@ -65,11 +69,24 @@ def _sheet_rows(sheet, tables: list[int]):
         yield text, cells, tables[0], None
 
 
-def _cell_text(value) -> str:
+def _style_id(cell) -> int:
+    return getattr(getattr(cell, "_style", None), "numFmtId", 0) or 0
+
+
+def _cell_text(value, format_id: int = 0) -> str:
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and format_id in CJK_DATE_FORMATS:
+        try:  # a Chinese Excel's built-in date formats (年月日) that openpyxl does not know as dates
+            value = from_excel(value)
+        except (ValueError, OverflowError):
+            pass
     if isinstance(value, datetime):
+        if value.date() <= EXCEL_EPOCH_DAY and value.time() != time(0):
+            return f"{value.hour}:{value.minute:02d}"   # a time-only cell
         return value.date().isoformat()
+    if isinstance(value, time):
+        return f"{value.hour}:{value.minute:02d}"   # 8:30, as the sheet shows it
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

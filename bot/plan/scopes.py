@@ -12,7 +12,7 @@ from .calendar_rows import activities, date_label, dated_items, rule_label, spli
 from .tables import TableReader, is_header_line
 from .document import Line
 from .items import PlanItem
-from .not_items import HEADING_ONLY, METADATA, REMARK, SIGNATURE, SLOGAN
+from .not_items import HEADING_ONLY, METADATA, REMARK, SIGNATURE, SLOGAN, WEEK_ONE
 from .owners import find_owner
 from .prose import CONTINUES_DAY, EVENT_NOUN, ProseContext, inline_entries, line_lead, prose_items
 from .schoolyear import SchoolYear
@@ -76,6 +76,8 @@ class PlanWalker:
         if (week := week_heading(text, self._scope())) is not None:
             self.list_when = None
             self._enter_week(week)
+            return
+        if WEEK_ONE.search(text) and len(text) <= WEEK_HEADING_MAX:
             return
         if remark := REMARK.match(text):
             self.week = self.list_when = None
@@ -199,6 +201,11 @@ class PlanWalker:
             self.items += dated_items(piece, when, self._scope(), line.number, self.sections.current, self._owner_hint())
 
     def _row(self, line: Line) -> None:
+        only = line.cells[0] if len(line.cells) == 1 else ""   # a cell merged across the whole row
+        if only and (TITLE_LINE.match(only) or REMARK.match(only) or WEEK_ONE.search(only)
+                     or SIGNATURE.match(only) or METADATA.search(only)):
+            self._title_month(only)   # a sheet's merged title, note or signature row: no task
+            return
         reader = self.tables.setdefault(line.table, TableReader())
         scope = self._scope()
         items = reader.read_row(line.text, line.cells, scope, line.number, self.sections.current, self._owner_hint())

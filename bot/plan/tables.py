@@ -22,12 +22,12 @@ FREQUENCY_CELL = re.compile(
     r"^\s*(?:每|隔|单|双|两|一)\S{0,4}?\s*(?:不少于|至少|不超过)?\s*[一二两三四五六七八九十\d]*\s*(?:次|回|节|个?月|天|周|小时)?\s*$")
 CLOCK_CELL = re.compile(r"^\s*(?:上午|下午|中午|晚上)?\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-—–~～至]+\s*\d{1,2}\s*[:：]\s*\d{2})?\s*$")
 LOCATION_CELL = re.compile(r"^(?=.*\d).{0,14}(?:室|楼|厅|场|馆|教室|办公室)$")
-TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚|课后|放学后)?\s*(?:第[一二三四五六七八九十\d]+(?:[、,，至到-][一二三四五六七八九十\d]+)*节(?:课)?)?")
+TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚|课后|课前|放学后|放学前|午餐前|升旗后)?\s*(?:第[一二三四五六七八九十\d]+(?:[、,，至到-][一二三四五六七八九十\d]+)*节(?:课)?)?")
 HEADER_WORDS = {
-    "week": re.compile(r"周次|教学周|^周$|^周别$|^星期$"),
+    "week": re.compile(r"周次|教学周|^周$|^周别$"),
     "date": re.compile(r"日期|时间|月份|^月$|时段|起止"),
     "owner": re.compile(r"负责|部门|责任|承办|牵头|主持|执行|处室"),
-    "note": re.compile(r"备注|说明|地点|参加|参与|对象|完成情况|记载|人员"),
+    "note": re.compile(r"备注|说明|地点|参加|参与|对象|完成情况|记载|人员|^星期$|^周几$"),   # a weekday column repeats the date
     "content": re.compile(r"内容|安排|活动|事项|项目|工作|主题|重点|要求"),
 }
 ACCEPTS = {   # which kinds of cell a column of this role may hold, for rows that lost merged cells
@@ -315,7 +315,8 @@ def _more_precise(current: TimeMatch | None, new: TimeMatch | None) -> TimeMatch
         return replace(new, week=current.week, week_last=current.week_last)
     if current.kind == DATE and new.kind in (WEEK, ANCHOR):
         return replace(current, week=new.week, week_last=new.week_last)
-    if (current.kind == DATE == new.kind and current.first and new.first and current.last and new.last
-            and current.first <= new.first and new.last <= current.last and new.last - new.first < current.last - current.first):
+    if current.kind == DATE == new.kind and current.first and new.first and current.last and new.last and (
+            (new.day_level and not current.day_level)   # "九月 | 8月29日": the row's own day, even outside its month
+            or (current.first <= new.first and new.last <= current.last and new.last - new.first < current.last - current.first)):
         return replace(new, week=current.week, week_last=current.week_last)   # "2月 | 5日": the day within the month
     return current

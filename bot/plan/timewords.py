@@ -106,8 +106,8 @@ CJK = r"(?=[\u4e00-\u9fff])"
 # (pattern, value, weak, characters of which one must be present for the pattern to match at all)
 RECURRENCES = [
     (re.compile(r"每(?:一?个)?月(?:的)?月?初?\s*[（(]?\s*(?P<n>[12]?\d|3[01])\s*[日号]\s*(?:之|以)?前\s*[）)]?"), "monthly:by{n}", False, "每"),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一(?:周|个工作日|天)"), "monthly:end", False, "每"),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?初|每月第一周"), "monthly:start", False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一(?:周|个工作日|天)|每月下旬"), "monthly:end", False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?初|每月第一周|每月上旬"), "monthly:start", False, "每"),
     (re.compile(rf"每(?:一?个)?月(?!份)|月月|(?<![\d一二三四五六七八九十])一月一{CJK}|按月"), "monthly", False, "月"),
     (re.compile(r"[两二]周一次|每[两二]周|每隔一周|隔周|间周|单周|双周|每半个?月|半个?月一次"), "biweekly", False, "周半"),
     (re.compile(rf"每(?:一?个)?(?:周|星期|礼拜)(?![一二三四五六日天](?!{COUNT_WORD}))|周周|(?<![\d一两二三四五六七八九十])一周一{CJK}"), "weekly", False, "周星礼"),
