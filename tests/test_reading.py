@@ -95,3 +95,18 @@ def test_xlsx_fills_merged_cells_and_formats_dates(tmp_path):
     assert rows[0].text == "行事历"  # a title merged across the sheet is read once
     assert rows[2].cells == ("1", "2026-08-31", "开学典礼")
     assert rows[3].cells == ("1", "2026-08-31", "新生军训")
+
+
+def test_xlsx_reads_chinese_date_formats_and_time_cells_as_the_sheet_shows_them(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from bot.plan.read_xlsx import _cell_text
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["日期", "时间", "活动内容"])
+    workbook.active.append([dt.date(2025, 9, 10), dt.time(8, 30), "拼音教学研讨"])
+    workbook.save(tmp_path / "t.xlsx")
+    assert read_plan_file(tmp_path / "t.xlsx", LIMIT).lines[-1].cells == ("2025-09-10", "8:30", "拼音教学研讨")
+    # numFmtId 58 (m"月"d"日") is a Chinese Excel's built-in that openpyxl does not know as a date
+    assert _cell_text(45910, 58) == "2025-09-10" and _cell_text(45910, 0) == "45910"
