@@ -70,3 +70,29 @@ def test_any_text_parses_to_a_known_intent(text, today):
     intent = parse(text, today)
     assert intent.kind in {"query", "report", "progress", "help", "unknown"}
     json.dumps(intent.to_json())
+
+
+@pytest.mark.parametrize("text", ["6还有谁没交", "12谁没交", "#6 还有谁没完成", "完成了吗 12", "12 咋还没完成"])
+def test_a_question_never_reports(text):
+    assert parse(text, date(2026, 12, 1)).kind in ("progress", "query", "unknown")
+
+
+@pytest.mark.parametrize("text, span, keyword", [
+    ("下週有什麼活動", ("2026-12-07", "2026-12-13"), None),
+    ("本週有什麼任務", ("2026-11-30", "2026-12-06"), None),
+    ("運動會什麼時候", (None, None), "运动会"),
+    ("this week有什么任务", ("2026-11-30", "2026-12-06"), None),
+    ("Next week 有啥", ("2026-12-07", "2026-12-13"), None),
+    ("tomorrow有啥", ("2026-12-02", "2026-12-02"), None),
+    ("今儿有啥", ("2026-12-01", "2026-12-01"), None),
+])
+def test_traditional_characters_and_english_time_words(text, span, keyword):
+    intent = parse(text, date(2026, 12, 1))
+    assert intent.kind == "query"
+    assert (intent.start and intent.start.isoformat(), intent.end and intent.end.isoformat()) == span
+    assert intent.keyword == keyword
+
+
+@pytest.mark.parametrize("text", ["能干嘛", "都有啥功能", "咋操作", "你能做啥", "幫助"])
+def test_ways_of_asking_for_help(text):
+    assert parse(text, date(2026, 12, 1)).kind == "help"

@@ -16,7 +16,10 @@ MONTH_PART_WORDS = "上旬|中旬|下旬|中下旬|初|底|末"
 RELATIVE_DAYS = {
     "今天": 0, "今日": 0, "今儿": 0, "今儿个": 0, "明天": 1, "明日": 1, "明儿": 1, "明儿个": 1,
     "后天": 2, "后儿": 2, "后儿个": 2, "大后天": 3, "昨天": -1, "前天": -2,
+    "today": 0, "tomorrow": 1, "yesterday": -1,
 }
+# "this week", "next week": the English that teachers mix in, as week shifts.
+ENGLISH_WEEKS = {"this": 0, "next": 1, "last": -1}
 
 
 def cn_number(text: str) -> int:

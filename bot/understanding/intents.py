@@ -16,10 +16,11 @@ from .spans import find_span
 LINK = re.compile(r"^(?:绑定|关联|设置)(?:学校|本群学校|到)?\s*[:：]?\s*(?P<school>\S.{0,40})$")
 SETTINGS = re.compile(r"^(?:提醒设置|设置提醒|提醒配置|本群提醒)\s*[:：]?\s*(?P<args>.*)$")
 SWITCH = re.compile(r"^(?:(?P<on>开启|打开|启用|开通)|(?P<off>关闭|停用|关掉))(?:本群|群)?(?:的)?(?:提醒|推送)\s*(?P<args>.*)$")
-HELP = re.compile(r"帮助|怎么用|怎么使用|如何使用|使用说明|使用方法|你(?:能|会|可以)(?:做|干)(?:些)?什么|有什么功能|功能列表|^help$|^菜单$|^指令$|^\?+$")
+HELP = re.compile(r"帮助|怎么用|怎么使用|如何使用|使用说明|使用方法|你(?:能|会|可以)(?:做|干)(?:些)?(?:什么|啥)|能干(?:嘛|啥|什么)|"
+                  r"(?:有|都有)(?:什么|啥|哪些)功能|功能列表|(?:咋|怎么)操作|^help$|^菜单$|^指令$|^\?+$", re.IGNORECASE)
 TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
 PROGRESS = [
-    re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|谁(?:还)?没(?:有)?(?:完成|交|报|做|反馈)|谁完成了|谁做了)"),
+    re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|(?:还有)?谁(?:还)?没(?:有)?(?:完成|交|报|做|反馈)|谁完成了|谁做了)"),
     re.compile(rf"^(?:谁(?:还)?没(?:有)?(?:完成|交|报|做|反馈)了?|谁完成了|查看?|看看?|进度|统计)\s*{TASK_REF}"),
     re.compile(r"^(?P<task>[^\s\d#].{0,20}?)\s*的?\s*(?:进度|完成情况)$"),
 ]
@@ -36,7 +37,8 @@ NOT_A_NAME = re.compile(r"^(?:今天|昨天|刚刚|刚才|已经|都|全部|这�
                         re.IGNORECASE)
 PARTICLES = re.compile(r"^[了啦呢吧哦嗯的啊呀]+|[了啦呢吧哦嗯的啊呀]+$")
 PERSON = re.compile(r"^[\u4e00-\u9fa5·]{2,8}$")
-QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有")
+# A question never changes anyone's status: "6还有谁没交" asks, it does not report.
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
 # Words around a topic in a question, longest first so 什么时候 goes before 什么.
 FILLERS = sorted(

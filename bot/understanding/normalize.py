@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import opencc
+
+TRADITIONAL_TO_SIMPLIFIED = opencc.OpenCC("t2s")   # built once: its dictionaries load in a few ms
 MENTION = re.compile(r"@\S+?(?:\s|$)|@\S+$")
 # Emoji and pictographs, variation selectors, zero-width joiners.
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D\u2B00-\u2BFF]")
@@ -12,6 +15,7 @@ SPACES = re.compile(r"\s+")
 
 def normalize(text: str, bot_names: tuple[str, ...] = ()) -> str:
     text = unicodedata.normalize("NFKC", text or "")   # １２ → 12, ＃ → #, ？ → ?
+    text = TRADITIONAL_TO_SIMPLIFIED.convert(text)     # 下週有什麼活動 → 下周有什么活动
     for name in bot_names:
         text = text.replace(f"@{name}", " ")
     text = MENTION.sub(" ", text)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.timegrammar.lexicon import MONTH_PART_WORDS, RELATIVE_DAYS, cn_number, weekday_index
+from bot.timegrammar.lexicon import ENGLISH_WEEKS, MONTH_PART_WORDS, RELATIVE_DAYS, cn_number, weekday_index
 from bot.timegrammar.resolve import Today, month_part, month_range, resolve_month, shift_month
 
 NUM = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
@@ -48,8 +48,13 @@ def _week(g, today, term):
 
 
 def _relative_day(g, today, term):
-    day = today + timedelta(days=RELATIVE_DAYS[g["word"]])
+    day = today + timedelta(days=RELATIVE_DAYS[g["word"].lower()])
     return day, day
+
+
+def _english_week(g, today, term):
+    monday = _monday(today) + timedelta(weeks=ENGLISH_WEEKS[g["en"].lower()])
+    return monday, monday + timedelta(days=6)
 
 
 def _relative_month(g, today, term):
@@ -97,7 +102,8 @@ PATTERNS = [
     (re.compile(rf"{PREFIX}?{WEEK_WORD}(?P<day>[一二三四五六日天1-7])(?![\d个])"), _weekday),
     (re.compile(rf"{PREFIX}?(?:周末|星期六日|礼拜六日)"), _weekend),
     (re.compile(rf"{PREFIX}\s*{WEEK_WORD}"), _week),
-    (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})"), _relative_day),
+    (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})", re.IGNORECASE), _relative_day),
+    (re.compile(r"(?<![A-Za-z])(?P<en>this|next|last)\s+week(?![A-Za-z])", re.IGNORECASE), _english_week),
     (re.compile(rf"(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月(?P<part>初|底|末)"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
