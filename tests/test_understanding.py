@@ -96,3 +96,14 @@ def test_traditional_characters_and_english_time_words(text, span, keyword):
 @pytest.mark.parametrize("text", ["能干嘛", "都有啥功能", "咋操作", "你能做啥", "幫助"])
 def test_ways_of_asking_for_help(text):
     assert parse(text, date(2026, 12, 1)).kind == "help"
+
+
+@pytest.mark.parametrize("text, span", [
+    ("下周二到周四有什么", ("2026-12-08", "2026-12-10")),
+    ("周三至周五有啥安排", ("2026-12-02", "2026-12-04")),
+    ("12/8有什么", ("2026-12-08", "2026-12-08")),
+    ("12月下旬有什么活动", ("2026-12-21", "2026-12-31")),
+])
+def test_weekday_ranges_slash_dates_and_parts_of_a_month(text, span):
+    intent = parse(text, date(2026, 12, 1))
+    assert (intent.kind, intent.start.isoformat(), intent.end.isoformat()) == ("query", *span)

@@ -108,7 +108,7 @@ PATTERNS = [
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月(?P<part>初|底|末)"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
     (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
-    (re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])"), _day),
+    (re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?![\d./])"), _day),   # 12.8, 12/8
     (re.compile(r"(?<![\d月])(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]"), _day),
     (re.compile(rf"(?P<m>{NUM})\s*月份?"), _month),
     (re.compile(rf"(?:最近|近|未来|接下来|今后|往后)\s*(?P<n>{NUM})\s*(?P<unit>天|日|周|个?星期|礼拜|个月)"), _coming_days),
@@ -124,8 +124,13 @@ def find_span(text: str, today: date, term: tuple[date, date] | None = None) -> 
         return None
     first = found[0]
     for second in found[1:]:
-        if RANGE_JOIN.match(text[first.at[1]:second.at[0]]) and second.end >= first.start:
-            return Span(first.start, second.end, (first.at[0], second.at[1]))
+        if not RANGE_JOIN.match(text[first.at[1]:second.at[0]]):
+            continue
+        end = second.end
+        while end < first.start and second.start == second.end and (first.start - end).days < 7:
+            end += timedelta(weeks=1)   # "下周二到周四": the Thursday of that week, not of this one
+        if end >= first.start:
+            return Span(first.start, end, (first.at[0], second.at[1]))
     return first
 
 
