@@ -107,3 +107,21 @@ def test_ways_of_asking_for_help(text):
 def test_weekday_ranges_slash_dates_and_parts_of_a_month(text, span):
     intent = parse(text, date(2026, 12, 1))
     assert (intent.kind, intent.start.isoformat(), intent.end.isoformat()) == ("query", *span)
+
+
+@pytest.mark.parametrize("text", ["明天见～", "周末快乐", "我明天请个假", "好的，周四前交"])
+def test_a_day_named_in_passing_is_no_question(text):
+    assert parse(text, date(2026, 12, 1)).kind == "unknown"
+
+
+@pytest.mark.parametrize("text, keyword", [
+    ("明天有啥要弄的不", None), ("2025年3月有什么", None), ("期中考试啥时候考", "期中考试"),
+    ("下周有没有公开课", "公开课"), ("开学典礼什么时候", "开学典礼"), ("什么时候开家长会", "家长会"),
+])
+def test_leftover_words_are_not_taken_for_a_topic(text, keyword):
+    assert parse(text, date(2026, 12, 1)).keyword == keyword
+
+
+def test_a_year_said_with_its_month_is_that_year():
+    intent = parse("2025年3月有什么", date(2026, 12, 1))
+    assert (intent.start, intent.end) == (date(2025, 3, 1), date(2025, 3, 31))

@@ -44,10 +44,12 @@ QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|
 FILLERS = sorted(
     """什么时候 啥时候 哪一天 哪天 几号 何时 有什么 有哪些 有啥 都有 有没有 都 什么 哪些 啥 吗 呢 嘛 呀 啊 吧 要干什么 要做什么
     干什么 做什么 要干 要做 需要 任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我
-    我们 咱们 大家 学校 最近 近期 方面 相关 关于 有关 的 了 有 要 是 在 开 举行 举办 进行 召开""".split(),
+    我们 咱们 大家 学校 最近 近期 方面 相关 关于 有关 的 了 有 要 是 在 举行 举办 进行 召开""".split(),   # no 开: 公开课, 开学典礼
     key=len, reverse=True,
 )
 FILLER = re.compile("|".join(map(re.escape, FILLERS)))
+# What is left of "明天有啥要弄的不", "期中考试啥时候考": the verb or particle closing the question, not its topic.
+TRAILING_CHATTER = re.compile(r"(?<=..)(?:考|弄|忙|搞|干|不)+$|^(?:要?(?:弄|忙|搞)的?|不)+$|^开(?=\S+会$)")   # 开家长会: the 家长会
 PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
 
 
@@ -143,7 +145,9 @@ def _person(words: str) -> str | None:
 def _query(words: str, today: date, term) -> Intent | None:
     span = find_span(words, today, term)
     rest = words[:span.at[0]] + " " + words[span.at[1]:] if span else words
-    keyword = PUNCTUATION.sub("", FILLER.sub(" ", rest)) or None
+    keyword = TRAILING_CHATTER.sub("", PUNCTUATION.sub("", FILLER.sub(" ", rest))) or None
+    if span and keyword and not QUESTION.search(words) and not QUERY_HINT.search(words):
+        return None   # "明天见～", "周末快乐", "我明天请个假": a day named in passing, not a question
     if span:
         return Intent("query", span.start, span.end, keyword)
     if not QUERY_HINT.search(words) and not (keyword and QUESTION.search(words)):

@@ -67,7 +67,10 @@ def _relative_month_part(g, today, term):
 
 
 def _month(g, today, term):
-    return resolve_month(cn_number(g["m"]), Today(today), g.get("part"))
+    month = cn_number(g["m"])
+    if g.get("y"):   # "2025年3月": the year said
+        return month_part(int(g["y"]), month, g.get("part")) if 1 <= month <= 12 else None
+    return resolve_month(month, Today(today), g.get("part"))
 
 
 def _day(g, today, term):
@@ -97,6 +100,7 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+YEAR_SAID = r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?"
 RELATIVE_DAY_WORDS = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 PATTERNS = [
     (re.compile(rf"{PREFIX}?{WEEK_WORD}(?P<day>[一二三四五六日天1-7])(?![\d个])"), _weekday),
@@ -104,13 +108,13 @@ PATTERNS = [
     (re.compile(rf"{PREFIX}\s*{WEEK_WORD}"), _week),
     (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})", re.IGNORECASE), _relative_day),
     (re.compile(r"(?<![A-Za-z])(?P<en>this|next|last)\s+week(?![A-Za-z])", re.IGNORECASE), _english_week),
-    (re.compile(rf"(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
+    (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月(?P<part>初|底|末)"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
     (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
     (re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?![\d./])"), _day),   # 12.8, 12/8
     (re.compile(r"(?<![\d月])(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]"), _day),
-    (re.compile(rf"(?P<m>{NUM})\s*月份?"), _month),
+    (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?"), _month),
     (re.compile(rf"(?:最近|近|未来|接下来|今后|往后)\s*(?P<n>{NUM})\s*(?P<unit>天|日|周|个?星期|礼拜|个月)"), _coming_days),
     (re.compile(rf"第\s*(?P<n>{NUM})\s*周"), _term_week),
     (re.compile(r"本学期|这学期|这个学期"), _this_term),
