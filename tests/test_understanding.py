@@ -125,3 +125,8 @@ def test_leftover_words_are_not_taken_for_a_topic(text, keyword):
 def test_a_year_said_with_its_month_is_that_year():
     intent = parse("2025年3月有什么", date(2026, 12, 1))
     assert (intent.start, intent.end) == (date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_a_day_and_a_topic_without_chatter_is_still_a_question():
+    intent = parse("下周三升旗", date(2026, 12, 1))
+    assert (intent.kind, intent.start, intent.keyword) == ("query", date(2026, 12, 9), "升旗")

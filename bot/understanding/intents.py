@@ -48,6 +48,7 @@ FILLERS = sorted(
     key=len, reverse=True,
 )
 FILLER = re.compile("|".join(map(re.escape, FILLERS)))
+CHATTER = re.compile(r"见|快乐|请假|请个假|好的|收到|谢谢|辛苦|晚安|早安|加油|祝|哈哈|[～~]$")
 # What is left of "明天有啥要弄的不", "期中考试啥时候考": the verb or particle closing the question, not its topic.
 TRAILING_CHATTER = re.compile(r"(?<=..)(?:考|弄|忙|搞|干|不)+$|^(?:要?(?:弄|忙|搞)的?|不)+$|^开(?=\S+会$)")   # 开家长会: the 家长会
 PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
@@ -146,7 +147,7 @@ def _query(words: str, today: date, term) -> Intent | None:
     span = find_span(words, today, term)
     rest = words[:span.at[0]] + " " + words[span.at[1]:] if span else words
     keyword = TRAILING_CHATTER.sub("", PUNCTUATION.sub("", FILLER.sub(" ", rest))) or None
-    if span and keyword and not QUESTION.search(words) and not QUERY_HINT.search(words):
+    if span and keyword and CHATTER.search(words) and not QUESTION.search(words) and not QUERY_HINT.search(words):
         return None   # "明天见～", "周末快乐", "我明天请个假": a day named in passing, not a question
     if span:
         return Intent("query", span.start, span.end, keyword)
