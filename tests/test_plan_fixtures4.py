@@ -32,15 +32,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
 from bot.plan.reading import read_plan_file
 from tests import test_plan_fixtures as first
-from tests.conftest import FIXTURES, ROOT, shared_or_skip
+from tests.conftest import FIXTURES
 
 PLANS = FIXTURES / "plans4"
 # Blind, before the reader saw them: F1 0.843 (precision 0.814, recall 0.874, titles 0.906); the four .docx 0.979,
@@ -130,16 +128,4 @@ def test_week_numbers_and_weekdays_agree_with_the_calendar():
 
 
 def test_unseen_plan_formats_meet_the_floor(tmp_path):
-    scorer = shared_or_skip() / "eval" / "score_plan.py"
-    pairs = []
-    for name, args in plans():
-        result = subprocess.run([sys.executable, "-m", "bot", "plan", "extract", str(PLANS / name), *args, "--json"],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        pred = tmp_path / f"{name}.jsonl"
-        pred.write_text(result.stdout, encoding="utf-8")
-        pairs.append(f"{PLANS / f'{Path(name).stem}.gold.jsonl'}:{pred}")
-    result = subprocess.run([sys.executable, str(scorer), *pairs], capture_output=True, text=True, timeout=60)
-    print(result.stdout)
-    f1 = float(re.search(r"plan F1: ([\d.]+)", result.stdout.strip().splitlines()[-1]).group(1))
-    assert f1 >= FLOOR
+    assert first.extracted_f1(PLANS, tmp_path) >= FLOOR
