@@ -12,7 +12,7 @@ from bot.timegrammar.recurrence import Recurrence
 from .calendar_rows import (activities, anchor_label, anchor_labels, date_label, date_labels, dated_items,
                             week_scope, words_outside)
 from .items import PlanItem
-from .owners import find_owner
+from .owners import find_owner, owner_from_cell
 from .prose import QUOTE_LIMIT
 from .timewords import ANCHOR, DATE, RECUR, WEEK, Scope, TimeMatch, find_times
 
@@ -181,7 +181,7 @@ class TableReader:
                                         if m.kind == RECUR), None)
                 parts.time_words = _time_words(cell)
             elif role == "owner" or (kind == "owner" and role in (None, "owner")):
-                parts.owner = cell
+                parts.owner = owner_from_cell(cell)   # "教学处 / 高三年段" → "教学处、高三年段"
             elif role == "note" or kind in ("location", "clock"):
                 continue   # where, or at what hour: not what
             elif (kind == "label" and role != "content") or inherited:
