@@ -27,7 +27,7 @@ RULE_LABEL_MAX = 16
 RULE_REST = re.compile(r"[\s、，,：:]|工作|任务|安排|事项|常规|放学前|放学后|上学前|课前|课后|午餐前|午饭前|早上|上午|下午|晚上|中午|时段|一次")
 # "第一天（10月16日，星期三）": the words beside a day that name it again.
 DAY_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}天|[，,]?\s*(?:星期|周)[一二三四五六日天]")
-# "暑假开始 新高一衔接教育": two activities a space apart (each of four or more characters, no clock between).
+# "暑假开始 初三升学指导": two activities a space apart (each of four or more characters, no clock between).
 SPACED_TASKS = re.compile(r"(?<=[\u4e00-\u9fff]{4})\s+(?=[\u4e00-\u9fff]{4})")
 # "9月份：开学典礼；军训" — a label that runs on into its activities.
 LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\t]{2,14})(?:[：:](?!\d{2})|\t)\s*(?P<rest>\S.*)$")   # "7:50" is a clock

@@ -143,7 +143,7 @@ def _undated(text: str, clauses, when: TimeMatch, ctx: ProseContext) -> list[Pla
 
 
 def _activity_words(text: str, clauses) -> str:
-    """The entry's words from its first clause that is not its basis ("各班根据幼儿特点，积极引导…")."""
+    """The entry's words from its first clause that is not its basis ("各班结合节日特点，组织学生开展…")."""
     for a, b in clauses:
         if not BASIS.match(NUMBERING.sub("", text[a:b])):
             return text[a:clauses[-1][1]]
@@ -242,7 +242,7 @@ def _segments(text: str, c_start: int, c_end: int, matches: list[TimeMatch]) -> 
         gap = text[current.matches[-1].end:m.start]
         if CONNECTOR_ONLY.match(gap):
             if m.kind == current.matches[-1].kind and m.kind in (ANCHOR, DATE, WEEK) and m.day_level == current.matches[-1].day_level:
-                current.matches.append(m)   # "期中与期末综合评价": two items, one quote; "5/16 五月份庆生会": one
+                current.matches.append(m)   # "期中与期末综合评价": two items, one quote; "4/12 四月份生日会": one
             continue
         if gap.rstrip().endswith(("、", "和", "及", "并")) and _has_content(gap):
             current.end = m.start

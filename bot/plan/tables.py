@@ -94,7 +94,7 @@ def _frequency(cell: str, scope: Scope) -> Recurrence | None:
 
 
 def _time_cell(cell: str, scope: Scope) -> bool:
-    """"周二下午第八九节": a weekday and a time of day, no activity."""
+    """"周四下午第七节": a weekday and a time of day, no activity."""
     matches = [m for m in find_times(cell, scope.school_year, in_cell=True, scope=scope) if m.kind == RECUR]
     return bool(matches) and not TIME_OF_DAY.sub("", words_outside(cell, matches)).strip()
 

@@ -78,7 +78,7 @@ def clean_title(words: str) -> str:
 
 
 def is_cut_off(title: str) -> bool:
-    """"课后才艺第": a cell cut off mid-word names nothing."""
+    """"课后社团第": a cell cut off mid-word names nothing."""
     return title.endswith(("第", "的", "和", "及", "与"))
 
 
