@@ -171,7 +171,7 @@ class PlanWalker:
             self.scope = replace(self.scope, month=(months[0].first.year, months[0].first.month))
 
     def _seed_month(self, text: str) -> None:
-        """A page's publication date says which month day-only dates ("25日（一）") start from."""
+        """A page's publication date says which month day-only dates ("18日（三）") start from."""
         if self.scope.month is None:
             dates = [m for m in find_times(text, self.scope.school_year) if m.kind == DATE and m.first]
             if dates:

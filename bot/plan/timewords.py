@@ -47,7 +47,7 @@ class TimeMatch:
 class Scope:
     """What the text around an expression has already said about when: the innermost wins.
 
-    `month` dates day-only numbers ("25日（一）"); `week` is a printed week ("第4周（3月6日—3月10日）"),
+    `month` dates day-only numbers ("18日（三）"); `week` is a printed week ("第十二周（5月8日—5月12日）"),
     inside which a weekday is that day and 下周 the week after.
     """
     school_year: SchoolYear | None = None
@@ -72,7 +72,7 @@ DOTTED_DATE = re.compile(
     rf"(?:{RANGE}(?:(?P<m2>1[0-2]|0?[1-9])[.．/·])?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d%:：∶]))?"
 )
 UNIT_AFTER_NUMBER = re.compile(r"\s*(?:[万亿千百元米分秒倍个小时天周年岁%‰度级克吨斤里寸尺份])")
-# "25日（一）～27日（三）": a day without its month, which the scope supplies and the weekday checks.
+# "18日（三）～20日（五）": a day without its month, which the scope supplies and the weekday checks.
 WEEKDAY_TAG = r"(?:\s*[（(]\s*(?:周|星期)?(?P<{name}>[一二三四五六日天])\s*[）)])?"
 DAY_ONLY = re.compile(
     r"(?<![\d月./．／:：年第每个楼层路街道巷村弄区栋])(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:[日号]" + WEEKDAY_TAG.format(name="wd")
@@ -240,7 +240,7 @@ def _day_of_week(week: tuple[date, date], weekday: int) -> date:
 
 
 def _merge_tags(text: str, found: list[TimeMatch]) -> list[TimeMatch]:
-    """"周一(10月25日)" and "10月25日（周一）" are one date: the explicit date wins, the weekday only tags it."""
+    """"周一(5月8日)" and "5月8日（周一）" are one date: the explicit date wins, the weekday only tags it."""
     merged: list[TimeMatch] = []
     for match in found:
         previous = merged[-1] if merged else None
