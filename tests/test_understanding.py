@@ -68,7 +68,7 @@ def test_noise_does_not_change_the_answer(text):
 @given(st.text(max_size=80), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
 def test_any_text_parses_to_a_known_intent(text, today):
     intent = parse(text, today)
-    assert intent.kind in {"query", "report", "progress", "help", "unknown"}
+    assert intent.kind in {"query", "report", "progress", "help", "mine", "link", "settings", "unknown"}
     json.dumps(intent.to_json())
 
 

@@ -85,6 +85,11 @@ def _coming_days(g, today, term):
     return today, today + timedelta(days=max(days, 1) - 1)
 
 
+def _soon(g, today, term):
+    """最近, 近期, 这几天: the coming week from today, as 最近一周."""
+    return today, today + timedelta(days=6)
+
+
 def _term_week(g, today, term):
     if term is None:
         return None
@@ -93,7 +98,16 @@ def _term_week(g, today, term):
 
 
 def _this_term(g, today, term):
-    return term
+    return term or guessed_term(today)
+
+
+def guessed_term(today: date) -> tuple[date, date]:
+    """Without configured terms: autumn runs September to January, spring February to July."""
+    if today.month >= 9:
+        return date(today.year, 9, 1), date(today.year + 1, 1, 31)
+    if today.month == 1:
+        return date(today.year - 1, 9, 1), date(today.year, 1, 31)
+    return date(today.year, 2, 1), date(today.year, 7, 31)
 
 
 def _monday(day: date) -> date:
@@ -117,8 +131,11 @@ PATTERNS = [
     (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?"), _month),
     (re.compile(rf"(?:最近|近|未来|接下来|今后|往后)\s*(?P<n>{NUM})\s*(?P<unit>天|日|周|个?星期|礼拜|个月)"), _coming_days),
     (re.compile(rf"第\s*(?P<n>{NUM})\s*周"), _term_week),
-    (re.compile(r"本学期|这学期|这个学期"), _this_term),
+    (re.compile(r"本学期|这学期|这个学期|this term", re.IGNORECASE), _this_term),
+    (re.compile(r"最近|近期|近日|这几天|近几天|这段时间|这阵子|soon", re.IGNORECASE), _soon),
 ]
+# "周五前", "12月10日之前": from today up to that day.
+BY_DAY = re.compile(r"^\s*(?:之前|以前|前)(?![一两二三四五六七八九十\d]|天)")
 RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|—|–)\s*$")
 
 
@@ -127,6 +144,8 @@ def find_span(text: str, today: date, term: tuple[date, date] | None = None) -> 
     if not found:
         return None
     first = found[0]
+    if first.start == first.end and first.start >= today and BY_DAY.match(text[first.at[1]:]):
+        return Span(today, first.end, (first.at[0], first.at[1] + len(BY_DAY.match(text[first.at[1]:])[0])))
     for second in found[1:]:
         if not RANGE_JOIN.match(text[first.at[1]:second.at[0]]):
             continue

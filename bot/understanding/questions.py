@@ -1,0 +1,108 @@
+"""Questions about the plan: a time span, what is asked of it, and a topic.
+
+The three are found separately, so a word we do not know spoils only itself:
+"本周有什么要交的" is this week's deadlines, "现在是第几周" this week's number,
+"期中考试啥时候考" the topic 期中考试 at any time. Whatever is left once the
+span, the question words and the chatter are gone is the topic; the handler
+keeps it only when it matches something in the school's plan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .spans import Span, find_span
+
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋")
+QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
+# What the question asks of its span, besides "what is on".
+ASKS = [
+    ("week_number", re.compile(r"第几(?:个)?(?:教学)?周|第几个?星期|几周了|多少周了?|教学周|周次")),
+    ("deadline", re.compile(r"截止|截至|到期|(?:要|需要|得)(?:上?交|提交|报送|上报)|交(?:什么|啥)|deadline|ddl|due", re.IGNORECASE)),
+    ("routine", re.compile(r"例行|日常工作|常规工作|固定工作|每天都要|每周都要|周期性")),
+]
+# From today on: "这学期还有哪些大活动", "这个月接下来有什么".
+FROM_TODAY = re.compile(r"还有|还剩|剩下|接下来|之后|往后|以后")
+# Words around a topic in a question, longest first so 什么时候 goes before 什么.
+FILLERS = sorted(
+    """什么时候 什么时间 啥时候 啥时 哪一天 哪天 几号 几点 何时 每周几 周几 星期几 礼拜几 每月几号 几月份 几月 哪个月 哪周
+    有什么 有哪些 有啥 都有 有没有 都 什么 哪些 啥 吗 呢 嘛 呀 啊 吧 要干什么 要做什么 干什么 做什么 要干 要做 需要
+    任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我 我们 咱们 大家 学校
+    最近 近期 方面 相关 关于 有关 现在 目前 当前 眼下 还有 还剩 剩下 接下来 之后 往后 以后 还 各位老师 老师们 老师好
+    各位 您好 你好 的 了 有 要 是 在 举行 举办 进行 召开""".split(),   # no 开: 公开课, 开学典礼
+    key=len, reverse=True,
+)
+FILLER = re.compile("|".join(map(re.escape, FILLERS)))
+# "大活动", "重要的任务": the kind of thing asked for, not a topic.
+QUALIFIER = re.compile(r"(?:大型?|重要的?|主要的?|重大|重点|别的|其他|其它|新的?|所有的?|全部的?)(?=活动|任务|安排|事|工作)")
+CHATTER = re.compile(r"见|快乐|请假|请个假|好的|收到|谢谢|辛苦|晚安|早安|加油|祝|哈哈|[～~]$")
+# The verb closing a when-question ("期中考试啥时候考", "运动会几号开", "班主任费什么时候算"), not its topic.
+TRAILING_VERB = re.compile(r"(?<=..)(?:考|弄|忙|搞|干|不|算|开|办|交|做|放|发|上|进行|举行|举办|召开|开始|结束)+$|^(?:要?(?:弄|忙|搞)的?|不)+$")
+# The verb opening one ("什么时候开家长会", "哪天放寒假"), unless it starts the noun (开学典礼, 考试, 放学).
+LEADING_VERB = re.compile(r"^(?:开|放|考|搞|办|举行|举办|召开|进行|组织|参加)(?![学放题展幕试核评勤流接公课])(?=\S*(?:会|赛|假|课|式|礼|试|测|展|演|节|活动)$)")
+# A bare name is a when-question when it names an event the way plans do: 期中质量检测, 秋季运动会.
+EVENT_NAME = re.compile(r"^(?!.*[我你他她咱您在去])[\u4e00-\u9fa5A-Za-z0-9“”\"《》]{2,16}"
+                        r"(?:会|赛|课|考试|检测|测试|测评|典礼|仪式|活动|评选|培训|演练|讲座|汇演|展示|研讨|教研|家访|军训|开学|放假|寒假|暑假|升旗|节)$")
+ONE_CHAR_TOPICS = set("会课考赛假")   # "明天有会吗": one character that still names a kind of event
+PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
+DEFAULT_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Question:
+    start: date | None
+    end: date | None
+    keyword: str | None
+    ask: str | None        # week_number | deadline | routine | name (a bare event name) | None: what is on
+
+
+def question_of(words: str, today: date, term: tuple[date, date] | None) -> Question | None:
+    ask, words = _ask(words)
+    span = find_span(words, today, term)
+    rest = words[:span.at[0]] + " " + words[span.at[1]:] if span else words
+    keyword = _topic(rest)
+    if span and CHATTER.search(words) and not QUESTION.search(words) and not QUERY_HINT.search(words):
+        return None   # "明天见～", "周末快乐", "我明天请个假": a day named in passing, not a question
+    if span:
+        start = max(span.start, today) if FROM_TODAY.search(rest) and span.start <= today <= span.end else span.start
+        return Question(start, span.end, keyword, ask)
+    if ask == "routine":
+        return Question(None, None, keyword, ask)
+    if ask in ("week_number", "deadline") or (not keyword and QUERY_HINT.search(words)):
+        return _this_week(today, keyword, ask) if ask != "deadline" else _soon(today, keyword, ask)
+    if keyword and (QUESTION.search(words) or QUERY_HINT.search(words)):
+        return Question(None, None, keyword, None)   # 运动会什么时候: any time
+    if keyword and EVENT_NAME.match(keyword) and not CHATTER.search(words):
+        return Question(None, None, keyword, "name")
+    return None
+
+
+def _ask(words: str) -> tuple[str | None, str]:
+    """What is asked of the span, and the words without the phrase that said so."""
+    for name, pattern in ASKS:
+        if m := pattern.search(words):
+            return name, words[:m.start()] + " " + words[m.end():]
+    return None, words
+
+
+def _topic(rest: str) -> str | None:
+    words = FILLER.sub(" ", QUALIFIER.sub(" ", rest))
+    keyword = PUNCTUATION.sub("", words)
+    keyword = LEADING_VERB.sub("", TRAILING_VERB.sub("", keyword))
+    if len(keyword) == 1 and keyword not in ONE_CHAR_TOPICS:
+        return None
+    return keyword or None
+
+
+def _this_week(today: date, keyword: str | None, ask: str | None) -> Question:
+    monday = today - timedelta(days=today.weekday())
+    return Question(monday, monday + timedelta(days=6), keyword, ask)
+
+
+def _soon(today: date, keyword: str | None, ask: str | None) -> Question:
+    """"最近有什么要交的": the coming week, from today."""
+    return Question(today, today + timedelta(days=DEFAULT_SOON_DAYS - 1), keyword, ask)
+
+
+__all__ = ["QUESTION", "Question", "Span", "question_of"]

@@ -1,0 +1,77 @@
+"""Status reports and progress checks: "完成 12", "7 有困难，缺少场地", "撤销 4", "12 进度", "谁还没交12".
+
+A report changes someone's status, so only a message that is plainly one is read
+as a report: a status word and a task, no question. Words that are only sometimes
+a report ("好了", "交了") need a task number beside them.
+"""
+from __future__ import annotations
+
+import re
+
+TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
+NOT_DONE = r"(?:还)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交)"
+PROGRESS = [
+    re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|(?:还有)?谁(?:还)?{NOT_DONE}|谁完成了|谁做了|谁交了)"),
+    re.compile(rf"^(?:(?:还有)?谁(?:还)?{NOT_DONE}了?|谁完成了|谁交了|查看?|看看?|进度|统计)\s*{TASK_REF}"),
+    re.compile(r"^(?P<task>[^\s\d#].{0,20}?)\s*的?\s*(?:进度|完成情况)$"),
+]
+# Undo first (取消完成 must not read as 完成), then trouble (完成不了, 搞不定), then under way, then done.
+STATUS_WORDS = [
+    ("todo", r"取消完成|撤销完成|撤消完成|撤销|撤消|撤回|取消|未完成|改为未完成|重置|undo|"
+             r"(?:还)?没(?:有)?(?:完成|做完|弄完|交)"),
+    ("blocked", r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|做不了|做不完|弄不了|弄不好|搞不定|搞不了|来不及|"
+                r"需要帮助|需要协助|受阻|卡住了?|困难|blocked|stuck"),
+    ("doing", r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|处理中|推进中|已开始|开始做|开始弄|doing|in progress|wip"),
+    ("done", r"已经完成|已完成|完成了|完成|做完了?|做好了?|弄好了?|弄完了?|搞定了?|搞完了?|办完了?|办好了?|已提交|已上交|已交|"
+             r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finished|完事了?"),
+]
+STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
+# Said alone these acknowledge or chat; with a task number they report.
+NEEDS_A_NUMBER = re.compile(r"^(?:好了|交了|提交了|上交了|ok了|做好了?|办好了?|弄好了?|完事了?)$", re.IGNORECASE)
+# Words before or after a report that are not a person's name.
+NOT_A_NAME = re.compile(r"^(?:今天|昨天|刚刚|刚才|已经|都|全部|这个|那个|这项|那项|任务|工作|号|我|本人|自己|我们|大家|好的|收到|okay|ok)$",
+                        re.IGNORECASE)
+PARTICLES = re.compile(r"^[了啦呢吧哦嗯的啊呀]+|[了啦呢吧哦嗯的啊呀]+$")
+PERSON = re.compile(r"^[\u4e00-\u9fa5·]{2,8}$")
+PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
+MAX_TASK_WORDS = 20   # a long sentence that happens to contain 完成 is not a report
+
+
+def progress_of(words: str) -> str | None:
+    """The task whose progress is asked for, or None."""
+    for pattern in PROGRESS:
+        if m := pattern.search(words):
+            return m["task"].strip()
+    return None
+
+
+def report_of(words: str) -> dict | None:
+    """status, task, note and person of a report, or None when the words are not one."""
+    m = STATUS.search(words)
+    if not m:
+        return None
+    status = m.lastgroup
+    before, after = words[:m.start()], words[m.end():]
+    number = re.search(r"#?(\d{1,5})", before + " " + after)
+    person = None
+    if number:
+        task = number.group(1)
+        in_after = number.start() > len(before)
+        before_rest = before if in_after else before.replace(number.group(0), "", 1)
+        note_words = after.replace(number.group(0), "", 1) if in_after else after
+        person = _person(before_rest) or (None if status == "blocked" else _person(note_words))
+    else:
+        if NEEDS_A_NUMBER.match(m.group(0)):
+            return None
+        task = PUNCTUATION.sub("", before) or None
+        note_words = after
+    note = PUNCTUATION.sub(" ", note_words).strip() or None
+    if task and not number and len(task) > MAX_TASK_WORDS:
+        return None
+    return {"status": status, "task": task, "note": note if status == "blocked" else None, "person": person}
+
+
+def _person(words: str) -> str | None:
+    """A name beside a task number ("12 王老师 已完成"): checked against the roster later."""
+    name = PARTICLES.sub("", PUNCTUATION.sub("", words))
+    return name if PERSON.match(name) and not NOT_A_NAME.match(name) else None
