@@ -83,6 +83,32 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     return (last - first).days >= 80
 
 
+DELIVERABLE = ("交", "报", "提交", "上报", "报送", "完成")   # a weekly duty with one of these words is due on its day
+
+
+def due_in(task: TaskLike, title: str, first: date, last: date, term: Term | None) -> date | None:
+    """The day between first and last by which the task is due, if one is: a one-off's last day, a
+    monthly duty's 8日前 or month end, a term duty's last day, a weekly hand-in's weekday."""
+    covered = dated_range(task, term)
+    if covered is not None:
+        return covered[1] if first <= covered[1] <= last else None
+    recurrence = Recurrence.parse(task.recurrence)
+    if recurrence is None or not in_force(task, first, last):
+        return None
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    if term is not None:
+        days = [d for d in days if term.start <= d <= term.end]
+    if recurrence.kind == "monthly" and recurrence.by_day is not None:
+        return next((d for d in days if d.day == recurrence.by_day), None)
+    if recurrence.kind == "monthly" and recurrence.part == "end":
+        return next((d for d in days if (d + timedelta(days=1)).day == 1), None)
+    if recurrence.kind == "termly" and term is not None:
+        return term.end if term.end in days else None
+    if recurrence.weekdays and any(word in title for word in DELIVERABLE):
+        return next((d for d in days if d.weekday() in recurrence.weekdays and is_school_day(d)), None)
+    return None
+
+
 def period_start(rule: str | None, today: date, term: Term | None) -> date | None:
     """Where the current round of a recurring duty began: reports before it are about an earlier round.
     None for a one-off task, whose reports always count."""

@@ -67,6 +67,26 @@ NOTHING_IN_SPAN = "{title}：没有安排。"
 NEXT_UP = "下一项：{line}"
 KEYWORD_TITLE = "“{keyword}”相关的任务"
 NOTHING_FOR_KEYWORD = "没有找到与“{keyword}”有关的任务。可以换个说法，或发“帮助”看看怎么问。"
+MORE_IN_GROUP = "……另有 {count} 项{ask}"
+ASK_DAY = "，发“{day}有什么”查看"
+ASK_MONTH = "，发“{month}月有什么”查看"
+ASK_ROUTINE = "，发“例行”查看"
+THIS_TERM = "本学期内完成"
+ROUTINE_SUMMARY = "另有 {count} 项例行工作（{kinds}），发“例行”查看。"
+ROUTINE_TITLE = "例行工作"
+ROUTINE_NONE = "当前没有在执行的例行工作。"
+RHYTHM_WORDS = {"daily": "每天", "weekly": "每周", "biweekly": "两周一次", "monthly": "每月", "termly": "每学期",
+                "yearly": "每学年", "quarterly": "每季度"}
+TOPIC_MISSING = "计划里没有找到“{keyword}”，下面是{span}的全部安排。"
+TOPIC_NEAREST = "没有完全对得上“{keyword}”的任务，最接近的是："
+DUE_TITLE = "{span}{topic}要截止的任务"
+DUE_ON = "{day} 截止"
+NOTHING_DUE = "{span}没有要截止的任务。"
+WEEK_NUMBER = "{day}是{term}第 {week} 周（{monday}–{sunday}）。"
+WEEK_NUMBER_BEFORE = "{term}还没开学，{start}开学。"
+WEEK_NUMBER_BREAK = "{day}不在学期内（假期中）。"
+WEEK_NUMBER_UNKNOWN = "还没有设置学期的起止日期，算不出第几周。请教务处在管理页面或 config.yaml 里填写学期。"
+WEEK_NUMBER_TITLE = "第几周"
 MORE_HIDDEN = "……还有 {count} 项没有显示。可以缩小时间范围（如“下周三有什么”）或加上部门、关键词（如“本周教务处有什么任务”）。"
 HELP_TITLE = "使用帮助"
 HELP = """#### 校务助手可以这样用
@@ -83,6 +103,18 @@ HELP = """#### 校务助手可以这样用
 - 管理员：开启提醒 / 关闭提醒 / 提醒设置 周报 8:00 / 提醒设置 前一天 关"""
 UNKNOWN_TITLE = "没太明白"
 UNKNOWN = "没太明白您的意思。可以问“本周有什么任务”“下周三有什么活动”，或发“帮助”查看全部用法。"
+
+
+def describe_range_heading(start: date, end: date) -> str:
+    """A heading for items covering a range: "10月（全月）", "10月12日–10月16日"."""
+    if start.day == 1 and _is_month_end(end) and (start.year, start.month) == (end.year, end.month):
+        return f"{start.month}月（全月）"
+    return describe_dates(start, end)
+
+
+def rhythm_word(rule: str | None) -> str:
+    recurrence = Recurrence.parse(rule)
+    return RHYTHM_WORDS.get(recurrence.kind, rule or "") if recurrence else (rule or "")
 
 
 def describe_day(day: date) -> str:

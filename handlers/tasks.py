@@ -1,64 +1,97 @@
-"""Answers to "本周有什么任务", "下周三有什么活动", "运动会什么时候"."""
+"""Answers to "本周有什么任务", "下周三有什么活动", "运动会什么时候", "本周有什么要交的", "现在是第几周", "例行"."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import texts
+from bot import agenda, texts
 from bot.messages import IncomingMessage, Reply
-from bot.schedule import dated_range, in_force, recurs_in
+from bot.schedule import dated_range, in_force
 from bot.understanding import Intent
+from bot.understanding.topics import CLOSE, LOOSE, topic_score
 from storage.plans import TaskRow, list_tasks
 
 from .context import ChatContext
+from .help import answer_unknown
 from .progress import SchoolProgress
+
+MAX_NEAREST = 5
+CLOSE_MARGIN = 0.15
 
 
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+    if intent.ask == "week_number":
+        return _week_number(intent, ctx)
+    if intent.ask == "routine":
+        return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
     if intent.start is None:
-        tasks = [t for t in list_tasks(ctx.database, ctx.school_id) if _about(t, intent.keyword)]
-        return _whenever(intent.keyword or "", tasks, ctx)
+        return _whenever(intent, message, list_tasks(ctx.database, ctx.school_id), ctx)
     # Tasks dated after the span are still wanted when it is empty: "下一项…".
     tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
-    return _in_span(intent, [t for t in tasks if _about(t, intent.keyword)], ctx)
+    about, missing = _on_topic(intent.keyword, tasks, ctx)
+    if intent.ask == "deadline":
+        return _due(intent, about, missing, ctx)
+    return _in_span(intent, about, missing, ctx)
 
 
-def _about(task: TaskRow, keyword: str | None) -> bool:
+def _scores(keyword: str, tasks: list[TaskRow]) -> list[tuple[float, TaskRow]]:
+    if len(keyword) == 1:   # "有会吗": one character says something only in a title (运动会), not in any heading
+        return [(topic_score(keyword, (t.title,)), t) for t in tasks]
+    return [(topic_score(keyword, (t.title, t.owner, t.section, t.quote)), t) for t in tasks]
+
+
+def _closest(scored: list[tuple[float, TaskRow]]) -> list[TaskRow]:
+    """The close matches; when some name the topic outright, only those near them (班主任费 is not 班主任)."""
+    best = max((score for score, _ in scored), default=0.0)
+    floor = max(CLOSE, best - CLOSE_MARGIN)
+    return [t for score, t in scored if score >= floor]
+
+
+def _on_topic(keyword: str | None, tasks: list[TaskRow], ctx: ChatContext) -> tuple[list[TaskRow], str | None]:
+    """The tasks about the keyword; when the plan never mentions it, all of them and the word not found."""
     if not keyword:
-        return True
-    return any(keyword in (field or "") for field in (task.title, task.owner, task.section, task.quote))
+        return tasks, None
+    close = _closest(_scores(keyword, tasks))
+    if close:
+        return close, None
+    if any(score >= CLOSE for score, _ in _scores(keyword, list_tasks(ctx.database, ctx.school_id))):
+        return [], None   # the plan has it, just not from this span on
+    return tasks, keyword
 
 
-def _in_span(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
+def _in_span(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
     first, last = intent.start, intent.end
     term = ctx.term_for(first, last)
-    on_holiday = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
+    duties_rest = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
     span = texts.describe_span(first, last, ctx.today)
-    topic = f"{intent.keyword}相关" if intent.keyword else ""
-    days: dict[date, list[TaskRow]] = {}
-    longer, routine = [], []
-    for task in tasks:
-        covered = dated_range(task, term)
-        if covered is not None:
-            if covered[0] <= last and covered[1] >= first:
-                (days.setdefault(covered[0], []) if covered[0] == covered[1] else longer).append(task)
-        elif task.recurrence and not on_holiday and in_force(task, first, last) and recurs_in(task.recurrence, first, last, term):
-            routine.append(task)
+    topic = f"{intent.keyword}相关" if intent.keyword and not missing else ""
     title = texts.SPAN_TITLE.format(span=span, topic=topic)
-    if not (days or longer or routine):
+    found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(intent.keyword) and not missing)
+    if found.empty:
         return Reply(title, _nothing(title, tasks, last, ctx))
-    lines = [f"#### {title}"]
-    tallies = SchoolProgress.for_chat(ctx).tallies([t for group in days.values() for t in group] + longer)
-    for day in sorted(days):
-        lines.append(f"**{texts.describe_day(day)}**")
-        lines += [texts.task_line(t, tally=tallies.get(t.id)) for t in days[day]]
-    if longer:
-        lines.append(f"**{texts.WITHIN_SPAN}**")
-        lines += [texts.task_line(t, with_dates=True, term=term, tally=tallies.get(t.id))
-                  for t in sorted(longer, key=lambda t: dated_range(t, term))]
-    if routine:
-        lines.append(f"**{texts.ROUTINE}**")
-        lines += [texts.routine_line(t) for t in routine]
-    return Reply(title, fit(lines, ctx.reply_bytes))
+    tallies = SchoolProgress.for_chat(ctx).tallies(found.dated() + found.this_term)
+    groups = agenda.span_groups(found, first, last, term, tallies)
+    listed = sum(len(g.lines) for g in groups if g.heading == f"**{texts.ROUTINE}**")
+    tail = [line for line in (agenda.routine_summary(found.routine, listed),) if line]
+    head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
+    lines = agenda.lay_out(f"#### {title}", groups, tail, budget=agenda.MAX_LINES - len(head))
+    return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
+
+
+def _due(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
+    first, last = intent.start, intent.end
+    term = ctx.term_for(first, last)
+    span = texts.describe_span(first, last, ctx.today)
+    topic = f"{intent.keyword}相关" if intent.keyword and not missing else ""
+    title = texts.DUE_TITLE.format(span=span, topic=topic)
+    due = agenda.sort_due(tasks, first, last, term)
+    if not due:
+        return Reply(title, texts.NOTHING_DUE.format(span=span))
+    tallies = SchoolProgress.for_chat(ctx).tallies([t for group in due.values() for t in group])
+    groups = [agenda.Group(f"**{texts.DUE_ON.format(day=texts.describe_day(day))}**",
+                           [texts.task_line(t, tally=tallies.get(t.id)) for t in group]) for day, group in due.items()]
+    head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
+    lines = agenda.lay_out(f"#### {title}", groups, [], budget=agenda.MAX_LINES - len(head))
+    return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
 
 
 def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) -> str:
@@ -72,17 +105,76 @@ def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) ->
     return text
 
 
-def _whenever(keyword: str, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
-    """Any time: the plans still in force, soonest first."""
+def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
+    """Any time: the tasks about the keyword still in force, soonest first; else the nearest few."""
+    keyword = intent.keyword or ""
     title = texts.KEYWORD_TITLE.format(keyword=keyword)
-    tasks = [t for t in tasks if t.valid_to is None or t.valid_to >= ctx.today]
-    if not tasks:
+    current = [t for t in tasks if t.valid_to is None or t.valid_to >= ctx.today]
+    scored = sorted(_scores(keyword, current), key=lambda pair: -pair[0])
+    chosen = _closest(scored)
+    head = []
+    if not chosen:
+        chosen = [t for score, t in scored[:MAX_NEAREST] if score >= LOOSE]
+        head = [texts.TOPIC_NEAREST.format(keyword=keyword)]
+    if not chosen:
+        if intent.ask == "name":   # a bare name the plan does not know was probably not a question
+            return answer_unknown(intent, message, ctx)
         return Reply(title, texts.NOTHING_FOR_KEYWORD.format(keyword=keyword))
     far = date.max - timedelta(days=1)
-    ordered = sorted(tasks, key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
+    ordered = sorted(_once(chosen), key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
     tallies = SchoolProgress.for_chat(ctx).tallies(ordered)
-    lines = [f"#### {title}"] + [texts.task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id)) for t in ordered]
+    room = agenda.MAX_LINES - 1 - len(head)
+    lines = [f"#### {title}"] + head + [texts.task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id))
+                                        for t in ordered[:room]]
+    if len(ordered) > room:
+        lines.append(texts.MORE_HIDDEN.format(count=len(ordered) - room))
     return Reply(title, fit(lines, ctx.reply_bytes))
+
+
+def _once(tasks: list[TaskRow]) -> list[TaskRow]:
+    seen, kept = set(), []
+    for task in tasks:
+        key = (task.title, task.start, task.end, task.recurrence, task.term_anchor)
+        if key not in seen:
+            seen.add(key)
+            kept.append(task)
+    return kept
+
+
+def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
+    """Every routine duty in force now, one line per rhythm."""
+    title = texts.ROUTINE_TITLE
+    duties = [t for t in _once(tasks) if t.recurrence and in_force(t, ctx.today, ctx.today)]
+    if not duties:
+        return Reply(title, texts.ROUTINE_NONE)
+    by_rhythm: dict[str, list[TaskRow]] = {}
+    for task in sorted(duties, key=lambda t: t.number):
+        by_rhythm.setdefault(texts.describe_recurrence(task.recurrence), []).append(task)
+    lines = [f"#### {title}（{len(duties)} 项）"]
+    for rhythm, group in by_rhythm.items():
+        lines.append(f"**{rhythm}**：" + "；".join(f"#{t.number} {t.title}" for t in group))
+    return Reply(title, fit(lines, ctx.reply_bytes))
+
+
+def _week_number(intent: Intent, ctx: ChatContext) -> Reply:
+    day = intent.start if intent.start and intent.start > ctx.today else ctx.today
+    title = texts.WEEK_NUMBER_TITLE
+    if not ctx.terms:
+        return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
+    term = ctx.term_for(day, day)
+    name = term.name if term else ""
+    if term is None:
+        upcoming = next((t for t in sorted(ctx.terms, key=lambda t: t.start) if t.start > day), None)
+        if upcoming is None:
+            return Reply(title, texts.WEEK_NUMBER_BREAK.format(day=texts.describe_day(day)))
+        return Reply(title, texts.WEEK_NUMBER_BEFORE.format(term=upcoming.name,
+                                                            start=texts.describe_dates(upcoming.start, upcoming.start)))
+    monday = day - timedelta(days=day.weekday())
+    week = (monday - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
+    said = "今天" if day == ctx.today else texts.describe_day(day)
+    return Reply(title, texts.WEEK_NUMBER.format(day=said, term=name, week=week,
+                                                 monday=texts.describe_dates(monday, monday),
+                                                 sunday=texts.describe_dates(monday + timedelta(days=6), monday + timedelta(days=6))))
 
 
 def fit(lines: list[str], limit: int) -> str:

@@ -35,9 +35,18 @@ def bot(sqlite_database):
 def test_this_week(bot):
     answer = bot("本周有什么任务")
     assert answer.startswith("#### 本周（10月12日–10月18日）的任务")
-    assert "10月14日–10月16日 秋季田径运动会（体育组）" in answer
-    assert "每周一：#" in answer and "举行升旗仪式" in answer
+    assert "**10月14日–10月16日**\n- #30 秋季田径运动会（体育组）" in answer
     assert "散学典礼" not in answer
+    # Routine duties are one line on a week's answer, and listed on the day they fall.
+    assert "项例行工作" in answer and "举行升旗仪式" not in answer
+    assert "每周一：#" in bot("下周一有什么") and "举行升旗仪式" in bot("例行")
+
+
+def test_a_week_fits_a_phone_and_names_each_task_once(bot):
+    answer = bot("本月有什么")
+    assert len(answer.splitlines()) <= 20
+    numbered = [line.split()[1] for line in answer.splitlines() if line.startswith("- #")]
+    assert len(numbered) == len(set(numbered))
 
 
 def test_a_named_day_groups_by_day(bot):
