@@ -77,7 +77,7 @@ ROUTINE_TITLE = "例行工作"
 ROUTINE_NONE = "当前没有在执行的例行工作。"
 RHYTHM_WORDS = {"daily": "每天", "weekly": "每周", "biweekly": "两周一次", "monthly": "每月", "termly": "每学期",
                 "yearly": "每学年", "quarterly": "每季度"}
-TOPIC_MISSING = "计划里没有找到“{keyword}”，下面是{span}的全部安排。"
+TOPIC_MISSING = "没有找到与“{keyword}”有关的安排，下面是{span}的全部安排。"
 TOPIC_NEAREST = "没有完全对得上“{keyword}”的任务，最接近的是："
 DUE_TITLE = "{span}{topic}要截止的任务"
 DUE_ON = "{day} 截止"

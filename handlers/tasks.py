@@ -27,7 +27,7 @@ def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> 
         return _whenever(intent, message, list_tasks(ctx.database, ctx.school_id), ctx)
     # Tasks dated after the span are still wanted when it is empty: "下一项…".
     tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
-    about, missing = _on_topic(intent.keyword, tasks, ctx)
+    about, missing = _on_topic(intent.keyword, tasks)
     if intent.ask == "deadline":
         return _due(intent, about, missing, ctx)
     return _in_span(intent, about, missing, ctx)
@@ -46,16 +46,12 @@ def _closest(scored: list[tuple[float, TaskRow]]) -> list[TaskRow]:
     return [t for score, t in scored if score >= floor]
 
 
-def _on_topic(keyword: str | None, tasks: list[TaskRow], ctx: ChatContext) -> tuple[list[TaskRow], str | None]:
-    """The tasks about the keyword; when the plan never mentions it, all of them and the word not found."""
+def _on_topic(keyword: str | None, tasks: list[TaskRow]) -> tuple[list[TaskRow], str | None]:
+    """The tasks about the keyword; when none is, all of them and the word not found (the span still answers)."""
     if not keyword:
         return tasks, None
     close = _closest(_scores(keyword, tasks))
-    if close:
-        return close, None
-    if any(score >= CLOSE for score, _ in _scores(keyword, list_tasks(ctx.database, ctx.school_id))):
-        return [], None   # the plan has it, just not from this span on
-    return tasks, keyword
+    return (close, None) if close else (tasks, keyword)
 
 
 def _in_span(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:

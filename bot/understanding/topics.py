@@ -35,6 +35,7 @@ _CANONICAL = {word: line.split()[0] for line in SAME_KIND for word in line.split
 _SAME_KIND = re.compile("|".join(sorted(_CANONICAL, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=16384)   # a plan's titles and quotes are folded once, not on every question
 def folded(text: str) -> str:
     """简体, half-width, no spaces or punctuation, one spelling per kind of event."""
     text = TRADITIONAL_TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text or "")).lower()

@@ -1,0 +1,102 @@
+"""The chat on a real plan: seed 002 (a month-table plan with many routine duties) imported for 2026-2027.
+
+What a teacher sees on a phone: the week's events within 20 lines, topics found the way
+teachers name them, 繁体 read, and a question that never changes anyone's status.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import SchoolSettings, Settings, Term
+from bot.dispatch import Dispatcher
+from bot.messages import IncomingMessage
+from bot.plan_import import import_file
+from storage.models import StatusReport
+from tests.conftest import shared_or_skip
+
+TZ = ZoneInfo("Asia/Shanghai")
+TERMS = (Term("2026-2027学年第一学期", date(2026, 9, 1), date(2027, 1, 22)),
+         Term("2026-2027学年第二学期", date(2027, 2, 22), date(2027, 7, 2)))
+SETTINGS = Settings(school=SchoolSettings(name="测试学校", terms=TERMS))
+
+
+@pytest.fixture
+def ask(sqlite_database):
+    seeds = shared_or_skip() / "seeds"
+    import_file(next(seeds.glob("002_*.txt")), SETTINGS, sqlite_database, school_year="2026-2027")
+    dispatcher = Dispatcher(SETTINGS, sqlite_database)
+    counter = iter(range(10_000))
+
+    def say(text: str, on: str = "2026-10-13") -> str:
+        sent = datetime.fromisoformat(on).replace(hour=9, tzinfo=TZ)
+        reply = dispatcher.handle(IncomingMessage("dingtalk", f"m{next(counter)}", "group-1", "u1", "王老师", text, sent))
+        return reply.markdown
+
+    say.database = sqlite_database
+    return say
+
+
+def test_this_week_fits_a_phone_and_names_the_events(ask):
+    answer = ask("本周有什么任务")
+    assert len(answer.splitlines()) <= 20, answer
+    for event in ("秋季师生运动会", "校园歌唱比赛", "青年教师过关课活动"):
+        assert event in answer
+    assert "项例行工作" in answer and "每天：" not in answer   # routine duties are one line
+    assert answer.count("完善“二十四常能”课程培养目标") == 1    # the plan names it twice
+
+
+def test_traditional_characters_give_the_same_answer(ask):
+    assert ask("本週有什麼任務") == ask("本周有什么任务")
+
+
+def test_open_lessons_next_week_are_the_terms_open_lesson_duties(ask):
+    answer = ask("下周有没有公开课")
+    assert "公开课相关" in answer and "上好一节公开课" in answer and "没有安排" not in answer
+
+
+def test_mid_november_lists_that_month_and_the_midterm(ask):
+    answer = ask("11月中旬有什么活动")
+    assert "微班会设计大赛" in answer and "期中测试管理及评价" in answer
+    assert "10月（全月）" not in answer
+
+
+def test_today_with_chatter_is_todays_answer(ask):
+    answer = ask("今天有啥要忙的吗")
+    assert answer.startswith("#### 今天（10月13日）的任务")
+    assert "粉笔字展示活动" in answer   # a Tuesday duty, listed on its day
+
+
+def test_a_monthly_duty_found_by_its_words(ask):
+    answer = ask("班主任费什么时候算")
+    assert "每月8日前" in answer and "班主任费" in answer
+    assert "班会公开课活动" not in answer   # 班主任 alone is not 班主任费
+
+
+def test_a_name_the_plan_words_differently_gives_the_nearest(ask):
+    answer = ask("期中质量检测")
+    assert "最接近" in answer and "期中考试和基础知识的检测考试" in answer
+
+
+def test_deadlines_this_week(ask):
+    answer = ask("这周有什么要交的")
+    assert "要截止" in answer and "提交简笔画一张" in answer
+
+
+def test_the_term_week(ask):
+    assert "第 7 周" in ask("现在是第几周")
+
+
+def test_a_topic_the_plan_lacks_answers_the_span_and_says_so(ask):
+    answer = ask("本周信息中心有什么")
+    assert "没有找到与“信息中心”有关" in answer and "秋季师生运动会" in answer
+
+
+def test_a_question_about_progress_changes_nothing(ask):
+    answer = ask("6还有谁没交")
+    assert "进度" in answer
+    with ask.database.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(StatusReport)).scalar() == 0
