@@ -668,3 +668,10 @@ def test_docx_merged_month_cells_match_text(tmp_path):
     assert span(find(text_items, "感恩")) == month_span(2023, 9)
     assert span(find(text_items, "国庆")) == month_span(2023, 10)
     assert key(extract_docx(DOCX_MONTH_BLOCK, tmp_path)) == key(text_items)
+
+
+def test_a_numbered_part_in_brackets_is_no_owner_but_a_surname_is():
+    items = extract("2025-2026学年第一学期工作计划\n十月份：\n1.校园开放日（一）\n2.书法展评（张）\n")
+    first, second = find(items, "开放日"), find(items, "书法展评")
+    assert first.owner is None and "（一）" in first.title
+    assert second.owner == "张"

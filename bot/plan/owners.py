@@ -17,8 +17,8 @@ OWNER_PATTERN = re.compile("|".join(map(re.escape, OWNER_WORDS)))
 LEAD_PATTERN = re.compile(r"由?([\u4e00-\u9fff]{2,6}?(?:处|室|中心|部|办|组))(?:牵头|负责|组织|主办|承办)")
 COLUMN_SPLIT = re.compile(r"[、，,/／;；\s]+")
 
-
-PERSON_BRACKET = re.compile(r"[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*([^）)]{1,12})[）)]|[（(]([\u4e00-\u9fff])[）)]\s*$")
+# A one-character bracket names a person ("（王）"); a numeral numbers a part ("开放日活动（二）").
+PERSON_BRACKET = re.compile(r"[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*([^）)]{1,12})[）)]|[（(]((?![一二三四五六七八九十上下])[\u4e00-\u9fff])[）)]\s*$")
 
 
 def find_owner(text: str) -> str | None:

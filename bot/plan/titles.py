@@ -36,7 +36,7 @@ ORGANISER = re.compile(
     r"^(?:组织|安排|召集|带领|动员)(?:全体|全校|全园|各班|各年级|部分)?(?:师生|学生|教师|幼儿|班主任|教职工)?(?:开展|举行|进行|参加|参与)"
 )
 # "(责任人:王丽)", "(李)": who answers for it, said in brackets; it names the owner, not the task.
-OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(][\u4e00-\u9fff][）)]\s*$")
+OWNER_BRACKET = re.compile(r"\s*[（(](?:责任人|负责人|负责老师|负责)\s*[:：]\s*[^）)]{1,12}[）)]|\s*[（(](?![一二三四五六七八九十上下])[\u4e00-\u9fff][）)]\s*$")
 # "午餐前：食堂做好留样", "上学、放学时段：护导": when in the day, said as a label before the duty.
 WHEN_LABEL = re.compile(r"^[\u4e00-\u9fff、]{1,6}(?:前|后|时|时段|期间)\s*[：:]\s*(?=\S{2})")
 WRAPPED = re.compile(r"[（(][^（()）]+[）)]")
