@@ -3,10 +3,10 @@
 They know nothing of HTTP or of a platform.
 """
 from .admin import answer_link
-from .help import answer_help, answer_unknown
+from .help import answer_help
 from .reminder_settings import answer_settings
 from .status import answer_mine, answer_status
-from .tasks import answer_query
+from .tasks import answer_query, answer_unrecognised
 
 HANDLERS = {
     "query": answer_query,
@@ -16,5 +16,5 @@ HANDLERS = {
     "mine": answer_mine,
     "link": answer_link,
     "settings": answer_settings,
-    "unknown": answer_unknown,
+    "unknown": answer_unrecognised,
 }

@@ -1,13 +1,16 @@
 """Answers to "本周有什么任务", "下周三有什么活动", "运动会什么时候", "本周有什么要交的", "现在是第几周", "例行"."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from bot import agenda, texts
 from bot.messages import IncomingMessage, Reply
 from bot.schedule import dated_range, in_force
 from bot.understanding import Intent
-from bot.understanding.topics import CLOSE, LOOSE, topic_score
+from bot.understanding.normalize import normalize
+from bot.understanding.questions import CHATTER
+from bot.understanding.topics import CLOSE, LOOSE, folded, topic_score
 from storage.plans import TaskRow, list_tasks
 
 from .context import ChatContext
@@ -15,6 +18,8 @@ from .help import answer_unknown
 from .progress import SchoolProgress
 
 MAX_NEAREST = 5
+# A message that is nothing but a few words: perhaps the name of something in the plan.
+BARE_WORDS = re.compile(r"^[\u4e00-\u9fa5“”《》\"]{3,16}$")
 CLOSE_MARGIN = 0.15
 
 
@@ -31,6 +36,16 @@ def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> 
     if intent.ask == "deadline":
         return _due(intent, about, missing, ctx)
     return _in_span(intent, about, missing, ctx)
+
+
+def answer_unrecognised(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+    """Words we could not read as a question may still name a task ("班主任费"): then say when it is."""
+    words = normalize(message.text)
+    if BARE_WORDS.match(words) and not CHATTER.search(words):
+        tasks = list_tasks(ctx.database, ctx.school_id)
+        if any(folded(words) in folded(t.title) for t in tasks):
+            return _whenever(Intent("query", keyword=words, ask="name"), message, tasks, ctx)
+    return answer_unknown(intent, message, ctx)
 
 
 def _scores(keyword: str, tasks: list[TaskRow]) -> list[tuple[float, TaskRow]]:

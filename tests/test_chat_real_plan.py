@@ -100,3 +100,8 @@ def test_a_question_about_progress_changes_nothing(ask):
     assert "进度" in answer
     with ask.database.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(StatusReport)).scalar() == 0
+
+
+def test_a_bare_name_in_the_plan_says_when_and_chatter_stays_unknown(ask):
+    assert "每月8日前" in ask("班主任费")
+    assert "没太明白" in ask("辛苦了")
