@@ -37,6 +37,12 @@ def test_our_own_phrasings_meet_the_floor(tmp_path):
     assert score_batch(FIXTURES / "utterances.jsonl", tmp_path) >= 95.0
 
 
+def test_phrasings_by_cause_meet_the_floor(tmp_path):
+    """chat_phrasings.jsonl: written blind to the parser, grouped by cause (leftover words, 繁体,
+    colloquial and English, parts of months, reports, help, chit-chat, new questions)."""
+    assert score_batch(FIXTURES / "chat_phrasings.jsonl", tmp_path) >= 97.0
+
+
 def test_single_message_contract():
     result = subprocess.run([sys.executable, "-m", "bot", "parse", "下周三有什么活动", "--today", "2024-09-10"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from .spans import Span, find_span
 
-QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋")
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋|没有?$|怎么|如何")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
 # What the question asks of its span, besides "what is on".
 ASKS = [
@@ -22,11 +22,14 @@ ASKS = [
     ("deadline", re.compile(r"截止|截至|到期|(?:要|需要|得)(?:上?交|提交|报送|上报)|交(?:什么|啥)|deadline|ddl|due", re.IGNORECASE)),
     ("routine", re.compile(r"例行|日常工作|常规工作|固定工作|每天都要|每周都要|周期性")),
 ]
-# From today on: "这学期还有哪些大活动", "这个月接下来有什么".
-FROM_TODAY = re.compile(r"还有|还剩|剩下|接下来|之后|往后|以后")
+# From today on: "这个月接下来有什么", "这学期还有哪些大活动". For a week or a month 还有 may just
+# mean "else" ("本月还有什么任务"), and listing its first days does no harm; for a term it means what is left.
+FROM_TODAY = re.compile(r"还剩|剩下|接下来|之后|往后|以后")
+STILL = re.compile(r"还有")
+LONG_SPAN_DAYS = 31
 # Words around a topic in a question, longest first so 什么时候 goes before 什么.
 FILLERS = sorted(
-    """什么时候 什么时间 啥时候 啥时 哪一天 哪天 几号 几点 何时 每周几 周几 星期几 礼拜几 每月几号 几月份 几月 哪个月 哪周
+    """怎么安排 如何安排 怎样安排 怎么样 定了没 定了吗 定没定 什么时候 什么时间 啥时候 啥时 哪一天 哪天 几号 几点 何时 每周几 周几 星期几 礼拜几 每月几号 几月份 几月 哪个月 哪周
     有什么 有哪些 有啥 都有 有没有 都 什么 哪些 啥 吗 呢 嘛 呀 啊 吧 要干什么 要做什么 干什么 做什么 要干 要做 需要
     任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我 我们 咱们 大家 学校
     最近 近期 方面 相关 关于 有关 现在 目前 当前 眼下 还有 还剩 剩下 接下来 之后 往后 以后 还 各位老师 老师们 老师好
@@ -36,14 +39,15 @@ FILLERS = sorted(
 FILLER = re.compile("|".join(map(re.escape, FILLERS)))
 # "大活动", "重要的任务": the kind of thing asked for, not a topic.
 QUALIFIER = re.compile(r"(?:大型?|重要的?|主要的?|重大|重点|别的|其他|其它|新的?|所有的?|全部的?)(?=活动|任务|安排|事|工作)")
-CHATTER = re.compile(r"见|快乐|请假|请个假|好的|收到|谢谢|辛苦|晚安|早安|加油|祝|哈哈|[～~]$")
+CHATTER = re.compile(r"见|快乐|请假|请个假|好的|收到|谢谢|辛苦|晚安|早安|加油|祝|哈哈|[～~]$|"
+                     r"记得|别忘|不要忘|注意|务必|准时|提醒大家|请大家|通知")   # a notice to the group is no question either
 # The verb closing a when-question ("期中考试啥时候考", "运动会几号开", "班主任费什么时候算"), not its topic.
-TRAILING_VERB = re.compile(r"(?<=..)(?:考|弄|忙|搞|干|不|算|开|办|交|做|放|发|上|进行|举行|举办|召开|开始|结束)+$|^(?:要?(?:弄|忙|搞)的?|不)+$")
+TRAILING_VERB = re.compile(r"(?<=..)(?:考|弄|忙|搞|干|不|算|开|办|交|做|放|发|上|定|没有?|进行|举行|举办|召开|开始|结束)+$|^(?:要?(?:弄|忙|搞)的?|不)+$")
 # The verb opening one ("什么时候开家长会", "哪天放寒假"), unless it starts the noun (开学典礼, 考试, 放学).
 LEADING_VERB = re.compile(r"^(?:开|放|考|搞|办|举行|举办|召开|进行|组织|参加)(?![学放题展幕试核评勤流接公课])(?=\S*(?:会|赛|假|课|式|礼|试|测|展|演|节|活动)$)")
 # A bare name is a when-question when it names an event the way plans do: 期中质量检测, 秋季运动会.
 EVENT_NAME = re.compile(r"^(?!.*[我你他她咱您在去])[\u4e00-\u9fa5A-Za-z0-9“”\"《》]{2,16}"
-                        r"(?:会|赛|课|考试|检测|测试|测评|典礼|仪式|活动|评选|培训|演练|讲座|汇演|展示|研讨|教研|家访|军训|开学|放假|寒假|暑假|升旗|节)$")
+                        r"(?:会|赛|课|考试|检测|测试|测评|典礼|仪式|活动|评选|培训|演练|讲座|汇演|展示|研讨|教研|家访|军训|开学|放假|寒假|暑假|升旗|节|日)$")
 ONE_CHAR_TOPICS = set("会课考赛假")   # "明天有会吗": one character that still names a kind of event
 PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
 DEFAULT_SOON_DAYS = 7
@@ -64,8 +68,12 @@ def question_of(words: str, today: date, term: tuple[date, date] | None) -> Ques
     keyword = _topic(rest)
     if span and CHATTER.search(words) and not QUESTION.search(words) and not QUERY_HINT.search(words):
         return None   # "明天见～", "周末快乐", "我明天请个假": a day named in passing, not a question
+    if span and ask == "week_number":   # "今天第几周": the week of that day
+        monday = span.start - timedelta(days=span.start.weekday())
+        return Question(monday, monday + timedelta(days=6), keyword, ask)
     if span:
-        start = max(span.start, today) if FROM_TODAY.search(rest) and span.start <= today <= span.end else span.start
+        from_today = FROM_TODAY.search(rest) or (STILL.search(rest) and (span.end - span.start).days > LONG_SPAN_DAYS)
+        start = max(span.start, today) if from_today and span.start <= today <= span.end else span.start
         return Question(start, span.end, keyword, ask)
     if ask == "routine":
         return Question(None, None, keyword, ask)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-TASK_REF = r"#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
-NOT_DONE = r"(?:还)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交)"
+TASK_REF = r"(?:任务|第)?\s*#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
+NOT_DONE = r"(?:还)?(?:差(?:几个|多少)人?)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交)"
 PROGRESS = [
     re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|(?:还有)?谁(?:还)?{NOT_DONE}|谁完成了|谁做了|谁交了)"),
     re.compile(rf"^(?:(?:还有)?谁(?:还)?{NOT_DONE}了?|谁完成了|谁交了|查看?|看看?|进度|统计)\s*{TASK_REF}"),
@@ -26,6 +26,12 @@ STATUS_WORDS = [
              r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finished|完事了?"),
 ]
 STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
+# "12完成了吗", "完成 12 了吗", "9 有困难吗？": a status asked about a task is a progress check.
+ASKED = re.compile(r"(?:吗|么|没有?|不)\s*[?？]*$|[?？]\s*$")
+TASK_NUMBER = re.compile(r"(?<!\d)#?(\d{1,5})(?!\d)")
+# "收到，12 明天完成", "完成后告诉你": a promise, not a report.
+PROMISE = re.compile(r"马上|立刻|立即|稍后|一会儿?|待会儿?|晚点|尽快|回头|明天|后天|下周|之后|以后|完成后|做完后|交了再|"
+                     r"会(?:完成|交|提交)|将(?:完成|提交)|准备|打算|争取|计划|要(?:完成|交|提交)")
 # Said alone these acknowledge or chat; with a task number they report.
 NEEDS_A_NUMBER = re.compile(r"^(?:好了|交了|提交了|上交了|ok了|做好了?|办好了?|弄好了?|完事了?)$", re.IGNORECASE)
 # Words before or after a report that are not a person's name.
@@ -42,13 +48,16 @@ def progress_of(words: str) -> str | None:
     for pattern in PROGRESS:
         if m := pattern.search(words):
             return m["task"].strip()
+    numbers = TASK_NUMBER.findall(words)
+    if len(numbers) == 1 and STATUS.search(words) and ASKED.search(words):
+        return numbers[0]
     return None
 
 
 def report_of(words: str) -> dict | None:
     """status, task, note and person of a report, or None when the words are not one."""
     m = STATUS.search(words)
-    if not m:
+    if not m or PROMISE.search(words[:m.start()]) or PROMISE.match(words[m.start():]):
         return None
     status = m.lastgroup
     before, after = words[:m.start()], words[m.end():]

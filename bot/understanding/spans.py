@@ -123,7 +123,7 @@ PATTERNS = [
     (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})", re.IGNORECASE), _relative_day),
     (re.compile(r"(?<![A-Za-z])(?P<en>this|next|last)\s+week(?![A-Za-z])", re.IGNORECASE), _english_week),
     (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
-    (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月(?P<part>初|底|末)"), _relative_month_part),
+    (re.compile(rf"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月\s*的?\s*(?P<part>{MONTH_PART_WORDS})"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
     (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
     (re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?![\d./])"), _day),   # 12.8, 12/8
