@@ -14,8 +14,10 @@ from datetime import date, timedelta
 
 from .spans import Span, find_span
 
-QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋|没有?$|怎么|如何")
-QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做")
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋|没有?[啊呀呢嘛吧]*$|怎么|如何")
+QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做|"
+                        r"schedule|agenda|plan|todo", re.IGNORECASE)
+WHEN = re.compile(r"什么时候|啥时候|哪天|哪一天|几号|何时|什么时间|几月几")
 # What the question asks of its span, besides "what is on".
 ASKS = [
     ("week_number", re.compile(r"第几(?:个)?(?:教学)?周|第几个?星期|几周了|多少周了?|教学周|周次")),
@@ -33,9 +35,12 @@ FILLERS = sorted(
     有什么 有哪些 有啥 都有 有没有 都 什么 哪些 啥 吗 呢 嘛 呀 啊 吧 要干什么 要做什么 干什么 做什么 要干 要做 需要
     任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我 我们 咱们 大家 学校
     最近 近期 方面 相关 关于 有关 现在 目前 当前 眼下 还有 还剩 剩下 接下来 之后 往后 以后 还 各位老师 老师们 老师好
-    各位 您好 你好 的 了 有 要 是 在 举行 举办 进行 召开""".split(),   # no 开: 公开课, 开学典礼
+    各位 您好 你好 的 了 有 要 是 在 举行 举办 进行 召开 那个 就是 想问下 想问问 想问一下 问一下 问下 问问 麻烦 请教 您知道
+    你知道 知道 啥子 一些 有些 东西 布置了 布置 下发 发布 要完成 需要完成 得完成 上午 下午 晚上 中午 早上 一定 怎么 如何 怎样""".split(),   # no 开: 公开课
     key=len, reverse=True,
 )
+# Left alone between the fillers these say nothing of a topic ("那个 嗯 后天有啥", "下周有啥事情没有啊老师").
+STOP_TOKENS = set("嗯 哦 噢 哈 嘞 啦 呗 哇 嘿 诶 欸 呐 些 子 几 我 你 您 老师 想 问 看 查 下 就 都 还 也 再 又 请 schedule plan agenda todo".split())
 FILLER = re.compile("|".join(map(re.escape, FILLERS)))
 # "大活动", "重要的任务": the kind of thing asked for, not a topic.
 QUALIFIER = re.compile(r"(?:大型?|重要的?|主要的?|重大|重点|别的|其他|其它|新的?|所有的?|全部的?)(?=活动|任务|安排|事|工作)")
@@ -50,6 +55,10 @@ EVENT_NAME = re.compile(r"^(?!.*[我你他她咱您在去])[\u4e00-\u9fa5A-Za-z0
                         r"(?:会|赛|课|考试|检测|测试|测评|典礼|仪式|活动|评选|培训|演练|讲座|汇演|展示|研讨|教研|家访|军训|开学|放假|寒假|暑假|升旗|节|日)$")
 ONE_CHAR_TOPICS = set("会课考赛假")   # "明天有会吗": one character that still names a kind of event
 PUNCTUATION = re.compile(r"[\s,.!?;:、，。！？；：#~\-—()（）\"“”'‘’]+")
+ASCII_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")   # "open class" keeps its space
+# A statement naming a day is a question only if what is left could be a plan's topic ("下周三升旗"),
+# not a notice or a promise ("明天记得带伞", "12 明天交", "明天我来代课", "今天天气不错啊").
+NOT_A_TOPIC = re.compile(r"[我你他她咱您把给]|\d|不|没|很|真|太|交|带|来|去|记|别|请")
 DEFAULT_SOON_DAYS = 7
 
 
@@ -64,10 +73,13 @@ class Question:
 def question_of(words: str, today: date, term: tuple[date, date] | None) -> Question | None:
     ask, words = _ask(words)
     span = find_span(words, today, term)
-    rest = words[:span.at[0]] + " " + words[span.at[1]:] if span else words
+    rest = _without_spans(words[:span.at[0]] + " " + words[span.at[1]:], today, term) if span else words
     keyword = _topic(rest)
-    if span and CHATTER.search(words) and not QUESTION.search(words) and not QUERY_HINT.search(words):
-        return None   # "明天见～", "周末快乐", "我明天请个假": a day named in passing, not a question
+    asking = QUESTION.search(words) or QUERY_HINT.search(words)
+    if span and not asking and (CHATTER.search(words) or (keyword and NOT_A_TOPIC.search(keyword))):
+        return None   # "明天见～", "我明天请个假", "12 明天交": a day named in passing, not a question
+    if ask == "deadline" and not span and keyword and WHEN.search(words):
+        ask = None    # "期末成绩录入是哪天截止的": when that task is due
     if span and ask == "week_number":   # "今天第几周": the week of that day
         monday = span.start - timedelta(days=span.start.weekday())
         return Question(monday, monday + timedelta(days=6), keyword, ask)
@@ -86,6 +98,16 @@ def question_of(words: str, today: date, term: tuple[date, date] | None) -> Ques
     return None
 
 
+def _without_spans(text: str, today: date, term) -> str:
+    """The words once every other span said is gone too ("今天是本学期第几周": 本学期 is no topic)."""
+    for _ in range(3):
+        span = find_span(text, today, term)
+        if span is None:
+            break
+        text = text[:span.at[0]] + " " + text[span.at[1]:]
+    return text
+
+
 def _ask(words: str) -> tuple[str | None, str]:
     """What is asked of the span, and the words without the phrase that said so."""
     for name, pattern in ASKS:
@@ -95,8 +117,9 @@ def _ask(words: str) -> tuple[str | None, str]:
 
 
 def _topic(rest: str) -> str | None:
-    words = FILLER.sub(" ", QUALIFIER.sub(" ", rest))
-    keyword = PUNCTUATION.sub("", words)
+    words = FILLER.sub(" ", QUALIFIER.sub(" ", ASCII_GAP.sub("\x00", rest)))
+    tokens = [t for t in PUNCTUATION.split(words) if t and t.lower() not in STOP_TOKENS]
+    keyword = "".join(tokens).replace("\x00", " ")
     keyword = LEADING_VERB.sub("", TRAILING_VERB.sub("", keyword))
     if len(keyword) == 1 and keyword not in ONE_CHAR_TOPICS:
         return None

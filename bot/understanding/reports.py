@@ -9,21 +9,27 @@ from __future__ import annotations
 import re
 
 TASK_REF = r"(?:任务|第)?\s*#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
-NOT_DONE = r"(?:还)?(?:差(?:几个|多少)人?)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交)"
+NOT_DONE = r"(?:还)?(?:差(?:几个|多少)人?)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交|done)"
 PROGRESS = [
     re.compile(rf"^{TASK_REF}\s*(?:的)?\s*(?:进度|进展|完成情况|情况统计|(?:还有)?谁(?:还)?{NOT_DONE}|谁完成了|谁做了|谁交了)"),
     re.compile(rf"^(?:(?:还有)?谁(?:还)?{NOT_DONE}了?|谁完成了|谁交了|查看?|看看?|进度|统计)\s*{TASK_REF}"),
     re.compile(r"^(?P<task>[^\s\d#].{0,20}?)\s*的?\s*(?:进度|完成情况)$"),
+    re.compile(rf"^(?P<task>[^\s\d#][^\s]{{1,20}}?)\s*(?:还有)?谁(?:还)?{NOT_DONE}"),   # 家访记录 谁还没交
 ]
+# Who has or has not reported, asked beside a task number: "12 有多少人完成了", "12号任务有哪些老师还没有完成",
+# "看下12号任务大家报了没".
+WHO_REPORTED = re.compile(r"(?:谁|哪些|哪几位|几位|多少人|几个人|几人|大家|都)(?:老师|人)?.{0,6}?(?:没|完成|交|报|做|提交)|"
+                          r"(?:报|交|做|完成|提交)(?:了|完)?(?:没有?|吗|么)[?？]*$")
 # Undo first (取消完成 must not read as 完成), then trouble (完成不了, 搞不定), then under way, then done.
 STATUS_WORDS = [
     ("todo", r"取消完成|撤销完成|撤消完成|撤销|撤消|撤回|取消|未完成|改为未完成|重置|undo|"
              r"(?:还)?没(?:有)?(?:完成|做完|弄完|交)"),
     ("blocked", r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|做不了|做不完|弄不了|弄不好|搞不定|搞不了|来不及|"
-                r"需要帮助|需要协助|受阻|卡住了?|困难|blocked|stuck"),
-    ("doing", r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|处理中|推进中|已开始|开始做|开始弄|doing|in progress|wip"),
+                r"需要帮助|需要协助|受阻|卡住了?|困难|推不动|推进不了|联系不上|没法|没办法|blocked|stuck"),
+    ("doing", r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|在写|在准备|在改|在整理|在填|做了一半|一半了|处理中|推进中|已开始|"
+              r"开始做|开始弄|doing|in progress|wip"),
     ("done", r"已经完成|已完成|完成了|完成|做完了?|做好了?|弄好了?|弄完了?|搞定了?|搞完了?|办完了?|办好了?|已提交|已上交|已交|"
-             r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finished|完事了?"),
+             r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finish(?:ed)?了?|完事了?"),
 ]
 STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
 # "12完成了吗", "完成 12 了吗", "9 有困难吗？": a status asked about a task is a progress check.
@@ -49,7 +55,7 @@ def progress_of(words: str) -> str | None:
         if m := pattern.search(words):
             return m["task"].strip()
     numbers = TASK_NUMBER.findall(words)
-    if len(numbers) == 1 and STATUS.search(words) and ASKED.search(words):
+    if len(numbers) == 1 and ((STATUS.search(words) and ASKED.search(words)) or WHO_REPORTED.search(words)):
         return numbers[0]
     return None
 

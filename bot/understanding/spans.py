@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.timegrammar.lexicon import ENGLISH_WEEKS, MONTH_PART_WORDS, RELATIVE_DAYS, cn_number, weekday_index
-from bot.timegrammar.resolve import Today, month_part, month_range, resolve_month, shift_month
+from bot.timegrammar.resolve import Today, month_part, month_range, resolve_month, safe_date, shift_month
 
 NUM = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
 SHIFT = {"": None, "本": 0, "这": 0, "这个": 0, "这一": 0, "当": 0, "下": 1, "下个": 1, "下一": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1, "上一": -1}
@@ -79,6 +79,25 @@ def _day(g, today, term):
     return (found, found) if found else None
 
 
+def _full_date(g, today, term):
+    """2026.3.5, 2026-03-05, 2026/3/5: the year said."""
+    found = safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+    return (found, found) if found else None
+
+
+def _day_of_shifted_month(g, today, term):
+    """本月3号, 下个月10日."""
+    year, month = shift_month(today, SHIFT[g["shift"]])
+    found = safe_date(year, month, cn_number(g["d"]))
+    return (found, found) if found else None
+
+
+def _two_days(g, today, term):
+    """今明两天, 明后天."""
+    first = today + timedelta(days=0 if g["pair"].startswith("今") else 1)
+    return first, first + timedelta(days=1)
+
+
 def _coming_days(g, today, term):
     unit = g["unit"]
     days = cn_number(g["n"]) * (30 if "月" in unit else 7 if unit in ("周", "星期", "个星期", "礼拜") else 1)
@@ -117,17 +136,22 @@ def _monday(day: date) -> date:
 YEAR_SAID = r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?"
 RELATIVE_DAY_WORDS = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 PATTERNS = [
+    (re.compile(r"(?<!\d)(?P<y>20\d{2})\s*[./-]\s*(?P<m>1[0-2]|0?[1-9])\s*[./-]\s*(?P<d>[12]\d|3[01]|0?[1-9])(?!\d)"), _full_date),
+    (re.compile(r"(?P<pair>今明|明后)(?:两)?天"), _two_days),
     (re.compile(rf"{PREFIX}?{WEEK_WORD}(?P<day>[一二三四五六日天1-7])(?![\d个])"), _weekday),
     (re.compile(rf"{PREFIX}?(?:周末|星期六日|礼拜六日)"), _weekend),
     (re.compile(rf"{PREFIX}\s*{WEEK_WORD}"), _week),
     (re.compile(rf"(?P<word>{RELATIVE_DAY_WORDS})", re.IGNORECASE), _relative_day),
     (re.compile(r"(?<![A-Za-z])(?P<en>this|next|last)\s+week(?![A-Za-z])", re.IGNORECASE), _english_week),
     (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?\s*(?P<part>{MONTH_PART_WORDS})"), _month),
-    (re.compile(rf"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月\s*的?\s*(?P<part>{MONTH_PART_WORDS})"), _relative_month_part),
+    (re.compile(rf"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月\s*的?\s*(?P<d>{NUM})\s*[日号](?!任务)"), _day_of_shifted_month),
+    (re.compile(rf"(?P<shift>下下个?|下个?|上个?|本|这个?|当)?月\s*的?\s*月?(?P<part>{MONTH_PART_WORDS})"), _relative_month_part),
     (re.compile(r"(?P<shift>下下个?|下个?|上个?|本|这个?|当)月(?!份)"), _relative_month),
-    (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?"), _day),
+    (re.compile(rf"(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]?(?!任务)"), _day),
     (re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?![\d./])"), _day),   # 12.8, 12/8
-    (re.compile(r"(?<![\d月])(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]"), _day),
+    # 3-5: a month and day, not "1-2节" or "3-5人"
+    (re.compile(r"(?<![\d./-])(?P<m>1[0-2]|0?[1-9])-(?P<d>[12]\d|3[01]|0?[1-9])(?![\d./-]|\s*(?:个|节|人|天|周|名|篇|次|小时|分钟|点))"), _day),
+    (re.compile(r"(?<![\d月])(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号](?!任务)"), _day),
     (re.compile(rf"{YEAR_SAID}(?P<m>{NUM})\s*月份?"), _month),
     (re.compile(rf"(?:最近|近|未来|接下来|今后|往后)\s*(?P<n>{NUM})\s*(?P<unit>天|日|周|个?星期|礼拜|个月)"), _coming_days),
     (re.compile(rf"第\s*(?P<n>{NUM})\s*周"), _term_week),
@@ -136,6 +160,7 @@ PATTERNS = [
 ]
 # "周五前", "12月10日之前": from today up to that day.
 BY_DAY = re.compile(r"^\s*(?:之前|以前|前)(?![一两二三四五六七八九十\d]|天)")
+BARE_DAY = re.compile(r"(?:[12]\d|3[01]|0?[1-9])\s*[日号]")
 RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|—|–)\s*$")
 
 
@@ -144,17 +169,24 @@ def find_span(text: str, today: date, term: tuple[date, date] | None = None) -> 
     if not found:
         return None
     first = found[0]
-    if first.start == first.end and first.start >= today and BY_DAY.match(text[first.at[1]:]):
-        return Span(today, first.end, (first.at[0], first.at[1] + len(BY_DAY.match(text[first.at[1]:])[0])))
+    if first.end >= today and (by := BY_DAY.match(text[first.at[1]:])):
+        return Span(today, first.end, (first.at[0], first.at[1] + len(by[0])))
     for second in found[1:]:
         if not RANGE_JOIN.match(text[first.at[1]:second.at[0]]):
             continue
         end = second.end
+        if BARE_DAY.fullmatch(text[second.at[0]:second.at[1]].strip()) and end < first.start:
+            end = _same_month_on(first.start, second.end.day) or end   # "10月1号到7号": the 7th of October
         while end < first.start and second.start == second.end and (first.start - end).days < 7:
             end += timedelta(weeks=1)   # "下周二到周四": the Thursday of that week, not of this one
         if end >= first.start:
             return Span(first.start, end, (first.at[0], second.at[1]))
     return first
+
+
+def _same_month_on(start: date, day: int) -> date | None:
+    found = safe_date(start.year, start.month, day)
+    return found if found and found >= start else None
 
 
 def _all_spans(text: str, today: date, term) -> list[Span]:
