@@ -142,3 +142,8 @@ def test_a_year_said_with_its_month_is_that_year():
 def test_a_day_and_a_topic_without_chatter_is_still_a_question():
     intent = parse("下周三升旗", date(2026, 12, 1))
     assert (intent.kind, intent.start, intent.keyword) == ("query", date(2026, 12, 9), "升旗")
+
+
+def test_a_pasted_essay_is_read_no_further_than_a_question_needs():
+    intent = parse("本周" * 5000, TODAY)   # thousands of spans would make reading them quadratic
+    assert intent.kind == "query" and (intent.start, intent.end) == (date(2024, 9, 9), date(2024, 9, 15))

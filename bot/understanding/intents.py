@@ -14,6 +14,7 @@ from .normalize import normalize
 from .questions import QUESTION, question_of
 from .reports import progress_of, report_of
 
+MAX_CHARS = 300   # a question or a report is a line or two; a pasted essay is read no further than this
 LINK = re.compile(r"^(?:绑定|关联|设置)(?:学校|本群学校|到)?\s*[:：]?\s*(?P<school>\S.{0,40})$")
 SETTINGS = re.compile(r"^(?:提醒设置|设置提醒|提醒配置|本群提醒)\s*[:：]?\s*(?P<args>.*)$")
 SWITCH = re.compile(r"^(?:(?P<on>开启|打开|启用|开通)|(?P<off>关闭|停用|关掉))(?:本群|群)?(?:的)?(?:提醒|推送)\s*(?P<args>.*)$")
@@ -63,7 +64,7 @@ class Intent:
 
 
 def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_names: tuple[str, ...] = ()) -> Intent:
-    words = normalize(text, bot_names)
+    words = normalize(text[:MAX_CHARS * 2], bot_names)[:MAX_CHARS]
     if not words:
         return Intent("unknown")
     if m := SETTINGS.match(words):
