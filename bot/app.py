@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -17,11 +18,14 @@ from bot.admin.guard import SESSION_LIFETIME
 from bot.admin.views import admin_blueprint
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
+from bot.inbox import Inbox
 from bot.logs import configure_logging
+from bot.platforms import dingtalk as dingtalk_wire
+from bot.platforms import wecom as wecom_wire
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
-from bot.routes.wecom import wecom_blueprint
+from bot.routes.wecom import send_late, wecom_blueprint
 from storage.db import Database
 
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
@@ -38,17 +42,23 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     dispatcher = Dispatcher(settings, database)
     executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply")
     http = requests.Session()
+    reply_bytes = {"dingtalk": dingtalk_wire.REPLY_BYTES, "wecom": wecom_wire.REPLY_BYTES}
+    inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes.get(message.platform, dingtalk_wire.REPLY_BYTES)))
 
     app = Flask(__name__)
     app.extensions["schoolbot.settings"] = settings
     app.extensions["schoolbot.database"] = database
     app.extensions["schoolbot.executor"] = executor
-    responder = DingTalkResponder(settings.dingtalk, dispatcher, http)
+    app.extensions["schoolbot.inbox"] = inbox
+    responder = DingTalkResponder(settings.dingtalk, http)
     app.extensions["schoolbot.dingtalk_responder"] = responder  # Stream mode answers through the same responder
     wecom = settings.wecom
     client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
-    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, executor))
-    app.register_blueprint(wecom_blueprint(wecom, dispatcher, executor, client))
+    inbox.late_delivery.update(dingtalk=responder.deliver, wecom=lambda message, reply: send_late(client, message, reply))
+    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, inbox, executor))
+    app.register_blueprint(wecom_blueprint(wecom, inbox, executor, client))
+    # Messages a killed process stored but did not answer are finished now, and work that dies later within a lease.
+    app.extensions["schoolbot.inbox_resumer"] = inbox.keep_resuming(executor, threading.Event())
     _office_pages(app, settings, database)
 
     @app.get("/healthz")

@@ -121,7 +121,8 @@ def serve_command(host, port, config_path) -> None:
     app = create_app(settings, database_for(settings))
     scheduler(config_path, settings, background=True).start()  # the lease keeps it single across processes
     if settings.dingtalk.mode == "stream":
-        client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.executor"])
+        client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.inbox"],
+                               app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
     click.echo(f"校务助手 listening on http://{host}:{port} (office pages: /admin, DingTalk: /dingtalk/callback, "

@@ -33,10 +33,15 @@ class Dispatcher:
         return self._school_id
 
     def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:
-        """The reply, or None when this platform message was already answered."""
+        """The reply, or None when this message was already answered: for callers that answer at once
+        (the console); the platforms store the message first and answer through bot/inbox.py."""
         if not remember_inbound(self.database, message.platform, message.msg_id):
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None
+        return self.answer(message, reply_bytes)
+
+    def answer(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply:
+        """Understand the message and run the handler for what it asks."""
         if message.sender_id and message.sender_id in self.settings.admins:
             message = replace(message, is_admin=True)
         today = message.sent_at.astimezone(self.settings.tz).date()

@@ -1,7 +1,7 @@
 """DingTalk Stream mode: the bot dials out to DingTalk over a websocket, so a school needs no public address.
 
 The same parsing, dispatcher and sessionWebhook replies as the HTTP callback;
-messages are acknowledged at once and answered on a worker thread.
+messages are stored, then acknowledged, and answered on a worker thread.
 """
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from urllib.parse import urlsplit
 import dingtalk_stream
 
 from bot.config import DingTalkSettings
+from bot.inbox import Inbox
 from bot.platforms.dingtalk import parse_message
 from bot.platforms.dingtalk_reply import DingTalkResponder
+from storage.inbox import InboxUnavailable
 
 log = logging.getLogger(__name__)
 
 
 class RobotMessageHandler(dingtalk_stream.CallbackHandler):
-    def __init__(self, responder: DingTalkResponder, executor: Executor) -> None:
+    def __init__(self, responder: DingTalkResponder, inbox: Inbox, executor: Executor) -> None:
         super().__init__()
-        self.responder, self.executor = responder, executor
+        self.responder, self.inbox, self.executor = responder, inbox, executor
 
     async def process(self, callback: dingtalk_stream.CallbackMessage):
         try:
@@ -30,7 +32,13 @@ class RobotMessageHandler(dingtalk_stream.CallbackHandler):
         except ValueError as malformed:
             log.warning("malformed Stream message: %s", malformed)
             return dingtalk_stream.AckMessage.STATUS_BAD_REQUEST, "malformed"
-        self.executor.submit(self.responder.answer, message)
+        try:
+            row_id = self.inbox.accept(message)   # stored before the ack: DingTalk does not resend an acked message
+        except InboxUnavailable:
+            log.error("Stream message %s could not be stored; not acknowledging it", message.msg_id)
+            return dingtalk_stream.AckMessage.STATUS_SYSTEM_EXCEPTION, "busy"
+        if row_id is not None:
+            self.inbox.submit(self.executor, row_id, self.responder.deliver)
         return dingtalk_stream.AckMessage.STATUS_OK, "OK"
 
 
@@ -51,10 +59,10 @@ class SchoolStreamClient(dingtalk_stream.DingTalkStreamClient):
             return ""
 
 
-def stream_client(config: DingTalkSettings, responder: DingTalkResponder, executor: Executor) -> SchoolStreamClient:
+def stream_client(config: DingTalkSettings, responder: DingTalkResponder, inbox: Inbox, executor: Executor) -> SchoolStreamClient:
     # The SDK reads its endpoint from the environment once, at import, into a class attribute
     # that open_connection() reads by class name; point it at our configured base.
     dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = config.api_base.rstrip("/") + "/v1.0/gateway/connections/open"
     client = SchoolStreamClient(config)
-    client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, RobotMessageHandler(responder, executor))
+    client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, RobotMessageHandler(responder, inbox, executor))
     return client

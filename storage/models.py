@@ -171,13 +171,23 @@ class StatusReport(Base):
 
 
 class InboundMessage(Base):
-    """Platform message ids already handled: platforms retry, the bot answers once."""
+    """Every platform message, stored before it is acknowledged: the row is the work queue.
+
+    received → working (claimed, with a lease) → handled; a message whose work died is
+    claimed again once its lease runs out. Platforms retry: (platform, msg_id) is unique,
+    and a retry of a handled message is dropped.
+    """
     __tablename__ = "inbound_message"
-    __table_args__ = (UniqueConstraint("platform", "msg_id"),)
+    __table_args__ = (UniqueConstraint("platform", "msg_id"), Index("ix_inbound_message_state", "state"))
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     msg_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(12), default="received", server_default="handled")
+    payload: Mapped[str | None] = mapped_column(Text)       # the message as JSON, until it is handled
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ReminderDelivery(Base):

@@ -14,6 +14,7 @@ from websockets.sync.server import serve as ws_serve
 
 from bot.config import DingTalkSettings, SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
+from bot.inbox import Inbox
 from bot.plan_import import import_file
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.stream import stream_client
@@ -62,8 +63,9 @@ def test_stream_message_is_acknowledged_and_answered(sqlite_database):
                                           api_base=gateway_url, session_webhook_base=fake_url),
             )
             import_file(ROOT / "examples" / "sample_plan.docx", config, sqlite_database)
-            responder = DingTalkResponder(config.dingtalk, Dispatcher(config, sqlite_database), requests.Session())
-            client = stream_client(config.dingtalk, responder, ThreadPoolExecutor(2))
+            responder = DingTalkResponder(config.dingtalk, requests.Session())
+            dispatcher = Dispatcher(config, sqlite_database)
+            client = stream_client(config.dingtalk, responder, Inbox(sqlite_database, dispatcher.answer), ThreadPoolExecutor(2))
             loop = asyncio.new_event_loop()
             threading.Thread(target=lambda: loop.run_until_complete(client.start()), daemon=True).start()
 

@@ -1,4 +1,8 @@
-"""POST /dingtalk/callback: verify → parse → 200 at once → answer through the sessionWebhook in the background."""
+"""POST /dingtalk/callback: verify → parse → store → 200 → answer through the sessionWebhook in the background.
+
+The message is a database row before DingTalk hears 200 (DingTalk does not resend after
+a 200): a process killed at any instant finishes it on its next start.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,13 +12,15 @@ from concurrent.futures import Executor
 from flask import Blueprint, jsonify, request
 
 from bot.config import DingTalkSettings
+from bot.inbox import Inbox
 from bot.platforms.dingtalk import CallbackRejected, parse_message, verify
 from bot.platforms.dingtalk_reply import DingTalkResponder
+from storage.inbox import InboxUnavailable
 
 log = logging.getLogger(__name__)
 
 
-def dingtalk_blueprint(config: DingTalkSettings, responder: DingTalkResponder, executor: Executor) -> Blueprint:
+def dingtalk_blueprint(config: DingTalkSettings, responder: DingTalkResponder, inbox: Inbox, executor: Executor) -> Blueprint:
     blueprint = Blueprint("dingtalk", __name__)
 
     @blueprint.post("/dingtalk/callback")
@@ -25,10 +31,16 @@ def dingtalk_blueprint(config: DingTalkSettings, responder: DingTalkResponder, e
         except CallbackRejected as refused:
             log.warning("refused a DingTalk callback: %s", refused)
             return jsonify(error=str(refused)), refused.status
-        except ValueError as malformed:
-            log.warning("malformed DingTalk callback: %s", malformed)
+        except (ValueError, RecursionError) as malformed:
+            log.warning("malformed DingTalk callback: %s", type(malformed).__name__)
             return jsonify(error="malformed message"), 400
-        executor.submit(responder.answer, message)
+        try:
+            row_id = inbox.accept(message)
+        except InboxUnavailable:
+            log.error("DingTalk message %s could not be stored; asking for a resend", message.msg_id)
+            return jsonify(error="busy, please retry"), 503
+        if row_id is not None:
+            inbox.submit(executor, row_id, responder.deliver)
         return jsonify({})
 
     return blueprint

@@ -13,17 +13,18 @@ import requests
 from flask import Blueprint, Response, request
 
 from bot.config import WeComSettings
-from bot.dispatch import Dispatcher
+from bot.inbox import Inbox
 from bot.messages import IncomingMessage, Reply
-from bot.platforms.wecom import REPLY_BYTES, check_fresh, encrypted_part, envelope, parse_message, plain_text, reply_xml
+from bot.platforms.wecom import check_fresh, encrypted_part, envelope, parse_message, plain_text, reply_xml
 from bot.platforms.wecom_api import WeComApiError, WeComClient
 from bot.platforms.wecom_crypto import WeComCrypto, WeComCryptoError
+from storage.inbox import InboxUnavailable
 
 log = logging.getLogger(__name__)
 PASSIVE_WAIT_S = 3.5  # leave WeCom's 5 s for the network
 
 
-def wecom_blueprint(config: WeComSettings, dispatcher: Dispatcher, executor: Executor, client: WeComClient) -> Blueprint:
+def wecom_blueprint(config: WeComSettings, inbox: Inbox, executor: Executor, client: WeComClient) -> Blueprint:
     blueprint = Blueprint("wecom", __name__)
     crypto = WeComCrypto(config.token, config.encoding_aes_key, config.corp_id) if config.encoding_aes_key else None
 
@@ -54,19 +55,30 @@ def wecom_blueprint(config: WeComSettings, dispatcher: Dispatcher, executor: Exe
             return Response("bad request", status=400)
         if message is None:
             return Response("", status=200)  # events and non-text messages need no answer
-        answering = executor.submit(lambda: dispatcher.handle(with_admin_mark(message), REPLY_BYTES))
         try:
-            reply = answering.result(timeout=PASSIVE_WAIT_S)
+            row_id = inbox.accept(with_admin_mark(message))   # stored before WeCom hears anything
+        except InboxUnavailable:
+            log.error("WeCom message %s could not be stored; WeCom will resend it", message.msg_id)
+            return Response("busy", status=503)
+        if row_id is None:
+            return Response("", status=200)  # a redelivery: answered already
+        answering = executor.submit(inbox.compute, row_id)
+        try:
+            done = answering.result(timeout=PASSIVE_WAIT_S)
         except FutureTimeout:
-            answering.add_done_callback(lambda done: send_later(done, message))
+            answering.add_done_callback(lambda future: send_later(future, row_id))
             return Response("", status=200)
         except Exception:
-            log.exception("answering WeCom message %s failed", message.msg_id)
+            log.exception("answering WeCom message %s failed; it stays queued", message.msg_id)
             return Response("", status=200)
+        if done is None:
+            return Response("", status=200)  # another worker holds it (a WeCom retry racing the first)
+        held, reply = done
+        inbox.finish(row_id)
         if reply is None:
-            return Response("", status=200)  # a redelivery: answered already
+            return Response("", status=200)
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
-        inner = reply_xml(reply, message, config.corp_id, int(timestamp))
+        inner = reply_xml(reply, held, config.corp_id, int(timestamp))
         return Response(envelope(crypto, inner, timestamp, nonce), mimetype="application/xml")
 
     def with_admin_mark(message: IncomingMessage) -> IncomingMessage:
@@ -80,12 +92,22 @@ def wecom_blueprint(config: WeComSettings, dispatcher: Dispatcher, executor: Exe
             return message
         return replace(message, is_admin=True) if message.sender_id in admins else message
 
-    def send_later(done: Future, message: IncomingMessage) -> None:
+    def send_later(future: Future, row_id: int) -> None:
+        """The answer took longer than WeCom waits: send it through the message API, then mark it handled."""
         try:
-            reply: Reply | None = done.result()
+            done = future.result()
+            if done is None:
+                return
+            message, reply = done
             if reply is not None:
-                client.send_text(message.sender_id, plain_text(reply.markdown))
+                send_late(client, message, reply)
+            inbox.finish(row_id)
         except Exception:
-            log.exception("sending the late WeCom answer to message %s failed", message.msg_id)
+            log.exception("sending the late WeCom answer to inbound message %s failed; it stays queued", row_id)
 
     return blueprint
+
+
+def send_late(client: WeComClient, message: IncomingMessage, reply: Reply) -> None:
+    """The late path, also for messages resumed after a restart: WeCom's message/send API."""
+    client.send_text(message.sender_id, plain_text(reply.markdown))

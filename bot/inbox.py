@@ -1,0 +1,131 @@
+"""Durable inbound messages: stored before the platform is told 200, worked from the database.
+
+An adapter calls `accept` before acknowledging a message, then `run` on a worker
+thread: claim the row, answer, hand the reply to the platform's `deliver`, mark it
+handled. A process killed at any instant leaves rows that `resume` (at start, then
+every half lease) claims and finishes, delivering through the platform's late path.
+A redelivered message already handled is dropped; one still queued is not worked twice.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta, timezone
+
+from bot.messages import IncomingMessage, Reply
+from bot.platforms.dingtalk import SessionWebhook
+from storage import inbox
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)       # work on one message that takes longer than this is presumed dead
+RESUME_WINDOW = timedelta(hours=6)  # older messages are stale: the teacher has moved on
+Deliver = Callable[[IncomingMessage, Reply], None]
+
+
+def encode(message: IncomingMessage) -> str:
+    data = asdict(replace(message, reply_target=None))
+    data["sent_at"] = message.sent_at.isoformat()
+    target = message.reply_target
+    if isinstance(target, SessionWebhook):
+        data["reply_target"] = {"session_webhook": target.url, "expires_ms": target.expires_ms}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def decode(payload: str) -> IncomingMessage:
+    data = json.loads(payload)
+    target = data.pop("reply_target", None)
+    data["sent_at"] = datetime.fromisoformat(data["sent_at"])
+    for listed in ("mentioned_user_ids",):
+        data[listed] = tuple(data.get(listed) or ())
+    reply_target = SessionWebhook(target["session_webhook"], target["expires_ms"]) if target else None
+    return IncomingMessage(**data, reply_target=reply_target)
+
+
+class Inbox:
+    def __init__(self, database: Database, answer: Callable[[IncomingMessage], Reply | None], lease: timedelta = LEASE) -> None:
+        self.database, self.answer, self.lease = database, answer, lease
+        self.late_delivery: dict[str, Deliver] = {}   # platform → how to answer a message resumed after a restart
+        self._queued: set[int] = set()                # rows this process has queued, so resume does not queue them twice
+        self._lock = threading.Lock()
+
+    def submit(self, executor: Executor, row_id: int, deliver: Deliver) -> None:
+        with self._lock:
+            if row_id in self._queued:
+                return
+            self._queued.add(row_id)
+        executor.submit(self._run_queued, row_id, deliver)
+
+    def _run_queued(self, row_id: int, deliver: Deliver) -> None:
+        try:
+            self.run(row_id, deliver)
+        finally:
+            with self._lock:
+                self._queued.discard(row_id)
+
+    def accept(self, message: IncomingMessage) -> int | None:
+        """Store the message; its row id to work on, or None for a redelivery of a handled one.
+        Raises storage.inbox.InboxUnavailable when it cannot be stored: answer the platform 503."""
+        received = inbox.receive(self.database, message.platform, message.msg_id, encode(message))
+        if received.handled:
+            log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
+            return None
+        return received.id
+
+    def compute(self, row_id: int) -> tuple[IncomingMessage, Reply | None] | None:
+        """Claim and answer; None when another worker holds the message or it is handled."""
+        payload = inbox.claim(self.database, row_id, self.lease)
+        if payload is None:
+            return None
+        message = decode(payload)
+        try:
+            return message, self.answer(message)
+        except Exception:
+            inbox.release(self.database, row_id)
+            raise
+
+    def finish(self, row_id: int) -> None:
+        inbox.finish(self.database, row_id)
+
+    def run(self, row_id: int, deliver: Deliver) -> None:
+        """Worker-thread entry: never raises, so one bad message cannot take the worker down."""
+        try:
+            done = self.compute(row_id)
+            if done is None:
+                return
+            message, reply = done
+            if reply is not None:
+                deliver(message, reply)
+            self.finish(row_id)
+        except Exception:
+            log.exception("working inbound message %s failed; it stays queued", row_id)
+
+    def resume(self, executor: Executor) -> int:
+        """Queue every message a killed process left unfinished; returns how many."""
+        since = datetime.now(timezone.utc).replace(tzinfo=None) - RESUME_WINDOW
+        with self._lock:
+            waiting = [(row_id, platform) for row_id, platform in inbox.unfinished(self.database, self.lease, since)
+                       if row_id not in self._queued and platform in self.late_delivery]
+        for row_id, platform in waiting:
+            self.submit(executor, row_id, self.late_delivery[platform])
+        if waiting:
+            log.info("resuming %d inbound messages left unfinished", len(waiting))
+        return len(waiting)
+
+    def keep_resuming(self, executor: Executor, stop: threading.Event) -> threading.Thread:
+        """Resume now and then every half lease, on a daemon thread: work that died is picked up again."""
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    self.resume(executor)
+                except Exception:
+                    log.exception("resuming inbound messages failed")
+                stop.wait(self.lease.total_seconds() / 2)
+        thread = threading.Thread(target=loop, name="inbox-resume", daemon=True)
+        thread.start()
+        return thread

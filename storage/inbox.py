@@ -1,0 +1,98 @@
+"""The inbound queue: a platform message is a row before it is acknowledged, and stays one until handled.
+
+`receive` stores it (retrying while SQLite is busy, so a long import cannot drop it);
+`claim` takes it for work with a lease, atomically, so of two workers or a resumed
+process only one answers; `finish` marks it handled; `unfinished` lists what a killed
+process left, for the next one to finish. A redelivery of a handled message is
+dropped; a redelivery of one still waiting is left to whoever holds it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .db import Database
+from .models import InboundMessage, utcnow
+
+MAX_ATTEMPTS = 5
+STORE_RETRIES = 8          # about 25 s of waiting in all, beyond SQLite's own busy timeout
+MSG_ID_CHARS = 200
+
+
+class InboxUnavailable(RuntimeError):
+    """The message could not be stored; the platform should be asked to send it again."""
+
+
+@dataclass(frozen=True)
+class Received:
+    id: int
+    fresh: bool        # stored now; False: a redelivery of a message not yet handled
+    handled: bool      # a redelivery of a message already handled: nothing to do
+
+
+def receive(db: Database, platform: str, msg_id: str, payload: str) -> Received:
+    msg_id = msg_id[:MSG_ID_CHARS]
+    for attempt in range(STORE_RETRIES):
+        try:
+            return _receive_once(db, platform, msg_id, payload)
+        except OperationalError:
+            time.sleep(min(0.25 * 2 ** attempt, 5.0))   # "database is locked": a long write elsewhere
+    raise InboxUnavailable(f"could not store {platform} message")
+
+
+def _receive_once(db: Database, platform: str, msg_id: str, payload: str) -> Received:
+    try:
+        with db.engine.begin() as conn:
+            row_id = conn.execute(insert(InboundMessage).values(
+                platform=platform, msg_id=msg_id, received_at=utcnow(), state="received", payload=payload, attempts=0,
+            )).inserted_primary_key[0]
+        return Received(row_id, fresh=True, handled=False)
+    except IntegrityError:
+        with db.engine.connect() as conn:
+            row_id, state = conn.execute(select(InboundMessage.id, InboundMessage.state).where(
+                InboundMessage.platform == platform, InboundMessage.msg_id == msg_id)).one()
+        return Received(row_id, fresh=False, handled=state in ("handled", "failed"))
+
+
+def claim(db: Database, row_id: int, lease: timedelta) -> str | None:
+    """The message's payload if this caller now holds it; None if it is handled or held by another."""
+    now = utcnow()
+    with db.engine.begin() as conn:
+        claimed = conn.execute(update(InboundMessage).where(
+            InboundMessage.id == row_id,
+            or_(InboundMessage.state == "received",
+                and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),
+        ).values(state="working", claimed_at=now, attempts=InboundMessage.attempts + 1)).rowcount
+        if claimed != 1:
+            return None
+        return conn.execute(select(InboundMessage.payload).where(InboundMessage.id == row_id)).scalar_one()
+
+
+def finish(db: Database, row_id: int) -> None:
+    """Handled: its effects are stored and its answer sent. The text is not kept beyond that."""
+    with db.engine.begin() as conn:
+        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id)
+                     .values(state="handled", handled_at=utcnow(), payload=None))
+
+
+def release(db: Database, row_id: int) -> None:
+    """The work failed: back to the queue, or given up after MAX_ATTEMPTS."""
+    with db.engine.begin() as conn:
+        attempts = conn.execute(select(InboundMessage.attempts).where(InboundMessage.id == row_id)).scalar_one()
+        state = "failed" if attempts >= MAX_ATTEMPTS else "received"
+        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id).values(state=state, claimed_at=None))
+
+
+def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str]]:
+    """(id, platform) of messages received after `since` that nobody holds: never claimed, or claimed by work that died."""
+    now = utcnow()
+    with db.engine.connect() as conn:
+        return [(row_id, platform) for row_id, platform in conn.execute(select(InboundMessage.id, InboundMessage.platform).where(
+            InboundMessage.received_at >= since,
+            or_(InboundMessage.state == "received",
+                and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),
+        ).order_by(InboundMessage.id))]
