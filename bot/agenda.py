@@ -18,6 +18,7 @@ from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
 
 MAX_LINES = 20
+LONG_SPAN_DAYS = 31
 MAX_DAY_ROUTINE = 5
 
 
@@ -27,6 +28,7 @@ class Group:
     lines: list[str] = field(default_factory=list)
     see_more: str = ""       # what to ask to see all of it
     starts: date | None = None
+    ends: date | None = None
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,18 @@ class SpanTasks:
         return [t for group in self.days.values() for t in group] + self.longer
 
 
-def sort_span(tasks, first: date, last: date, term: Term | None, duties_rest: bool, on_topic: bool = False) -> SpanTasks:
+def sort_span(tasks, first: date, last: date, term: Term | None, duties_rest: bool, on_topic: bool = False,
+              terms: tuple = ()) -> SpanTasks:
     """on_topic: the tasks are those about one topic, so its once-a-term duties are worth naming too
-    ("下周有没有公开课": none on the calendar, but 上好一节公开课 is due this term)."""
+    ("下周有没有公开课": none on the calendar, but 上好一节公开课 is due this term).
+    duties_rest: the span is a school break; a month's items that belong to term days are not on then."""
     days: dict[date, list] = {}
     longer, routine, this_term, seen = [], [], [], set()
     for task in tasks:
         covered = dated_range(task, term)
         if covered is not None:
-            if covered[0] <= last and covered[1] >= first and _first_time(task, covered, seen):
+            during_term = duties_rest and covered[0] != covered[1] and any(t.start <= covered[1] and t.end >= covered[0] for t in terms)
+            if covered[0] <= last and covered[1] >= first and not during_term and _first_time(task, covered, seen):
                 (days.setdefault(covered[0], []) if covered[0] == covered[1] else longer).append(task)
         elif (task.recurrence and not duties_rest and in_force(task, first, last)
               and recurs_in(task.recurrence, first, last, term) and _first_time(task, task.recurrence, seen)):
@@ -90,12 +95,12 @@ def _first_time(task, when, seen: set) -> bool:
     return True
 
 
-def span_groups(found: SpanTasks, first: date, last: date, term: Term | None, tallies: dict) -> list[Group]:
+def span_groups(found: SpanTasks, first: date, last: date, term: Term | None, tallies: dict, today: date | None = None) -> list[Group]:
     groups = []
     single_day = first == last
     for day in sorted(found.days):
         groups.append(Group(f"**{texts.describe_day(day)}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in found.days[day]],
-                            texts.ASK_DAY.format(day=f"{day.month}月{day.day}日"), day))
+                            texts.ASK_DAY.format(day=f"{day.month}月{day.day}日"), day, day))
     by_range: dict[tuple[date, date], list] = {}
     for task in found.longer:
         by_range.setdefault(dated_range(task, term), []).append(task)
@@ -103,12 +108,15 @@ def span_groups(found: SpanTasks, first: date, last: date, term: Term | None, ta
     for (start, end), tasks in sorted(by_range.items(), key=lambda item: (item[0][0] < first, item[0])):
         heading = texts.describe_range_heading(start, end)
         groups.append(Group(f"**{heading}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in tasks],
-                            texts.ASK_MONTH.format(month=start.month) if start.month == end.month else "", start))
+                            texts.ASK_MONTH.format(month=start.month) if start.month == end.month else "", start, end))
     if found.this_term:
         groups.append(Group(f"**{texts.THIS_TERM}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in found.this_term]))
     on_the_day = [t for t in found.routine if single_day and Recurrence.parse(t.recurrence).weekdays] if found.routine else []
     if on_the_day:
         groups.append(Group(f"**{texts.ROUTINE}**", [texts.routine_line(t) for t in on_the_day[:MAX_DAY_ROUTINE]], texts.ASK_ROUTINE))
+    if (last - first).days > LONG_SPAN_DAYS:   # a term: in date order, what is over at the end
+        return sorted(groups, key=lambda g: (g.starts is None, bool(today and g.ends and g.ends < today), g.starts or first))
+    # A week: its days first, what was already under way (the month's items) after them.
     return sorted(groups, key=lambda g: (g.starts is None, g.starts is not None and g.starts < first, g.starts or first))
 
 

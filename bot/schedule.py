@@ -83,29 +83,48 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     return (last - first).days >= 80
 
 
-DELIVERABLE = ("交", "报", "提交", "上报", "报送", "完成")   # a weekly duty with one of these words is due on its day
+# A duty with one of these words is something to hand in: a weekly one is due on its day, a month's by its end.
+DELIVERABLE = ("交", "报", "完成", "撰写", "填", "录入", "整理", "制定")
 
 
 def due_in(task: TaskLike, title: str, first: date, last: date, term: Term | None) -> date | None:
-    """The day between first and last by which the task is due, if one is: a one-off's last day, a
-    monthly duty's 8日前 or month end, a term duty's last day, a weekly hand-in's weekday."""
+    """The day between first and last by which the task is due, if one is: a one-off's last day (for
+    several days, only when it is something to hand in), a monthly duty's 8日前 or month end, a term
+    duty's last day, a weekly hand-in's weekday; a weekend or holiday moves it to the school day before."""
     covered = dated_range(task, term)
     if covered is not None:
+        if covered[0] != covered[1] and not any(word in title for word in DELIVERABLE):
+            return None   # a month's event ("10月 秋季运动会") is no deadline; "10月份完成开题报告" is
         return covered[1] if first <= covered[1] <= last else None
     recurrence = Recurrence.parse(task.recurrence)
     if recurrence is None or not in_force(task, first, last):
         return None
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    if term is not None:
-        days = [d for d in days if term.start <= d <= term.end]
-    if recurrence.kind == "monthly" and recurrence.by_day is not None:
-        return next((d for d in days if d.day == recurrence.by_day), None)
-    if recurrence.kind == "monthly" and recurrence.part == "end":
-        return next((d for d in days if (d + timedelta(days=1)).day == 1), None)
-    if recurrence.kind == "termly" and term is not None:
-        return term.end if term.end in days else None
+    if term is None or last < term.start or first > term.end:
+        return None   # routine duties rest outside the term
+    nominal: list[date] = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        if recurrence.kind == "monthly" and recurrence.by_day is not None:
+            nominal.append(min(month.replace(day=1) + timedelta(days=recurrence.by_day - 1), following - timedelta(days=1)))
+        elif recurrence.kind == "monthly" and recurrence.part == "end":
+            nominal.append(following - timedelta(days=1))
+        month = following
+    if recurrence.kind == "termly":
+        nominal.append(term.end)
     if recurrence.weekdays and any(word in title for word in DELIVERABLE):
-        return next((d for d in days if d.weekday() in recurrence.weekdays and is_school_day(d)), None)
+        nominal += [first + timedelta(days=i) for i in range((last - first).days + 1)
+                    if (first + timedelta(days=i)).weekday() in recurrence.weekdays]
+    # Due on a weekend or a holiday means due the school day before ("月底前" on a Saturday: Friday).
+    due = [d for d in (_school_day_on_or_before(n, term.start) for n in nominal) if d is not None]
+    return next((d for d in sorted(due) if first <= d <= last and term.start <= d <= term.end), None)
+
+
+def _school_day_on_or_before(day: date, floor: date) -> date | None:
+    while day >= floor:
+        if is_school_day(day):
+            return day
+        day -= timedelta(days=1)
     return None
 
 

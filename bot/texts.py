@@ -200,6 +200,7 @@ REPORT_NOT_YOURS = "未记录：{who}不在 #{number} 的负责人中（负责�
 YOU = "您"
 REPORT_ONLY_OWN = "未记录：只能上报自己的进度；管理员可以替他人上报。"
 REPORT_WHO = "未记录：还不知道您是名单里的哪一位。请在钉钉或企业微信群里发送，或由管理员导入教师名单。"
+REPORT_NAME_UNKNOWN = "名单里没有“{name}”，没有记录。为自己上报请只发“完成 12”这样的编号和状态。"
 REPORT_NAMESAKES = "未记录：名单里有 {count} 位“{name}”，请 @ 这位老师，或由他本人上报。"
 TASK_UNKNOWN_NUMBER = "没有编号为 #{number} 的任务。发“本周有什么任务”可以查看任务编号。"
 TASK_UNKNOWN_TITLE = "没有找到名称含“{words}”的任务。可以发“完成 编号”，编号见“本周有什么任务”。"

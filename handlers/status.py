@@ -40,7 +40,10 @@ def answer_status(intent: Intent, message: IncomingMessage, ctx: ChatContext) ->
     if intent.kind == "progress":
         found = _find_task(intent.task, message, ctx, school)
         return found.reply or _progress_reply(found.task, school, ctx)
-    return _report(intent, message, ctx, school)
+    if not intent.also:
+        return _report(intent, message, ctx, school)
+    replies = [_report(one, message, ctx, school) for one in (intent, *intent.also)]   # "完成 12，13 有困难"
+    return Reply(texts.REPORT_TITLE, "\n\n".join(r.markdown for r in replies), mention_sender=any(r.mention_sender for r in replies))
 
 
 def answer_mine(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
@@ -112,7 +115,8 @@ def _named_member(person: str | None, message: IncomingMessage, ctx: ChatContext
             return namesakes[0]
         if len(namesakes) > 1:
             return Reply(texts.REPORT_TITLE, texts.REPORT_NAMESAKES.format(name=name, count=len(namesakes)))
-    return None   # not a name we know: the words were something else ("12 下午已完成")
+    # Not a name on the roster: record nothing rather than take it for the sender's own report.
+    return Reply(texts.REPORT_TITLE, texts.REPORT_NAME_UNKNOWN.format(name=person), mention_sender=True)
 
 
 def _find_task(words: str | None, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress,

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from bot import agenda, texts
 from bot.messages import IncomingMessage, Reply
 from bot.schedule import dated_range, in_force
+from bot.timegrammar.resolve import month_range
 from bot.understanding import Intent
 from bot.understanding.normalize import normalize
 from bot.understanding.questions import CHATTER
-from bot.understanding.topics import CLOSE, LOOSE, folded, topic_score
+from bot.understanding.topics import CLOSE, LOOSE, topic_score
 from storage.plans import TaskRow, list_tasks
 
 from .context import ChatContext
@@ -21,6 +22,7 @@ MAX_NEAREST = 5
 # A message that is nothing but a few words: perhaps the name of something in the plan.
 BARE_WORDS = re.compile(r"^[\u4e00-\u9fa5“”《》\"]{3,16}$")
 CLOSE_MARGIN = 0.15
+FAR_MONTH_DAYS = 180
 
 
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
@@ -35,6 +37,8 @@ def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> 
     about, missing = _on_topic(intent.keyword, tasks)
     if intent.ask == "deadline":
         return _due(intent, about, missing, ctx)
+    if (recent := _the_month_just_past(intent, about, ctx)) is not None:
+        return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
     return _in_span(intent, about, missing, ctx)
 
 
@@ -43,7 +47,7 @@ def answer_unrecognised(intent: Intent, message: IncomingMessage, ctx: ChatConte
     words = normalize(message.text)
     if BARE_WORDS.match(words) and not CHATTER.search(words):
         tasks = list_tasks(ctx.database, ctx.school_id)
-        if any(folded(words) in folded(t.title) for t in tasks):
+        if any(topic_score(words, (t.title,)) >= CLOSE for t in tasks):
             return _whenever(Intent("query", keyword=words, ask="name"), message, tasks, ctx)
     return answer_unknown(intent, message, ctx)
 
@@ -76,16 +80,29 @@ def _in_span(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: Cha
     span = texts.describe_span(first, last, ctx.today)
     topic = f"{intent.keyword}相关" if intent.keyword and not missing else ""
     title = texts.SPAN_TITLE.format(span=span, topic=topic)
-    found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(intent.keyword) and not missing)
+    found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(intent.keyword) and not missing, terms=ctx.terms)
     if found.empty:
         return Reply(title, _nothing(title, tasks, last, ctx))
     tallies = SchoolProgress.for_chat(ctx).tallies(found.dated() + found.this_term)
-    groups = agenda.span_groups(found, first, last, term, tallies)
+    groups = agenda.span_groups(found, first, last, term, tallies, ctx.today)
     listed = sum(len(g.lines) for g in groups if g.heading == f"**{texts.ROUTINE}**")
     tail = [line for line in (agenda.routine_summary(found.routine, listed),) if line]
     head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
     lines = agenda.lay_out(f"#### {title}", groups, tail, budget=agenda.MAX_LINES - len(head))
     return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
+
+
+def _the_month_just_past(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Intent | None:
+    """A month named without a year is the next one; when that is most of a year away and holds
+    nothing, the month just past is meant: the plan in hand is its school year's."""
+    first, last = intent.start, intent.end
+    whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month)
+    if not whole_month or (first - ctx.today).days < FAR_MONTH_DAYS:
+        return None
+    term = ctx.term_for(first, last)
+    if not agenda.sort_span(tasks, first, last, term, bool(ctx.terms) and term is None, terms=ctx.terms).empty:
+        return None
+    return Intent("query", *month_range(first.year - 1, first.month), intent.keyword)
 
 
 def _due(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:

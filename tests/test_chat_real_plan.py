@@ -105,3 +105,24 @@ def test_a_question_about_progress_changes_nothing(ask):
 def test_a_bare_name_in_the_plan_says_when_and_chatter_stays_unknown(ask):
     assert "每月8日前" in ask("班主任费")
     assert "没太明白" in ask("辛苦了")
+
+
+def test_a_month_just_past_is_that_month_not_next_years(ask):
+    answer = ask("9月份有什么活动")
+    assert answer.startswith("#### 2026年9月的任务") and "“青蓝工程”师徒结对活动" in answer
+
+
+def test_a_school_break_has_no_month_items_and_no_deadlines(ask):
+    assert "没有安排" in ask("今天有什么任务", on="2027-01-25")
+    assert "没有要截止的任务" in ask("本周要交什么", on="2027-01-25")
+
+
+def test_reports_that_are_not_plain_record_nothing(ask):
+    for text in ("12 完成的老师请接龙", "12 没完成的抓紧", "12 完成了吧", "如果12完成了请告诉我", "张老师说12已经完成了",
+                 "12 今晚完成", "12号任务 已完成人数统计", "取消12的提醒", "完成 1e3"):
+        ask(text)
+    with ask.database.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(StatusReport)).scalar() == 0
+    assert "已记录" in ask("完成 12，13 有困难")   # while a plain report, even two in one message, records both
+    with ask.database.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(StatusReport)).scalar() == 2

@@ -12,7 +12,7 @@ from datetime import date
 
 from .normalize import normalize
 from .questions import QUESTION, question_of
-from .reports import progress_of, report_of
+from .reports import progress_of, reports_of
 
 MAX_CHARS = 300   # a question or a report is a line or two; a pasted essay is read no further than this
 LINK = re.compile(r"^(?:绑定|关联|设置)(?:学校|本群学校|到)?\s*[:：]?\s*(?P<school>\S.{0,40})$")
@@ -39,6 +39,7 @@ class Intent:
     note: str | None = None
     person: str | None = None      # a report on someone else's behalf: the name given
     ask: str | None = None         # query: week_number | deadline | routine | name; None asks what is on
+    also: tuple[Intent, ...] = ()  # report: more reports in the same message ("完成 12，13 有困难")
 
     def to_json(self) -> dict:
         data: dict = {"intent": self.kind}
@@ -54,6 +55,8 @@ class Intent:
                 data["note"] = self.note
             if self.person:
                 data["person"] = self.person
+            if self.also:
+                data["also"] = [r.to_json() for r in self.also]
         if self.kind == "progress":
             data["task"] = self.task
         if self.kind == "link":
@@ -79,8 +82,8 @@ def parse(text: str, today: date, term: tuple[date, date] | None = None, bot_nam
         return Intent("mine")
     if (task := progress_of(words)) is not None:
         return Intent("progress", task=task)
-    if not QUESTION.search(words) and (report := report_of(words)) is not None:
-        return Intent("report", **report)
+    if not QUESTION.search(words) and (reports := reports_of(words)):
+        return Intent("report", **reports[0], also=tuple(Intent("report", **r) for r in reports[1:]))
     if (question := question_of(words, today, term)) is not None:
         return Intent("query", question.start, question.end, question.keyword, ask=question.ask)
     return Intent("unknown")

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from .spans import Span, find_span
 
-QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|是否|有没有|谁|咋|没有?[啊呀呢嘛吧]*$|怎么|如何")
+QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|多久|是否|有没有|谁|咋|没有?[啊呀呢嘛吧]*$|怎么|如何")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做|"
                         r"schedule|agenda|plan|todo", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|啥时候|哪天|哪一天|几号|何时|什么时间|几月几")
@@ -36,7 +36,7 @@ FILLERS = sorted(
     任务 活动 安排 事情 事儿 事 工作 计划 日程 内容 请问 一下 查一下 查询 查看 看看 帮我 告诉我 我们 咱们 大家 学校
     最近 近期 方面 相关 关于 有关 现在 目前 当前 眼下 还有 还剩 剩下 接下来 之后 往后 以后 还 各位老师 老师们 老师好
     各位 您好 你好 的 了 有 要 是 在 举行 举办 进行 召开 那个 就是 想问下 想问问 想问一下 问一下 问下 问问 麻烦 请教 您知道
-    你知道 知道 啥子 一些 有些 东西 布置了 布置 下发 发布 要完成 需要完成 得完成 上午 下午 晚上 中午 早上 一定 怎么 如何 怎样""".split(),   # no 开: 公开课
+    你知道 知道 啥子 一些 有些 东西 布置了 布置 下发 发布 要完成 需要完成 得完成 上午 下午 晚上 中午 早上 一定 怎么 如何 怎样 多久一次 多久 一次 每周 每天 每月 期间""".split(),   # no 开: 公开课
     key=len, reverse=True,
 )
 # Left alone between the fillers these say nothing of a topic ("那个 嗯 后天有啥", "下周有啥事情没有啊老师").
@@ -78,8 +78,8 @@ def question_of(words: str, today: date, term: tuple[date, date] | None) -> Ques
     asking = QUESTION.search(words) or QUERY_HINT.search(words)
     if span and not asking and (CHATTER.search(words) or (keyword and NOT_A_TOPIC.search(keyword))):
         return None   # "明天见～", "我明天请个假", "12 明天交": a day named in passing, not a question
-    if ask == "deadline" and not span and keyword and WHEN.search(words):
-        ask = None    # "期末成绩录入是哪天截止的": when that task is due
+    if ask == "deadline" and not span and keyword:
+        ask = None    # "期末成绩录入是哪天截止的", "读书心得每周都要交吗": when that task is due
     if span and ask == "week_number":   # "今天第几周": the week of that day
         monday = span.start - timedelta(days=span.start.weekday())
         return Question(monday, monday + timedelta(days=6), keyword, ask)

@@ -27,6 +27,7 @@ STATUS_WORDS = [
     ("blocked", r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|做不了|做不完|弄不了|弄不好|搞不定|搞不了|来不及|"
                 r"需要帮助|需要协助|受阻|卡住了?|困难|推不动|推进不了|联系不上|没法|没办法|blocked|stuck"),
     ("doing", r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|在写|在准备|在改|在整理|在填|做了一半|一半了|处理中|推进中|已开始|"
+              r"快(?:要)?(?:完成|做完|弄完|好)了?|差不多(?:完成|做完|弄完|好)了?|完成了?(?:一半|大半|部分)|"
               r"开始做|开始弄|doing|in progress|wip"),
     ("done", r"已经完成|已完成|完成了|完成|做完了?|做好了?|弄好了?|弄完了?|搞定了?|搞完了?|办完了?|办好了?|已提交|已上交|已交|"
              r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finish(?:ed)?了?|完事了?"),
@@ -34,14 +35,25 @@ STATUS_WORDS = [
 STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
 # "12完成了吗", "完成 12 了吗", "9 有困难吗？": a status asked about a task is a progress check.
 ASKED = re.compile(r"(?:吗|么|没有?|不)\s*[?？]*$|[?？]\s*$")
-TASK_NUMBER = re.compile(r"(?<!\d)#?(\d{1,5})(?!\d)")
+TASK_NUMBER = re.compile(r"(?<![A-Za-z0-9.\-])#?(\d{1,5})(?![A-Za-z0-9.])")   # not 1e3, -12 or 12.5
 # "收到，12 明天完成", "完成后告诉你": a promise, not a report.
 PROMISE = re.compile(r"马上|立刻|立即|稍后|一会儿?|待会儿?|晚点|尽快|回头|明天|后天|下周|之后|以后|完成后|做完后|交了再|"
                      r"会(?:完成|交|提交)|将(?:完成|提交)|准备|打算|争取|计划|要(?:完成|交|提交)")
 # Said alone these acknowledge or chat; with a task number they report.
 NEEDS_A_NUMBER = re.compile(r"^(?:好了|交了|提交了|上交了|ok了|做好了?|办好了?|弄好了?|完事了?)$", re.IGNORECASE)
+WHEN_SAID = re.compile(r"今晚|晚上|下午|上午|中午|早上|[前内]$|周[一二三四五六日天]|星期|礼拜|月底|月初")
+PERFECTIVE = re.compile(r"^已|了")
+# A report is plain: these say the message instructs, guesses, supposes or quotes ("12 完成的老师请接龙",
+# "12 完成了吧", "如果12完成了请告诉我", "张老师说12已经完成了").
+NOT_PLAIN = re.compile(r"请|麻烦|说一下|告诉|接龙|举手|跟我说|抓紧|联系我|及时|统计|人数|如果|的话|再说|等|是不是|吧|应该|可能|好像|"
+                       r"估计|大概|说|[“”\"「」]|不是我|提醒|密码|的(?:老师|同事|人|请|举手)|^的")
+NOT_A_NOTE = re.compile(r"^\s*(?:的|请|及时|就|要|跟|找|联系我|告诉)")
+# Words that may stand beside a plain report.
+ALLOWED = re.compile(r"已经|都|全部|全都|我的|我这边|我这里|我|本人|今天|昨天|上午|下午|晚上|中午|早上|刚刚|刚才|终于|总算|已|任务|号|第|项|那个|就是|嗯|"
+                     r"点错了|弄错了|搞错了|改回|改为|改成|ok|好的|收到|啦|了", re.IGNORECASE)
 # Words before or after a report that are not a person's name.
-NOT_A_NAME = re.compile(r"^(?:今天|昨天|刚刚|刚才|已经|都|全部|这个|那个|这项|那项|任务|工作|号|我|本人|自己|我们|大家|好的|收到|okay|ok)$",
+NOT_A_NAME = re.compile(r"^(?:今天|昨天|刚刚|刚才|已经|都|全部|这个|那个|这项|那项|任务|工作|号|我|本人|自己|我们|大家|好的|收到|okay|ok|"
+                        r"上午|下午|晚上|中午|早上|终于|总算|基本|全都)$",
                         re.IGNORECASE)
 PARTICLES = re.compile(r"^[了啦呢吧哦嗯的啊呀]+|[了啦呢吧哦嗯的啊呀]+$")
 PERSON = re.compile(r"^[\u4e00-\u9fa5·]{2,8}$")
@@ -61,13 +73,20 @@ def progress_of(words: str) -> str | None:
 
 
 def report_of(words: str) -> dict | None:
-    """status, task, note and person of a report, or None when the words are not one."""
+    """status, task, note and person of a report, or None when the words are not plainly one."""
     m = STATUS.search(words)
     if not m or PROMISE.search(words[:m.start()]) or PROMISE.match(words[m.start():]):
         return None
+    if WHEN_SAID.search(words[:m.start()]) and not PERFECTIVE.search(words[m.start():m.end() + 1]):
+        return None   # "12 今晚完成", "12 周五前完成": when it will be done; "12 下午已完成" is done
     status = m.lastgroup
     before, after = words[:m.start()], words[m.end():]
-    number = re.search(r"#?(\d{1,5})", before + " " + after)
+    if NOT_PLAIN.search(before) or (NOT_PLAIN.search(after) if status != "blocked" else NOT_A_NOTE.match(after)):
+        return None   # an instruction, a guess, a condition or someone else's words ("12 完成的老师请接龙")
+    numbers = TASK_NUMBER.findall(before + " " + after)
+    if len(set(numbers)) > 1:
+        return None   # several tasks in one message: handled by reports_of
+    number = TASK_NUMBER.search(before + " " + after)
     person = None
     if number:
         task = number.group(1)
@@ -75,18 +94,49 @@ def report_of(words: str) -> dict | None:
         before_rest = before if in_after else before.replace(number.group(0), "", 1)
         note_words = after.replace(number.group(0), "", 1) if in_after else after
         person = _person(before_rest) or (None if status == "blocked" else _person(note_words))
+        leftover = _leftover(before_rest) + ("" if status == "blocked" else _leftover(note_words))
+        if leftover and leftover != person:
+            return None   # words around the report that are neither a name nor a particle
     else:
         if NEEDS_A_NUMBER.match(m.group(0)):
             return None
         task = PUNCTUATION.sub("", before) or None
         note_words = after
+        if status != "blocked" and _leftover(after):
+            return None
     note = PUNCTUATION.sub(" ", note_words).strip() or None
     if task and not number and len(task) > MAX_TASK_WORDS:
         return None
     return {"status": status, "task": task, "note": note if status == "blocked" else None, "person": person}
 
 
+def _leftover(words: str) -> str:
+    return PARTICLES.sub("", ALLOWED.sub("", PUNCTUATION.sub("", words)))
+
+
 def _person(words: str) -> str | None:
     """A name beside a task number ("12 王老师 已完成"): checked against the roster later."""
     name = PARTICLES.sub("", PUNCTUATION.sub("", words))
     return name if PERSON.match(name) and not NOT_A_NAME.match(name) else None
+
+
+CLAUSES = re.compile(r"[\n；;，,]+")
+JOINED_NUMBERS = re.compile(r"^#?\d{1,5}(?:\s*(?:和|、|,|，|及|与|跟|\s)\s*#?\d{1,5})+$")
+
+
+def reports_of(words: str) -> list[dict]:
+    """One report, or several in one message ("完成 12，13 有困难", "12和13都完成了", one a line)."""
+    clauses = [c for c in CLAUSES.split(words) if c.strip()]
+    if len(clauses) > 1:
+        each = [report_of(c) for c in clauses]
+        if all(r is not None and r["task"] and r["task"].isdigit() for r in each):
+            return each
+    if (single := report_of(words)) is not None:
+        return [single]
+    m = STATUS.search(words)
+    if m is None or m.lastgroup == "blocked" or NOT_PLAIN.search(words) or PROMISE.search(words):
+        return []
+    rest = PUNCTUATION.sub(" ", ALLOWED.sub(" ", words[:m.start()] + " " + words[m.end():])).strip()
+    if not JOINED_NUMBERS.match(rest):
+        return []
+    return [{"status": m.lastgroup, "task": n, "note": None, "person": None} for n in dict.fromkeys(TASK_NUMBER.findall(rest))]

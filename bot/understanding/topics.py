@@ -65,8 +65,11 @@ def _score(wanted: str, text: str) -> float:
     present = sum(1 for ch in wanted if ch in text)
     if present * 2 < len(wanted):
         return 0.0   # cheap test first: most tasks share almost nothing with the topic
-    # Characters in another order ("考期中" for 期中考试) count for a little less than in order.
-    return max(_common_in_order(wanted, text), present * ANY_ORDER) / len(wanted)
+    # Characters in another order ("考期中" for 期中考试) count for a little less than in order; and
+    # half the score is pairs side by side, so the character that tells 期中考试 from 期末考试 matters.
+    characters = max(_common_in_order(wanted, text), present * ANY_ORDER) / len(wanted)
+    pairs = sum(1 for i in range(len(wanted) - 1) if wanted[i:i + 2] in text) / (len(wanted) - 1)
+    return (characters + pairs) / 2
 
 
 def _shares_a_pair(wanted: str, text: str) -> bool:
