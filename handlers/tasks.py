@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot import agenda, texts
 from bot.messages import IncomingMessage, Reply
-from bot.schedule import dated_range, in_force
+from bot.schedule import anchor_range, dated_range, in_force
 from bot.timegrammar.resolve import month_range
 from bot.understanding import Intent
 from bot.understanding.normalize import normalize
@@ -28,6 +28,8 @@ FAR_MONTH_DAYS = 180
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
     if intent.ask == "week_number":
         return _week_number(intent, ctx)
+    if intent.ask == "term_dates":
+        return _term_dates(ctx)
     if intent.ask == "routine":
         return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
     if intent.start is None:
@@ -203,6 +205,30 @@ def _week_number(intent: Intent, ctx: ChatContext) -> Reply:
     return Reply(title, texts.WEEK_NUMBER.format(day=said, term=name, week=week,
                                                  monday=texts.describe_dates(monday, monday),
                                                  sunday=texts.describe_dates(monday + timedelta(days=6), monday + timedelta(days=6))))
+
+
+def _term_dates(ctx: ChatContext) -> Reply:
+    """The term in force (or next), the break after it and the term after that: 开学, 放假, 期中, 期末, weeks."""
+    title = texts.TERM_DATES_TITLE
+    ordered = sorted(ctx.terms, key=lambda t: t.start)
+    now = next((i for i, t in enumerate(ordered) if t.end >= ctx.today), None)
+    if now is None:
+        return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
+    lines = [f"#### {title}"]
+    for i, term in enumerate(ordered[now:now + 2]):
+        weeks = (term.end - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
+        lines.append(texts.TERM_LINE.format(name=term.name, start=texts.describe_day(term.start), end=texts.describe_day(term.end), weeks=weeks))
+        if i == 0 and term.start <= ctx.today:
+            middle, final = anchor_range("midterm", term), anchor_range("term_end", term)
+            lines.append(texts.TERM_EXAMS.format(midterm=texts.describe_dates(*middle), final=texts.describe_dates(*final)))
+        following = ordered[now + i + 1] if now + i + 1 < len(ordered) else None
+        if i == 0:
+            name = texts.WINTER_BREAK if term.end.month in (12, 1, 2) else texts.SUMMER_BREAK
+            after = term.end + timedelta(days=1)
+            dates = (texts.describe_dates(after, following.start - timedelta(days=1)) if following is not None
+                     else texts.BREAK_FROM.format(day=texts.describe_dates(after, after)))
+            lines.append(texts.BREAK_LINE.format(name=name, dates=dates))
+    return Reply(title, "\n".join(lines))
 
 
 def fit(lines: list[str], limit: int) -> str:

@@ -126,3 +126,10 @@ def test_reports_that_are_not_plain_record_nothing(ask):
     assert "已记录" in ask("完成 12，13 有困难")   # while a plain report, even two in one message, records both
     with ask.database.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(StatusReport)).scalar() == 2
+
+
+def test_the_terms_dates_and_breaks(ask):
+    answer = ask("什么时候放寒假")
+    assert "**寒假**：1月23日–2月21日" in answer and "共 21 周" in answer and "2月22日 周一 开学" in answer
+    assert "暑假**：7月3日起" in ask("什么时候放暑假", on="2027-05-13")
+    assert "“寒假作业”" in ask("寒假作业什么时候交")   # a task with 寒假 in its name is a topic, not the break

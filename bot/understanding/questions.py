@@ -20,10 +20,14 @@ QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|
 WHEN = re.compile(r"什么时候|啥时候|哪天|哪一天|几号|何时|什么时间|几月几")
 # What the question asks of its span, besides "what is on".
 ASKS = [
+    # When the term starts and ends, the breaks, how many weeks: "什么时候放寒假", "下学期几号开学", "这学期一共多少周".
+    ("term_dates", re.compile(r"开学(?!典礼|第一课|仪式|初|前|后|工作)|放(?:寒|暑)?假|寒假|暑假|学期(?:结束|开始)|"
+                              r"(?:一共|总共|共)(?:有)?(?:多少|几)(?:个)?周|多少个?周(?!了)|(?<!第)几个?周(?!了)|^(?:期中|期末)(?:是)?(?:哪几天|什么时候|哪天|几号)")),
     ("week_number", re.compile(r"第几(?:个)?(?:教学)?周|第几个?星期|几周了|多少周了?|教学周|周次")),
     ("deadline", re.compile(r"截止|截至|到期|(?:要|需要|得)(?:上?交|提交|报送|上报)|交(?:什么|啥)|deadline|ddl|due", re.IGNORECASE)),
     ("routine", re.compile(r"例行|日常工作|常规工作|固定工作|每天都要|每周都要|周期性")),
 ]
+TERM_WORDS = re.compile(r"下个?学期|上个?学期|本学期|这个?学期|学期|还有|从|开始|结束|放|是")
 # From today on: "这个月接下来有什么", "这学期还有哪些大活动". For a week or a month 还有 may just
 # mean "else" ("本月还有什么任务"), and listing its first days does no harm; for a term it means what is left.
 FROM_TODAY = re.compile(r"还剩|剩下|接下来|之后|往后|以后")
@@ -67,14 +71,17 @@ class Question:
     start: date | None
     end: date | None
     keyword: str | None
-    ask: str | None        # week_number | deadline | routine | name (a bare event name) | None: what is on
+    ask: str | None        # term_dates | week_number | deadline | routine | name (a bare event name) | None: what is on
 
 
 def question_of(words: str, today: date, term: tuple[date, date] | None) -> Question | None:
-    ask, words = _ask(words)
+    ask, asked = _ask(words)
+    if ask == "term_dates" and _topic(TERM_WORDS.sub(" ", ASKS[0][1].sub(" ", asked))):
+        ask, asked = None, words   # "寒假作业什么时候交": a task with 寒假 in its name
+    words = asked
     span = find_span(words, today, term)
     rest = _without_spans(words[:span.at[0]] + " " + words[span.at[1]:], today, term) if span else words
-    keyword = _topic(rest)
+    keyword = _topic(rest) if ask != "term_dates" else next((b for b in ("寒假", "暑假") if b in words), None)
     asking = QUESTION.search(words) or QUERY_HINT.search(words)
     if span and not asking and (CHATTER.search(words) or (keyword and NOT_A_TOPIC.search(keyword))):
         return None   # "明天见～", "我明天请个假", "12 明天交": a day named in passing, not a question
@@ -87,7 +94,7 @@ def question_of(words: str, today: date, term: tuple[date, date] | None) -> Ques
         from_today = FROM_TODAY.search(rest) or (STILL.search(rest) and (span.end - span.start).days > LONG_SPAN_DAYS)
         start = max(span.start, today) if from_today and span.start <= today <= span.end else span.start
         return Question(start, span.end, keyword, ask)
-    if ask == "routine":
+    if ask in ("routine", "term_dates"):
         return Question(None, None, keyword, ask)
     if ask in ("week_number", "deadline") or (not keyword and QUERY_HINT.search(words)):
         return _this_week(today, keyword, ask) if ask != "deadline" else _soon(today, keyword, ask)
