@@ -75,13 +75,14 @@ class Question:
 
 
 def question_of(words: str, today: date, term: tuple[date, date] | None) -> Question | None:
+    said = words
     ask, asked = _ask(words)
     if ask == "term_dates" and _topic(TERM_WORDS.sub(" ", ASKS[0][1].sub(" ", asked))):
         ask, asked = None, words   # "寒假作业什么时候交": a task with 寒假 in its name
     words = asked
     span = find_span(words, today, term)
     rest = _without_spans(words[:span.at[0]] + " " + words[span.at[1]:], today, term) if span else words
-    keyword = _topic(rest) if ask != "term_dates" else next((b for b in ("寒假", "暑假") if b in words), None)
+    keyword = _topic(rest) if ask != "term_dates" else next((b for b in ("寒假", "暑假") if b in said), None)
     asking = QUESTION.search(words) or QUERY_HINT.search(words)
     if span and not asking and (CHATTER.search(words) or (keyword and NOT_A_TOPIC.search(keyword))):
         return None   # "明天见～", "我明天请个假", "12 明天交": a day named in passing, not a question
