@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import requests
 from flask import Flask, jsonify, render_template, request
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply")
     http = requests.Session()
     reply_bytes = {"dingtalk": dingtalk_wire.REPLY_BYTES, "wecom": wecom_wire.REPLY_BYTES}
-    inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes.get(message.platform, dingtalk_wire.REPLY_BYTES)))
+    inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes.get(message.platform, dingtalk_wire.REPLY_BYTES)),
+                  timedelta(seconds=settings.inbox_lease_seconds))
 
     app = Flask(__name__)
     app.extensions["schoolbot.settings"] = settings

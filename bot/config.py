@@ -121,6 +121,9 @@ class Settings:
     scheduler_id: str = ""
     # Days off beyond the national calendar (school-specific, or a year chinese-calendar does not know yet).
     holidays: tuple[date, ...] = ()
+    # An inbound message whose work has not finished this long after it began is taken to have died
+    # with its process, and is answered again by another (at most this late after a kill -9).
+    inbox_lease_seconds: int = 60
 
     @property
     def tz(self) -> ZoneInfo:
@@ -239,6 +242,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"term {term.name!r} ends before it starts")
     if settings.plan.max_file_mb <= 0:
         raise ConfigError("plan.max_file_mb must be positive")
+    if settings.inbox_lease_seconds < 1:
+        raise ConfigError("inbox_lease_seconds must be at least 1")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}")
     if settings.dingtalk.mode not in ("webhook", "stream"):

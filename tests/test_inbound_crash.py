@@ -1,0 +1,120 @@
+"""kill -9 during a burst of signed reports: every message DingTalk heard 200 for is stored,
+recorded and answered after a restart; a redelivery of a handled message is dropped."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from sqlalchemy import func, select
+
+from storage.db import Database
+from storage.models import InboundMessage, StatusReport
+from tests.conftest import ROOT
+from tests.servers import FakeDingTalk, serving
+from tests.test_dingtalk import SECRET, callback_body, post
+
+BURST = 240
+CLIENTS = 12
+LEASE_S = 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(config, port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--config", str(config)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.kill()
+    raise AssertionError("the server did not start")
+
+
+def report(fake_url: str, i: int) -> dict:
+    body = callback_body(fake_url, "完成 1", msg_id=f"burst-{i}")
+    body.update(senderStaffId=f"staff-{i}", senderNick=f"老师{i:03d}", senderId=f"$:sender-{i}")
+    body["sessionWebhook"] = f"{fake_url}/robot/sendBySession?session=s-{i}"
+    return body
+
+
+def test_kill_dash_nine_in_a_burst_of_reports_loses_none(tmp_path):
+    fake = FakeDingTalk()
+    slow = fake.app.view_functions["send_by_session"]
+
+    def slowly():   # answers take a while, so a backlog builds up in the server's memory
+        time.sleep(0.03)
+        return slow()
+    fake.app.view_functions["send_by_session"] = slowly
+
+    with serving(fake.app) as fake_url:
+        config = tmp_path / "config.yaml"
+        config.write_text(
+            f"database: {{url: 'sqlite:///{tmp_path / 'bot.db'}'}}\n"
+            "school: {name: 青禾小学, terms: [{name: 第一学期, start: 2026-09-01, end: 2027-01-22}]}\n"
+            f"dingtalk: {{app_secret: {SECRET}, session_webhook_base: '{fake_url}'}}\n"
+            f"inbox_lease_seconds: {LEASE_S}\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "bot", "plan", "import", str(ROOT / "examples" / "sample_plan.docx"), "--config", str(config)],
+                       cwd=ROOT, check=True, capture_output=True)
+        port = free_port()
+        app_url = f"http://127.0.0.1:{port}"
+        server = start_server(config, port)
+        acknowledged: list[int] = []
+
+        def send(i: int) -> None:
+            try:
+                if post(app_url, report(fake_url, i)).status_code == 200:
+                    acknowledged.append(i)
+            except requests.RequestException:
+                pass   # the kill cut this one off: DingTalk would resend it
+
+        with ThreadPoolExecutor(CLIENTS) as clients:
+            futures = [clients.submit(send, i) for i in range(BURST)]
+            while len(acknowledged) < BURST // 3:
+                time.sleep(0.005)
+            server.send_signal(signal.SIGKILL)
+            server.wait(timeout=10)
+            for future in futures:
+                future.result()
+        answered_before_restart = len(fake.received)
+        assert answered_before_restart < len(acknowledged), "the kill must land with answers still owed"
+
+        server = start_server(config, port)
+        try:
+            database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and _reports(database) < len(acknowledged):
+                time.sleep(0.2)
+            assert _reports(database) == len(acknowledged)            # every acknowledged report is stored
+            sessions = {r["session"] for r in fake.wait_for(len(acknowledged), timeout=30)}
+            assert {f"s-{i}" for i in acknowledged} <= sessions          # and every teacher got an answer
+            with database.engine.connect() as conn:
+                assert conn.execute(select(func.count()).select_from(InboundMessage)
+                                    .where(InboundMessage.state != "handled")).scalar() == 0
+            # DingTalk resending a handled message changes nothing and answers nothing.
+            before = len(fake.received)
+            assert post(app_url, report(fake_url, acknowledged[0])).status_code == 200
+            time.sleep(0.5)
+            assert len(fake.received) == before and _reports(database) == len(acknowledged)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+    print(f"burst {BURST}: {len(acknowledged)} acknowledged, {answered_before_restart} answered before the kill, "
+          f"{len(acknowledged)} stored and answered after the restart")
+
+
+def _reports(database: Database) -> int:
+    with database.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(StatusReport)).scalar()
