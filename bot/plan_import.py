@@ -15,6 +15,7 @@ from bot.plan.document import PlanDocument
 from bot.plan.errors import PlanReadError
 from bot.plan.extract import ExtractOptions, PlanExtraction, extract_plan
 from bot.plan.items import PlanItem
+from bot.plan.limits import check_items
 from bot.plan.reading import read_plan_bytes, read_plan_file
 from bot.plan.schoolyear import SchoolYear, parse_school_year_option
 from storage import plans as plan_store
@@ -37,7 +38,7 @@ def extract_file(path: str | Path, settings: Settings, school_year: str | None =
         known_term_starts=tuple(t.start for t in settings.school.terms),
     )
     document = read_plan_file(path, settings.plan.max_file_mb * 1024 * 1024)
-    return ExtractedFile(document, extract_plan(document, options))
+    return _checked(ExtractedFile(document, extract_plan(document, options)))
 
 
 def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None, terms=None) -> ExtractedFile:
@@ -46,7 +47,12 @@ def extract_upload(data: bytes, filename: str, settings: Settings, today: date |
     options = ExtractOptions(fallback_school_year=school_year_of(today),
                              known_term_starts=tuple(t.start for t in (settings.school.terms if terms is None else terms)))
     document = read_plan_bytes(data, filename, settings.plan.max_file_mb * 1024 * 1024)
-    return ExtractedFile(document, extract_plan(document, options))
+    return _checked(ExtractedFile(document, extract_plan(document, options)))
+
+
+def _checked(extracted: ExtractedFile) -> ExtractedFile:
+    check_items(len(extracted.extraction.items), extracted.document.source_name)
+    return extracted
 
 
 def import_file(path: str | Path, settings: Settings, database: Database, school_year: str | None = None,

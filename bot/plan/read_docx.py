@@ -9,13 +9,19 @@ from docx.table import Table
 
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
+from .limits import check_zip, count_word_blocks
+
+
+NOT_DOCX = "{name} 不是有效的 Word 文档（.docx）。如果是旧版 .doc，请在 Word 中另存为 .docx"
 
 
 def read_docx_plan(data: bytes, name: str) -> PlanDocument:
+    # The zip's directory and the paragraphs are counted first: python-docx builds the whole tree.
+    count_word_blocks(check_zip(data, name, NOT_DOCX.format(name=name)), name)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanReadError(f"{name} 不是有效的 Word 文档（.docx）。如果是旧版 .doc，请在 Word 中另存为 .docx") from exc
+        raise PlanReadError(NOT_DOCX.format(name=name)) from exc
     except Exception as exc:  # python-docx raises bare lxml/OPC errors on damaged files
         raise PlanReadError(f"{name} 已损坏，无法作为 Word 文档读取") from exc
     rows: list = []

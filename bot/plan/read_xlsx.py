@@ -11,11 +11,17 @@ import zipfile
 from datetime import date, datetime, time
 
 import openpyxl
+from lxml import etree
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
+from .limits import MAX_COLUMNS, MAX_ROWS, check_zip, count_sheet_rows
+
+NOT_XLSX = "{name} 不是有效的 Excel 表格（.xlsx）。如果是旧版 .xls，请另存为 .xlsx"
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 # Names Excel and WPS give new sheets say nothing about the plan.
 # Built-in number formats of Chinese Excel and WPS that show dates (年月日) and times (时分): 27–36, 50–58.
@@ -25,39 +31,81 @@ DEFAULT_SHEET_NAME = re.compile(r"^\s*(?:sheet|工作表)\s*\d*\s*$", re.IGNOREC
 
 
 def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
+    archive = check_zip(data, name, NOT_XLSX.format(name=name))
+    count_sheet_rows(archive, name)
     try:
-        # Not read_only: merged-cell ranges are only known in the full model.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: cells stream from the XML and only stored ones exist, so a cell at XFD1048576
+        # costs nothing; merged ranges, which that mode does not keep, are read from the XML here.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise PlanReadError(f"{name} 不是有效的 Excel 表格（.xlsx）。如果是旧版 .xls，请另存为 .xlsx") from exc
+        raise PlanReadError(NOT_XLSX.format(name=name)) from exc
     except Exception as exc:
         raise PlanReadError(f"{name} 已损坏，无法作为 Excel 表格读取") from exc
-    rows: list = []
-    tables = [0]  # tables numbered across the workbook
-    for sheet in workbook.worksheets:
-        if not DEFAULT_SHEET_NAME.match(sheet.title):
-            rows.append((clean(sheet.title), (), None, 1))
-        rows.extend(_sheet_rows(sheet, tables))
+    try:
+        rows: list = []
+        tables = [0]  # tables numbered across the workbook
+        for sheet in workbook.worksheets:
+            if not DEFAULT_SHEET_NAME.match(sheet.title):
+                rows.append((clean(sheet.title), (), None, 1))
+            rows.extend(_sheet_rows(sheet, _merged_ranges(archive, sheet), tables))
+    except PlanReadError:
+        raise
+    except Exception as exc:
+        raise PlanReadError(f"{name} 已损坏，无法作为 Excel 表格读取") from exc
+    finally:
+        workbook.close()
     return document_from_rows(name, rows)
 
 
-def _sheet_rows(sheet, tables: list[int]):
+def _merged_ranges(archive: zipfile.ZipFile, sheet) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merge, clipped to what is read."""
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return []
+    found = []
+    try:
+        with archive.open(path) as stream:
+            for _, element in etree.iterparse(stream, events=("end",), tag=f"{SHEET_NS}mergeCell", resolve_entities=False):
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                except (ValueError, TypeError):
+                    continue
+                if min_col <= MAX_COLUMNS and min_row <= MAX_ROWS:
+                    found.append((min_row, min_col, min(max_row, MAX_ROWS), min(max_col, MAX_COLUMNS)))
+                element.clear()
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    return found
+
+
+def _sheet_rows(sheet, merges: list[tuple[int, int, int, int]], tables: list[int]):
     # A month or week merged down a column belongs to every row; a title merged
     # across a row is said once.
-    merged, in_range = {}, set()
-    for cell_range in sheet.merged_cells.ranges:
-        top_left = sheet.cell(cell_range.min_row, cell_range.min_col).value
-        for row in range(cell_range.min_row, cell_range.max_row + 1):
-            merged[(row, cell_range.min_col)] = top_left
-            in_range.add((row, cell_range.min_col))
+    starts = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges}
+    in_range: set[tuple[int, int]] = set()
+    merged: dict[tuple[int, int], object] = {}
+    pending: dict[tuple[int, int], tuple[int, int]] = {}   # top-left → far corner, until its row is read
     in_table = False
-    for row in sheet.iter_rows():
-        cells = tuple(_cell_text(merged.get((c.row, c.column), c.value), _style_id(c)) for c in row)
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS):
+        number = next((c.row for c in row if getattr(c, "row", None) is not None), None)
+        if number is None:
+            continue   # a row with no stored cell
+        for column in range(1, len(row) + 1):
+            if (number, column) in starts:
+                pending[(number, column)] = starts[(number, column)]
+        for (r0, c0), (r1, _c1) in list(pending.items()):
+            if number == r0:
+                top_left = row[c0 - 1].value if c0 <= len(row) else None
+                for r in range(r0, r1 + 1):
+                    merged[(r, c0)] = top_left
+                    in_range.add((r, c0))
+                del pending[(r0, c0)]
+        cells = tuple(_cell_text(merged.get((number, i), cell.value), _style_id(cell)) for i, cell in enumerate(row, start=1))
         while cells and not cells[-1]:
             cells = cells[:-1]
         if not any(cells):
             continue
-        if len(cells) == 1 and (row[0].row, 1) not in in_range:
+        if len(cells) == 1 and (number, 1) not in in_range:
             for part in cells[0].split("\n"):  # a line of text, not a one-column table
                 yield part, (), None, None
             in_table = False
@@ -70,7 +118,10 @@ def _sheet_rows(sheet, tables: list[int]):
 
 
 def _style_id(cell) -> int:
-    return getattr(getattr(cell, "_style", None), "numFmtId", 0) or 0
+    try:
+        return cell.style_array.numFmtId or 0
+    except (AttributeError, IndexError):
+        return 0
 
 
 def _cell_text(value, format_id: int = 0) -> str:

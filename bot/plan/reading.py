@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .document import PlanDocument
 from .errors import PlanReadError
+from .limits import check_text
 from .read_docx import read_docx_plan
 from .read_text import read_text_plan
 from .read_xlsx import read_xlsx_plan
@@ -28,6 +29,7 @@ def read_plan_bytes(data: bytes, name: str, max_bytes: int) -> PlanDocument:
         kind = "Word 文档" if suffix == ".docx" else "Excel 表格"
         raise PlanReadError(f"{name} 不是有效的{kind}（文件内容与扩展名 {suffix} 不符）")
     document = READERS[suffix](data, name)
+    check_text(sum(len(line.text) for line in document.lines), name)
     if not any(line.text.strip() for line in document.lines):
         raise PlanReadError(f"{name} 里没有文字内容")
     return replace(document, checksum=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,140 @@
+"""Decompression bombs and monsters: each is refused with a one-line Chinese error before it is
+inflated or modelled, the process stays under 500 MB, and a normal plan still imports after it.
+
+Every file is made here, for real: a zip whose directory promises hundreds of megabytes, a
+document of millions of empty paragraphs, a workbook with one cell at XFD1048576 or a merge
+over A3:XFD1048576, a text plan of hundreds of thousands of items.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT
+from tests.factories.plan_files import text_plan_to_docx
+
+PEAK_MB = 500
+# Runs one import in a fresh interpreter and reports its error and its peak memory.
+IMPORT_AND_MEASURE = """
+import json, resource, sys
+from bot.config import load_settings
+from bot.plan.errors import PlanReadError
+from bot.plan_import import import_file
+from storage.db import Database
+settings = load_settings(sys.argv[2])
+database = Database(settings.database.url)
+database.upgrade()
+try:
+    result = import_file(sys.argv[1], settings, database)
+    outcome = {"imported": len(result.tasks)}
+except PlanReadError as refused:
+    outcome = {"error": str(refused)}
+outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(outcome, ensure_ascii=False))
+"""
+PLAN = "2026-2027学年第一学期工作计划\n九月份\n1.9月10日 教师节表彰大会（工会）\n2.9月25日 秋季运动会（体育组）\n"
+
+
+def _import(path: Path, config: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", IMPORT_AND_MEASURE, str(path), str(config)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(f"database: {{url: 'sqlite:///{tmp_path / 'bot.db'}'}}\n"
+                    "school: {name: 青禾小学, terms: [{name: 第一学期, start: 2026-09-01, end: 2027-01-22}]}\n"
+                    "plan: {max_file_mb: 20}\n", encoding="utf-8")
+    return path
+
+
+def _with_member(source: Path, target: Path, member: str, write_chunks) -> Path:
+    """A copy of an Office file whose `member` is replaced by what write_chunks streams (deflated)."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            if item.filename != member:
+                out.writestr(item, original.read(item.filename))
+        with out.open(member, "w", force_zip64=True) as stream:
+            write_chunks(stream)
+    return target
+
+
+def inflating_docx(tmp_path: Path) -> Path:
+    """About 1 MB on disk, 600 MB inflated."""
+    def zeros(stream):
+        chunk = b" " * (1 << 20)
+        for _ in range(600):
+            stream.write(chunk)
+    return _with_member(text_plan_to_docx(PLAN, tmp_path / "base.docx"), tmp_path / "inflating.docx", "word/customXml.xml", zeros)
+
+
+def paragraphs_docx(tmp_path: Path, count: int, numbered: bool) -> Path:
+    """Empty paragraphs by the million (a few hundred KB), or numbered ones that compress as text does."""
+    base = text_plan_to_docx(PLAN, tmp_path / "base.docx")
+    with zipfile.ZipFile(base) as original:
+        head, _, tail = original.read("word/document.xml").decode().partition("<w:body>")
+
+    def paragraphs(stream):
+        stream.write((head + "<w:body>").encode())
+        for start in range(0, count, 10_000):
+            if numbered:
+                stream.write("".join(f"<w:p><w:r><w:t>第{i * 7919 % 100003}项</w:t></w:r></w:p>"
+                                     for i in range(start, start + 10_000)).encode())
+            else:
+                stream.write(b"<w:p/>" * 10_000)
+        stream.write(tail.encode())
+    return _with_member(base, tmp_path / "paragraphs.docx", "word/document.xml", paragraphs)
+
+
+def far_cell_xlsx(tmp_path: Path, merge: bool) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["A2"], sheet["B2"] = "2026-2027学年第一学期行事历", "9月10日", "教师节表彰大会"
+    if not merge:
+        sheet["XFD1048576"] = "x"
+    base = tmp_path / "base.xlsx"
+    workbook.save(base)
+    if not merge:
+        return base
+    with zipfile.ZipFile(base) as original:
+        xml = original.read("xl/worksheets/sheet1.xml").decode()
+    xml = re.sub(r"</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>', xml, count=1)
+    return _with_member(base, tmp_path / "merge.xlsx", "xl/worksheets/sheet1.xml", lambda stream: stream.write(xml.encode()))
+
+
+def many_items_txt(tmp_path: Path) -> Path:
+    path = tmp_path / "many.txt"
+    lines = [f"{i}.9月{i % 28 + 1}日 第{i}项活动" for i in range(1, 60_001)]
+    path.write_text("2026-2027学年第一学期工作计划\n九月份\n" + "\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make, says", [
+    (inflating_docx, "解压后超过"),
+    (lambda tmp: paragraphs_docx(tmp, 3_000_000, numbered=False), "内容过大"),
+    (lambda tmp: paragraphs_docx(tmp, 200_000, numbered=True), "段"),
+    (lambda tmp: far_cell_xlsx(tmp, merge=False), None),   # read as the small sheet it is
+    (lambda tmp: far_cell_xlsx(tmp, merge=True), None),
+    (many_items_txt, "上限"),
+], ids=["inflating-docx", "3M-empty-paragraphs-docx", "200k-paragraphs-docx", "cell-at-XFD1048576", "merge-to-XFD1048576", "60k-items-txt"])
+def test_a_monster_upload_is_refused_or_read_small_and_memory_stays_low(make, says, tmp_path, config):
+    outcome = _import(make(tmp_path), config)
+    print(outcome)
+    assert outcome["peak_mb"] < PEAK_MB
+    if says is None:
+        assert "imported" in outcome or "error" in outcome
+    else:
+        assert says in outcome["error"] and "\n" not in outcome["error"]
+    plan = tmp_path / "normal.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    assert _import(plan, config)["imported"] == 2   # and the school's real plan still imports
