@@ -15,9 +15,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class Database:
-    def __init__(self, url: str, echo: bool = False) -> None:
+    def __init__(self, url: str, echo: bool = False, busy_timeout_s: float = 30.0) -> None:
+        """busy_timeout_s: how long SQLite waits for another writer's lock before giving up."""
         self.url = normalise_url(url)
-        self.engine = _engine(self.url, echo)
+        self.engine = _engine(self.url, echo, busy_timeout_s)
         # On SQLite a write transaction takes the write lock at BEGIN: one that read first and
         # then tried to write would fail at once with "database is locked" under contention.
         writer = self.engine.execution_options(sqlite_immediate=True) if self.engine.dialect.name == "sqlite" else self.engine
@@ -54,14 +55,14 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _engine(url: str, echo: bool) -> Engine:
+def _engine(url: str, echo: bool, busy_timeout_s: float) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_s})
+    event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(connection, busy_timeout_s))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -72,11 +73,11 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, busy_timeout_s: float) -> None:
     dbapi_connection.isolation_level = None   # see _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")   # SQLite ignores foreign keys unless asked
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the one writer
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes, fsync only at checkpoints
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     cursor.close()

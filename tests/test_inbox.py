@@ -1,0 +1,121 @@
+"""The inbound queue on its own and behind each way in: a message is a row before the platform hears
+anything, work that died is claimed again after its lease, a busy database delays a message but
+never drops it, and a redelivery of a handled message is dropped."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import SchoolSettings, Settings, Term, WeComSettings
+from bot.dispatch import Dispatcher
+from bot.inbox import Inbox, decode, encode
+from bot.messages import IncomingMessage, Reply
+from bot.platforms.dingtalk import SessionWebhook
+from storage import inbox as queue
+from storage.db import Database
+from storage.models import InboundMessage
+from tests.servers import FakeWeComApi, serving
+
+TERM = Term("第一学期", date(2026, 9, 1), date(2027, 1, 22))
+SENT = datetime(2026, 10, 13, 1, tzinfo=timezone.utc)
+
+
+def message(msg_id: str = "m-1", platform: str = "wecom", text: str = "帮助") -> IncomingMessage:
+    return IncomingMessage(platform, msg_id, "chat", "zhangsan", "张老师", text, SENT, is_group=False,
+                           mentioned_user_ids=("a",), reply_target=SessionWebhook("https://oapi.dingtalk.com/x", 5))
+
+
+def test_a_message_survives_its_encoding():
+    original = message()
+    again = decode(encode(original))
+    assert again == original and again.reply_target.url == original.reply_target.url and again.sent_at == SENT
+
+
+def test_a_redelivery_is_dropped_only_once_handled(sqlite_database):
+    inbox = Inbox(sqlite_database, lambda m: Reply("t", "ok"))
+    first = inbox.accept(message())
+    assert inbox.accept(message()) == first            # still queued: the same row, worked once
+    inbox.run(first, lambda m, r: None)
+    assert inbox.accept(message()) is None             # handled: dropped
+
+
+def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):
+    answered = []
+    inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=1))
+    row = inbox.accept(message())
+    assert queue.claim(sqlite_database, row, inbox.lease) is not None   # a worker took it, then its process died
+    assert inbox.resume(ThreadPoolExecutor(1)) == 0                        # not while the lease holds
+    time.sleep(1.2)
+    inbox.late_delivery["wecom"] = lambda m, r: answered.append(r.markdown)
+    executor = ThreadPoolExecutor(1)
+    assert inbox.resume(executor) == 1
+    executor.shutdown(wait=True)
+    assert answered == ["帮助"]
+    with sqlite_database.engine.connect() as conn:
+        assert conn.execute(select(InboundMessage.state, InboundMessage.payload)).one() == ("handled", None)
+
+
+def test_a_failing_answer_is_retried_then_given_up(sqlite_database):
+    inbox = Inbox(sqlite_database, lambda m: 1 / 0, lease=timedelta(0))
+    row = inbox.accept(message())
+    for _ in range(queue.MAX_ATTEMPTS):
+        inbox.run(row, lambda m, r: None)
+    with sqlite_database.engine.connect() as conn:
+        assert conn.execute(select(InboundMessage.state)).scalar() == "failed"
+    assert inbox.accept(message()) is None
+
+
+def test_a_message_waits_out_a_long_write_instead_of_vanishing(tmp_path):
+    path = tmp_path / "busy.db"
+    database = Database(f"sqlite:///{path}", busy_timeout_s=0.1)
+    database.upgrade()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")            # an import holding the write lock
+    threading.Timer(1.5, holder.rollback).start()
+    started = time.monotonic()
+    stored = queue.receive(database, "dingtalk", "m-busy", "{}")
+    assert stored.fresh and time.monotonic() - started >= 1.0
+    holder.close()
+
+
+def test_wecom_late_answers_resume_after_a_restart(sqlite_database):
+    api = FakeWeComApi("corp", "secret")
+    with serving(api.app) as api_url:
+        from bot.app import create_app
+        settings = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)),
+                            wecom=WeComSettings(corp_id="corp", agent_id="1", secret="secret", token="t",
+                                                encoding_aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", api_base=api_url))
+        # A process stored the message and died before answering it.
+        Inbox(sqlite_database, Dispatcher(settings, sqlite_database).answer).accept(message(msg_id="w-9", text="帮助"))
+        create_app(settings, sqlite_database)      # the next start finishes it through message/send
+        (sent,) = api.wait_for(1)
+        assert sent["touser"] == "zhangsan" and "校务助手" in sent["text"]["content"]
+
+
+def test_stream_stores_the_message_before_acknowledging(sqlite_database):
+    from bot.platforms.dingtalk_reply import DingTalkResponder
+    from bot.stream import RobotMessageHandler
+    import dingtalk_stream
+    import requests
+    from tests.test_dingtalk import callback_body
+
+    never = ThreadPoolExecutor(1)
+    never.submit = lambda *a, **k: None          # the process dies right after the ack: nothing runs
+    settings = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)))
+    handler = RobotMessageHandler(DingTalkResponder(settings.dingtalk, requests.Session()),
+                                  Inbox(sqlite_database, Dispatcher(settings, sqlite_database).answer), never)
+    callback = dingtalk_stream.CallbackMessage.from_dict(
+        {"specVersion": "1.0", "type": "CALLBACK", "data": json.dumps(callback_body("https://oapi.dingtalk.com", "帮助", msg_id="s-1")),
+         "headers": {"topic": "/v1.0/im/bot/messages/get", "messageId": "f-1"}})
+    code, _ = asyncio.run(handler.process(callback))
+    assert code == 200
+    with sqlite_database.engine.connect() as conn:
+        assert conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).one() == ("s-1", "received")
