@@ -171,7 +171,8 @@ def _already_known(db: Database, school_id: int, platform: str, column: str, use
 
 
 def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> Member:
-    member = _by_platform_id(s, school_id, column, user_id, name)
+    # A chat nickname is typed by the sender: it may claim only a roster row that holds no admin rights.
+    member = _by_platform_id(s, school_id, column, user_id, name, name_may_claim_admin=False)
     if member is None:
         member = Member(school_id=school_id, name=name or user_id)
         s.add(member)
@@ -181,8 +182,9 @@ def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> 
 
 
 def _by_platform_id(s: Session, school_id: int, column: str, user_id: str, name: str,
-                    mobile: str | None = None) -> Member | None:
-    """Someone with this platform id; else someone without one with this mobile, or the only one of this name."""
+                    mobile: str | None = None, name_may_claim_admin: bool = True) -> Member | None:
+    """Someone with this platform id; else someone without one with this mobile, or the only one of this name
+    (from a chat nickname, only someone who is no admin: admin rights never come from a name)."""
     in_school = select(Member).where(Member.school_id == school_id)
     member = s.scalar(in_school.where(getattr(Member, column) == user_id))
     if member is not None:
@@ -193,7 +195,9 @@ def _by_platform_id(s: Session, school_id: int, column: str, user_id: str, name:
         if member is not None:
             return member
     namesakes = list(s.scalars(unlinked.where(Member.name == name))) if name else []
-    return namesakes[0] if len(namesakes) == 1 else None
+    if len(namesakes) != 1 or (namesakes[0].is_admin and not name_may_claim_admin):
+        return None
+    return namesakes[0]
 
 
 def _join(s: Session, school_id: int, platform: str, conversation_id: str, chat_name: str, member_id: int) -> None:

@@ -22,7 +22,7 @@ from bot.people.roster import RosterError, read_roster_bytes
 from bot.plan_import import import_file
 from bot.schedule import period_start
 from storage import people, status
-from storage.models import StatusReport
+from storage.models import Member, StatusReport
 from storage.plans import ensure_school, list_tasks
 from tests.conftest import ROOT
 
@@ -310,3 +310,22 @@ def test_members_import_and_export_commands(sqlite_database, tmp_path):
     assert sheet["A1"].value == "编号" and sheet.max_row == len(lines)
     unknown = run("export", "status", "--term", "第三学期")
     assert unknown.returncode == 1 and "第一学期" in unknown.stderr
+
+
+def test_a_nickname_never_takes_over_an_admins_roster_row(database, tmp_path):
+    """A 管理员 on the roster with no platform id yet: someone whose nickname is that name gets a row of
+    their own, no admin rights, and cannot report for others."""
+    school = School(database, tmp_path)
+    roster = tmp_path / "名单2.csv"
+    roster.write_text(ROSTER + "孙丽,,教务处,,,,,是\n", encoding="utf-8")
+    import_roster_file(roster, school.settings, database)
+    visits = school.n("家访")
+    NAMES["dt-fake"] = "孙丽"
+    try:
+        assert "只能上报自己的进度" in school.say("dt-fake", f"完成 {visits} 李强")
+    finally:
+        del NAMES["dt-fake"]
+    with database.transaction() as s:
+        assert s.query(StatusReport).count() == 0
+        sun = [m for m in s.query(Member).all() if m.name == "孙丽"]
+        assert len(sun) == 2 and sum(1 for m in sun if m.is_admin) == 1 and all(m.dingtalk_user_id != "dt-fake" for m in sun if m.is_admin)
