@@ -140,3 +140,18 @@ def test_no_request_produces_a_server_error(dingtalk, body, headers):
 def test_signed_but_odd_bodies_never_produce_a_server_error(dingtalk, body):
     app_url, _, _ = dingtalk
     assert post(app_url, body).status_code in (200, 400)
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://oapi.dingtalk.com/robot/sendBySession?session=x", True),
+    ("https://oapi.dingtalk.com/robot/sendBySession/../../admin/x", False),
+    ("https://oapi.dingtalk.com/robot/sendBySession/%2e%2e/admin", False),
+    ("https://oapi.dingtalk.com/robot/sendBySessionEVIL", False),
+    ("https://oapi.dingtalk.com/robot/sendBySession\\..\\admin", False),
+    ("https://user@oapi.dingtalk.com/robot/sendBySession", False),
+    ("https://oapi.dingtalk.com.evil.example/robot/sendBySession", False),
+    ("http://oapi.dingtalk.com/robot/sendBySession", False),
+])
+def test_a_session_webhook_must_lie_under_the_trusted_path(url, ok):
+    from bot.platforms.dingtalk import SessionWebhook
+    assert SessionWebhook(url, 0).usable("https://oapi.dingtalk.com/robot/sendBySession", 1) is ok

@@ -114,9 +114,23 @@ class SessionWebhook:
         self.url, self.expires_ms = url, expires_ms
 
     def usable(self, trusted_base: str, now_ms: int) -> bool:
+        """Under the trusted base, segment by segment: "…/sendBySessionEVIL" is not under "…/sendBySession",
+        and no "..", "." or encoded separator may climb out of it."""
         url, base = urlsplit(self.url), urlsplit(trusted_base)
-        same_origin = (url.scheme, url.netloc) == (base.scheme, base.netloc) and url.path.startswith(base.path.rstrip("/"))
-        return bool(self.url) and same_origin and (not self.expires_ms or self.expires_ms > now_ms)
+        if not self.url or (url.scheme, url.netloc.lower()) != (base.scheme, base.netloc.lower()) or url.username or url.password:
+            return False
+        path, prefix = _segments(url.path), _segments(base.path)
+        if path is None or prefix is None or path[:len(prefix)] != prefix:
+            return False
+        return not self.expires_ms or self.expires_ms > now_ms
+
+
+def _segments(path: str) -> list[str] | None:
+    """The path's segments, or None when one could climb or mean something else once decoded ("..", "%2e", "\\")."""
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or "%" in p or "\\" in p for p in parts):
+        return None
+    return parts
 
 
 def reply_body(reply: Reply, message: IncomingMessage) -> dict:
