@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """Build the app; tests pass their own settings and database, production loads config once."""
     if settings is None:
         settings = load_settings()
-        configure_logging(settings.log_level)   # under gunicorn; the CLI has done it already
+        configure_logging(settings.log_level, settings.secret_values())   # under gunicorn; the CLI has done it already
     if database is None:
         database = Database(settings.database.resolved_url())
         database.upgrade()

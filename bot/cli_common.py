@@ -18,7 +18,7 @@ def settings_from(config_path) -> Settings:
         settings = load_settings(config_path)
     except ConfigError as exc:
         raise click.ClickException(f"config: {exc}") from exc
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.secret_values())
     return settings
 
 

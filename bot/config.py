@@ -132,6 +132,14 @@ class Settings:
     def term_on(self, day: date) -> Term | None:
         return next((t for t in self.school.terms if t.start <= day <= t.end), None)
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Every configured secret, for the log formatter to mask wherever it appears."""
+        values = [self.dingtalk.app_secret, self.wecom.secret, self.wecom.token, self.wecom.encoding_aes_key,
+                  self.admin_web.password_hash, self.admin_web.secret_key]
+        for group in self.groups:
+            values += [group.webhook, group.secret]
+        return tuple(v for v in values if v)
+
 
 def load_settings(path: str | os.PathLike | None = None, environ: typing.Mapping[str, str] | None = None) -> Settings:
     """Read the YAML file (explicit path, $SCHOOLBOT_CONFIG, ./config.yaml, or none) and the environment."""

@@ -1,8 +1,10 @@
 """Logging for every entry point: one format, and secrets kept out.
 
 Webhook URLs carry the robot's token, token requests carry app secrets, and libraries
-(urllib3 at debug level, dingtalk-sdk on errors) log URLs. A filter on the handler
-masks any secret-looking query value whatever logger the record comes from.
+(urllib3 at debug level, dingtalk-sdk on errors) log URLs, in messages and in the
+exceptions they raise. So the handler's formatter masks the whole formatted record,
+traceback included: any secret-looking query value, and every configured secret
+wherever it appears.
 """
 from __future__ import annotations
 
@@ -14,13 +16,25 @@ SECRET_QUERY = re.compile(r"(?i)\b(access_token|appsecret|corpsecret|app_secret|
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class RedactSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = SECRET_QUERY.sub(r"\1=***", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
+MIN_SECRET_CHARS = 6   # shorter values would mask ordinary words
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    text = SECRET_QUERY.sub(r"\1=***", text)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+class RedactingFormatter(logging.Formatter):
+    """Masks the record as written: message, traceback and stack alike."""
+
+    def __init__(self, fmt: str, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__(fmt)
+        self.secrets = tuple(sorted({s for s in secrets if s and len(s) >= MIN_SECRET_CHARS}, key=len, reverse=True))
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -35,14 +49,13 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Idempotent: replaces only the handler it added before."""
+def configure_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
+    """Idempotent: replaces only the handler it added before. secrets: values to mask wherever they appear."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
     handler = _StderrHandler()
-    handler.addFilter(RedactSecrets())
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(RedactingFormatter(FORMAT, secrets))
     root.addHandler(handler)
     root.setLevel(level.upper())
     logging.getLogger("urllib3").setLevel(logging.WARNING)      # one line per request is noise

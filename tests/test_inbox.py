@@ -119,3 +119,29 @@ def test_stream_stores_the_message_before_acknowledging(sqlite_database):
     assert code == 200
     with sqlite_database.engine.connect() as conn:
         assert conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).one() == ("s-1", "received")
+
+
+def test_no_secret_reaches_the_log_even_in_a_traceback(sqlite_database, capfd):
+    """A late WeCom answer fails with the token URL (corpsecret=…) in the exception: the whole log is grepped."""
+    import socket
+    from bot.logs import configure_logging
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    corp_secret = "corp-secret-never-logged-42"
+    settings = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)),
+                        wecom=WeComSettings(corp_id="corp", agent_id="1", secret=corp_secret, token="token-never-logged",
+                                            encoding_aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", api_base=closed))
+    configure_logging("DEBUG", settings.secret_values())
+    try:
+        from bot.platforms.wecom_api import WeComClient
+        from bot.routes.wecom import send_late
+        import requests
+        client = WeComClient(closed, "corp", corp_secret, "1", requests.Session())
+        inbox = Inbox(sqlite_database, Dispatcher(settings, sqlite_database).answer)
+        inbox.run(inbox.accept(message(msg_id="w-log")), lambda m, r: send_late(client, m, r))
+        log = capfd.readouterr().err
+        assert "Traceback" in log and "working inbound message" in log     # the failure is logged, with its traceback
+        assert corp_secret not in log and "token-never-logged" not in log
+    finally:
+        configure_logging("INFO")
