@@ -237,6 +237,22 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class LoginGuard(Base):
+    """Failed sign-ins per address in the current window: reserved before the password is checked,
+    in one locked step, so simultaneous guesses cannot all pass the limit."""
+    __tablename__ = "login_guard"
+    ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OfficeState(Base):
+    """Counters for the office's pages; session_generation ends every session when it moves (logout)."""
+    __tablename__ = "office_state"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Holiday(Base):
     """A school's own day off (sports day, exam marking…), besides the national calendar."""
     __tablename__ = "holiday"

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import LoginAttempt, PlanDraft, School, utcnow
+from .models import LoginAttempt, LoginGuard, OfficeState, PlanDraft, School, utcnow
 
 
 def record_login(db: Database, ip: str, ok: bool) -> None:
@@ -17,10 +18,52 @@ def record_login(db: Database, ip: str, ok: bool) -> None:
         s.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=30)))
 
 
-def failed_logins(db: Database, ip: str, since: timedelta) -> int:
+def reserve_attempt(db: Database, ip: str, limit: int, window: timedelta) -> bool:
+    """Count this attempt as failed before the password is checked, in one locked step; False when the
+    address has used up its attempts in the window. A right password gives its attempt back."""
+    ip = ip[:64]
+    for _ in range(2):   # the first attempt from an address may race another to create its row
+        try:
+            with db.transaction() as s:
+                guard = s.scalar(select(LoginGuard).where(LoginGuard.ip == ip).with_for_update())
+                if guard is None:
+                    s.add(LoginGuard(ip=ip, failures=1, window_start=utcnow()))
+                    return True
+                if guard.window_start < utcnow() - window:
+                    guard.failures, guard.window_start = 0, utcnow()
+                if guard.failures >= limit:
+                    return False
+                guard.failures += 1
+                return True
+        except IntegrityError:
+            continue
+    return False
+
+
+def give_back_attempt(db: Database, ip: str) -> None:
+    with db.transaction() as s:
+        guard = s.get(LoginGuard, ip[:64])
+        if guard is not None:
+            guard.failures = 0
+
+
+def session_generation(db: Database) -> int:
     with db.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.ip == ip[:64], LoginAttempt.ok.is_(False), LoginAttempt.at >= utcnow() - since)).scalar_one()
+        return conn.execute(select(OfficeState.value).where(OfficeState.key == "session_generation")).scalar() or 0
+
+
+def end_all_sessions(db: Database) -> None:
+    for _ in range(2):
+        try:
+            with db.transaction() as s:
+                state = s.get(OfficeState, "session_generation", with_for_update=True)
+                if state is None:
+                    s.add(OfficeState(key="session_generation", value=1))
+                else:
+                    state.value += 1
+            return
+        except IntegrityError:
+            continue
 
 
 @dataclass(frozen=True)

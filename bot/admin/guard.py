@@ -1,17 +1,21 @@
 """Sign-in, sessions and CSRF for the office's pages.
 
-The password is checked against a werkzeug hash from the config. Failed attempts are
-counted per address in the database, so the limit holds across gunicorn workers.
-Every POST carries the session's CSRF token; a missing or wrong one is refused.
+The password is checked against a werkzeug hash from the config. Each attempt is counted
+per address in the database before the password is checked, in one locked step, so the
+limit holds across gunicorn workers and simultaneous guesses. A session carries the
+office's session generation and a fingerprint of the password hash: logging out moves
+the generation and changing the password changes the fingerprint, and either ends every
+session, copied cookies included. Every POST carries the session's CSRF token.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from werkzeug.security import check_password_hash
 
 from storage import office
@@ -38,7 +42,11 @@ def check_csrf() -> None:
 
 
 def signed_in() -> bool:
-    return session.get("admin") is True
+    if session.get("admin") is not True:
+        return False
+    database, password_hash = _office()
+    return (session.get("generation") == office.session_generation(database)
+            and hmac.compare_digest(str(session.get("password", "")), _fingerprint(password_hash)))
 
 
 def login_required(view):
@@ -50,19 +58,35 @@ def login_required(view):
     return wrapped
 
 
+def _office() -> tuple[Database, str]:
+    """The app's database and the configured password hash (set once in bot/app.py)."""
+    return current_app.extensions["schoolbot.database"], current_app.extensions["schoolbot.settings"].admin_web.password_hash
+
+
+def sign_out_everywhere(db: Database) -> None:
+    office.end_all_sessions(db)
+    session.clear()
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(("schoolbot-session:" + password_hash).encode()).hexdigest()[:32]
+
+
 def client_ip() -> str:
     return request.remote_addr or "unknown"   # behind a proxy, run it with ProxyFix so this is the real address
 
 
-def too_many_failures(db: Database) -> bool:
-    return office.failed_logins(db, client_ip(), FAILURE_WINDOW) >= MAX_FAILURES
-
-
-def try_password(db: Database, password_hash: str, password: str) -> bool:
+def try_password(db: Database, password_hash: str, password: str) -> bool | None:
+    """True signed in, False wrong, None refused unchecked: too many attempts from this address."""
+    if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+        return None
     ok = bool(password_hash) and check_password_hash(password_hash, password)
     office.record_login(db, client_ip(), ok)
     if ok:
+        office.give_back_attempt(db, client_ip())
         session.clear()
         session.permanent = True
         session["admin"] = True   # a fresh session on sign-in: an earlier cookie cannot be ridden
+        session["generation"] = office.session_generation(db)
+        session["password"] = _fingerprint(password_hash)
     return ok

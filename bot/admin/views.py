@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
-from .guard import check_csrf, csrf_token, login_required, signed_in, too_many_failures, try_password
+from .guard import check_csrf, csrf_token, login_required, sign_out_everywhere, signed_in, try_password
 from .pages import calendar_days, highlighted_lines, week_of
 from .settings_views import add_settings_views, add_term_views
 
@@ -54,16 +54,17 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     def login():
         if request.method == "GET":
             return render_template("admin/login.html")
-        if too_many_failures(database):
+        outcome = try_password(database, settings.admin_web.password_hash, request.form.get("password", ""))
+        if outcome is None:
             return render_template("admin/login.html", error="尝试次数过多，请 15 分钟后再试。"), 429
-        if not try_password(database, settings.admin_web.password_hash, request.form.get("password", "")):
+        if not outcome:
             return render_template("admin/login.html", error="密码不对。"), 401
         target = request.args.get("next", "")
         return redirect(target if target.startswith("/admin") else url_for("admin.home"))
 
     @bp.post("/logout")
     def logout():
-        session.clear()
+        sign_out_everywhere(database)   # every session ends, cookies copied before included
         return redirect(url_for("admin.login"))
 
     @bp.get("/")
