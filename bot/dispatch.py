@@ -35,6 +35,7 @@ class Dispatcher:
     def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:
         """The reply, or None when this message was already answered: for callers that answer at once
         (the console); the platforms store the message first and answer through bot/inbox.py."""
+        message = message.cleaned()
         if not remember_inbound(self.database, message.platform, message.msg_id):
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None

@@ -71,6 +71,7 @@ class Inbox:
     def accept(self, message: IncomingMessage) -> int | None:
         """Store the message; its row id to work on, or None for a redelivery of a handled one.
         Raises storage.inbox.InboxUnavailable when it cannot be stored: answer the platform 503."""
+        message = message.cleaned()
         received = inbox.receive(self.database, message.platform, message.msg_id, encode(message))
         if received.handled:
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)

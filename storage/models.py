@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
+                        UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -26,6 +27,24 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fit_text(mapper, _connection, target) -> None:
+    """Every text fits its column and holds no NUL: PostgreSQL refuses both where SQLite would not,
+    and an owner of 163 characters or a NUL in a nickname must not fail on one database only."""
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        value = getattr(target, prop.key, None)
+        if not isinstance(value, str) or not isinstance(column.type, (String, Text)):
+            continue
+        cleaned = value.replace("\x00", "")
+        length = getattr(column.type, "length", None)
+        if length and len(cleaned) > length:
+            cleaned = cleaned[:length]
+        if cleaned != value:
+            setattr(target, prop.key, cleaned)
 
 
 class School(Base):

@@ -102,3 +102,27 @@ def test_terms_are_synced_from_config(database):
     with database.transaction() as s:
         stored = s.scalars(select(Term).where(Term.school_id == school)).all()
         assert [(t.name, t.start_date, t.end_date) for t in stored] == [("第一学期", date(2026, 9, 1), date(2027, 1, 29))]
+
+
+def test_long_text_and_nul_bytes_fit_either_database(database, tmp_path):
+    """An owner of 163 characters, a long file name, a NUL in a nickname or a message: stored the same
+    way on SQLite and PostgreSQL (cut to the column, NUL dropped), never a 500 or a traceback."""
+    from datetime import datetime, timezone
+
+    from bot.config import SchoolSettings, Settings
+    from bot.dispatch import Dispatcher
+    from bot.inbox import Inbox
+    from bot.messages import IncomingMessage
+    from bot.plan_import import import_file
+    settings = Settings(school=SchoolSettings(name="青禾小学"))
+    plan = tmp_path / ("计划" * 40 + ".txt")
+    plan.write_text("2026-2027学年第一学期工作计划\n九月份\n"
+                    f"1.9月10日 教师节表彰大会（负责：{'很长的部门名' * 27}）\n2.9月25日 秋季运动会\n", encoding="utf-8")
+    result = import_file(plan, settings, database, name="很长的计划名" * 60)
+    assert len(result.tasks) == 2 and all(len(t.owner or "") <= 100 and "\x00" not in t.title for t in result.tasks)
+    inbox = Inbox(database, Dispatcher(settings, database).answer)
+    message = IncomingMessage("dingtalk", "m" * 300, "c" * 300, "u" * 300, "王\x00老师" * 40, "完成 1\x00",
+                              datetime.now(timezone.utc))
+    replies = []
+    inbox.run(inbox.accept(message), lambda m, r: replies.append(r))
+    assert replies and inbox.accept(message) is None
