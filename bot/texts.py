@@ -61,7 +61,6 @@ def _is_month_end(day: date) -> bool:
 # --- chat answers -----------------------------------------------------------
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 SPAN_TITLE = "{span}{topic}的任务"
-WITHIN_SPAN = "这段时间内"
 ROUTINE = "例行事项"
 NOTHING_IN_SPAN = "{title}：没有安排。"
 NEXT_UP = "下一项：{line}"

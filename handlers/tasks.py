@@ -1,4 +1,4 @@
-"""Answers to "本周有什么任务", "下周三有什么活动", "运动会什么时候", "本周有什么要交的", "现在是第几周", "例行"."""
+"""Answers to "本周有什么任务", "下周三有什么活动", "运动会什么时候", "本周有什么要交的", "例行"."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot import agenda, texts
 from bot.messages import IncomingMessage, Reply
-from bot.schedule import anchor_range, dated_range, in_force
+from bot.schedule import dated_range, in_force
 from bot.timegrammar.resolve import month_range
 from bot.understanding import Intent
 from bot.understanding.normalize import normalize
@@ -17,6 +17,7 @@ from storage.plans import TaskRow, list_tasks
 from .context import ChatContext
 from .help import answer_unknown
 from .progress import SchoolProgress
+from .term import answer_term_dates, answer_week_number
 
 MAX_NEAREST = 5
 # A message that is nothing but a few words: perhaps the name of something in the plan.
@@ -27,9 +28,9 @@ FAR_MONTH_DAYS = 180
 
 def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
     if intent.ask == "week_number":
-        return _week_number(intent, ctx)
+        return answer_week_number(intent, ctx)
     if intent.ask == "term_dates":
-        return _term_dates(ctx)
+        return answer_term_dates(ctx)
     if intent.ask == "routine":
         return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
     if intent.start is None:
@@ -184,51 +185,6 @@ def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     for rhythm, group in by_rhythm.items():
         lines.append(f"**{rhythm}**：" + "；".join(f"#{t.number} {t.title}" for t in group))
     return Reply(title, fit(lines, ctx.reply_bytes))
-
-
-def _week_number(intent: Intent, ctx: ChatContext) -> Reply:
-    day = intent.start if intent.start and intent.start > ctx.today else ctx.today
-    title = texts.WEEK_NUMBER_TITLE
-    if not ctx.terms:
-        return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
-    term = ctx.term_for(day, day)
-    name = term.name if term else ""
-    if term is None:
-        upcoming = next((t for t in sorted(ctx.terms, key=lambda t: t.start) if t.start > day), None)
-        if upcoming is None:
-            return Reply(title, texts.WEEK_NUMBER_BREAK.format(day=texts.describe_day(day)))
-        return Reply(title, texts.WEEK_NUMBER_BEFORE.format(term=upcoming.name,
-                                                            start=texts.describe_dates(upcoming.start, upcoming.start)))
-    monday = day - timedelta(days=day.weekday())
-    week = (monday - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
-    said = "今天" if day == ctx.today else texts.describe_day(day)
-    return Reply(title, texts.WEEK_NUMBER.format(day=said, term=name, week=week,
-                                                 monday=texts.describe_dates(monday, monday),
-                                                 sunday=texts.describe_dates(monday + timedelta(days=6), monday + timedelta(days=6))))
-
-
-def _term_dates(ctx: ChatContext) -> Reply:
-    """The term in force (or next), the break after it and the term after that: 开学, 放假, 期中, 期末, weeks."""
-    title = texts.TERM_DATES_TITLE
-    ordered = sorted(ctx.terms, key=lambda t: t.start)
-    now = next((i for i, t in enumerate(ordered) if t.end >= ctx.today), None)
-    if now is None:
-        return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
-    lines = [f"#### {title}"]
-    for i, term in enumerate(ordered[now:now + 2]):
-        weeks = (term.end - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
-        lines.append(texts.TERM_LINE.format(name=term.name, start=texts.describe_day(term.start), end=texts.describe_day(term.end), weeks=weeks))
-        if i == 0 and term.start <= ctx.today:
-            middle, final = anchor_range("midterm", term), anchor_range("term_end", term)
-            lines.append(texts.TERM_EXAMS.format(midterm=texts.describe_dates(*middle), final=texts.describe_dates(*final)))
-        following = ordered[now + i + 1] if now + i + 1 < len(ordered) else None
-        if i == 0:
-            name = texts.WINTER_BREAK if term.end.month in (12, 1, 2) else texts.SUMMER_BREAK
-            after = term.end + timedelta(days=1)
-            dates = (texts.describe_dates(after, following.start - timedelta(days=1)) if following is not None
-                     else texts.BREAK_FROM.format(day=texts.describe_dates(after, after)))
-            lines.append(texts.BREAK_LINE.format(name=name, dates=dates))
-    return Reply(title, "\n".join(lines))
 
 
 def fit(lines: list[str], limit: int) -> str:

@@ -133,3 +133,8 @@ def test_the_terms_dates_and_breaks(ask):
     assert "**寒假**：1月23日–2月21日" in answer and "共 21 周" in answer and "2月22日 周一 开学" in answer
     assert "暑假**：7月3日起" in ask("什么时候放暑假", on="2027-05-13")
     assert "“寒假作业”" in ask("寒假作业什么时候交")   # a task with 寒假 in its name is a topic, not the break
+
+
+def test_the_week_number_in_a_break_says_when_term_starts(ask):
+    assert "第二学期还没开学，2月22日开学" in ask("现在是第几周", on="2027-02-10")
+    assert "第 1 周" in ask("今天第几周了", on="2026-09-01")
