@@ -5,6 +5,7 @@ change it on the feed page, which breaks the old links.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, abort
@@ -17,16 +18,21 @@ from storage import chats, office, plans
 from storage.db import Database
 from storage.school_calendar import school_terms
 
+from .edges import FIRST_DAY, LAST_DAY, use_row_ids
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")   # what secrets.token_urlsafe makes; anything else cannot be a feed
+
 
 def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     bp = Blueprint("feeds", __name__)
+    use_row_ids(bp)
 
     @bp.get("/feed/<token>.ics")
     def school_feed(token: str):
         school_id = _school(token)
         return _ics(settings, school_terms(database, school_id), plans.list_tasks(database, school_id), settings.school.name)
 
-    @bp.get("/feed/<token>/<int:group_id>.ics")
+    @bp.get("/feed/<token>/<id:group_id>.ics")
     def group_feed(token: str, group_id: int):
         school_id = _school(token)
         group = chats.get_chat(database, group_id)
@@ -40,7 +46,7 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
         return _ics(settings, school_terms(database, school_id), tasks, f"{settings.school.name} · {group.name}")
 
     def _school(token: str) -> int:
-        school_id = office.school_by_feed_token(database, token)
+        school_id = office.school_by_feed_token(database, token) if TOKEN.fullmatch(token) else None
         if school_id is None:
             abort(404)
         return school_id
@@ -58,8 +64,8 @@ def _ics(settings: Settings, terms, tasks, name: str) -> Response:
     for task in tasks:
         term = next((t for t in terms if task.valid_from is None or t.end >= task.valid_from), None)
         covered = dated_range(task, term)
-        if covered is None:
-            continue
+        if covered is None or not (FIRST_DAY <= covered[0] and covered[1] <= LAST_DAY):
+            continue   # a date outside the school's years is a typo stored earlier; one bad task must not break the feed
         event = Event()
         event.add("uid", f"task-{task.id}@schoolbot")
         event.add("dtstamp", stamp)

@@ -37,7 +37,8 @@ def check_csrf() -> None:
     if request.method != "POST":
         return
     sent = request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+    expected = str(session.get("csrf", ""))   # bytes below: compare_digest refuses str with non-ASCII ("令牌") by raising
+    if not sent or not hmac.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode()):
         abort(400, description="页面已过期或来源不明，请刷新后重试。")
 
 

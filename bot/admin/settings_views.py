@@ -15,6 +15,7 @@ from bot.reminders.setting_words import describe, reminder_settings
 from storage import chats, people, school_calendar
 from storage.db import Database
 
+from .edges import school_date, whole_number
 from .guard import login_required
 
 KINDS = (("digest", "周报"), ("eve", "前一天提醒"), ("morning", "当天提醒"), ("deadline", "截止提醒"),
@@ -29,7 +30,7 @@ def add_settings_views(bp: Blueprint, database: Database, school_id) -> None:
         rows = [(chat, describe(reminder_settings(chat.settings), chat.reminders_on)) for chat in chats.school_chats(database, school_id())]
         return render_template("admin/groups.html", rows=rows)
 
-    @bp.route("/groups/<int:chat_id>", methods=["GET", "POST"])
+    @bp.route("/groups/<id:chat_id>", methods=["GET", "POST"])
     @login_required
     def group(chat_id: int):
         chat = chats.get_chat(database, chat_id)
@@ -65,7 +66,7 @@ def add_settings_views(bp: Blueprint, database: Database, school_id) -> None:
             return redirect(url_for("admin.people_page"))
         return render_template("admin/people.html", members=people.load_members(database, school_id()))
 
-    @bp.post("/people/<int:member_id>/admin")
+    @bp.post("/people/<id:member_id>/admin")
     @login_required
     def toggle_admin(member_id: int):
         people.set_admin(database, school_id(), member_id, request.form.get("admin") == "1")
@@ -82,8 +83,8 @@ def _settings_from_form(form) -> dict:
             changes[name] = time.fromisoformat(value).strftime("%H:%M")
         except ValueError as exc:
             raise ValueError(f"时间格式不对：{value or '（空）'}") from exc
-    days = sorted({int(d) for d in form.get("deadline_days", "").replace("，", ",").replace("、", ",").split(",") if d.strip().isdigit()},
-                  reverse=True)
+    listed = form.get("deadline_days", "").replace("，", ",").replace("、", ",").split(",")
+    days = sorted({n for n in map(whole_number, listed) if n is not None}, reverse=True)
     if not days or not all(1 <= d <= 30 for d in days):
         raise ValueError("截止提醒的提前天数要在 1 到 30 之间，如 3,1")
     changes["deadline_days"] = days
@@ -148,13 +149,14 @@ def add_term_views(bp: Blueprint, settings: Settings, database: Database, school
     def delete_holiday():
         try:
             school_calendar.delete_holiday(database, school_id(), _day(request.form.get("day")))
-        except ValueError:
-            abort(400)
+        except ValueError as exc:
+            abort(400, description=str(exc))
         return redirect(url_for("admin.terms"))
 
 
 def _day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError as exc:
-        raise ValueError("日期格式不对，应为 2026-09-01") from exc
+    """A required date within the school's years; ValueError in Chinese otherwise."""
+    day = school_date(value, example="2026-09-01")
+    if day is None:
+        raise ValueError("请填写日期，如 2026-09-01")
+    return day

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
+from .edges import checked_recurrence, clamped, holds_nul, row_id, school_date, use_row_ids
 from .guard import check_csrf, csrf_token, login_required, sign_out_everywhere, signed_in, try_password
 from .pages import calendar_days, highlighted_lines, week_of
 from .settings_views import add_settings_views, add_term_views
@@ -31,6 +32,7 @@ ALLOWED = (".docx", ".xlsx", ".txt")
 
 def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+    use_row_ids(bp)
 
     def school_id() -> int:
         return plans.ensure_school(database, settings.school.name, settings.school.terms)
@@ -42,13 +44,15 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     def configured_and_csrf():
         if not (settings.admin_web.password_hash and settings.admin_web.secret_key):
             return render_template("admin/setup.html"), 503
+        if holds_nul(request):
+            abort(400, description="请求中含有无效字符，请返回重试。")
         check_csrf()
         return None
 
     @bp.context_processor
     def page_globals():
         return {"csrf_token": csrf_token, "signed_in": signed_in(), "school_name": settings.school.name,
-                "describe_when": texts.describe_when}
+                "describe_when": _describe_when}
 
     @bp.route("/login", methods=["GET", "POST"])
     def login():
@@ -99,7 +103,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             abort(404)
         return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
 
-    @bp.get("/plans/drafts/<int:draft_id>")
+    @bp.get("/plans/drafts/<id:draft_id>")
     @login_required
     def draft(draft_id: int):
         found, extracted = reviewed(draft_id)
@@ -109,7 +113,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
                                lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
                                unread_count=sum(len(spans) for spans in unread.values()))
 
-    @bp.post("/plans/drafts/<int:draft_id>/accept")
+    @bp.post("/plans/drafts/<id:draft_id>/accept")
     @login_required
     def accept(draft_id: int):
         found, extracted = reviewed(draft_id)
@@ -119,7 +123,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
         return redirect(url_for("admin.tasks"))
 
-    @bp.post("/plans/drafts/<int:draft_id>/discard")
+    @bp.post("/plans/drafts/<id:draft_id>/discard")
     @login_required
     def discard(draft_id: int):
         office.drop_draft(database, draft_id)
@@ -135,7 +139,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         return render_template("admin/tasks.html", tasks=ordered, term=term)
 
     @bp.route("/tasks/new", methods=["GET", "POST"])
-    @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+    @bp.route("/tasks/<id:task_id>", methods=["GET", "POST"])
     @login_required
     def task_form(task_id: int | None = None):
         task = plans.get_task(database, task_id) if task_id else None
@@ -144,8 +148,8 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         if request.method == "GET":
             return render_template("admin/task_form.html", task=task)
         try:
-            change = TaskChange(request.form.get("title", ""), _date(request.form.get("start")), _date(request.form.get("end")),
-                                request.form.get("owner"), request.form.get("recurrence") or None)
+            change = TaskChange(request.form.get("title", ""), school_date(request.form.get("start")), school_date(request.form.get("end")),
+                                request.form.get("owner"), checked_recurrence(request.form.get("recurrence"), task and task.recurrence))
             if task is None:
                 number = task_edits.add_task(database, school_id(), change)
                 flash(f"已添加任务 #{number}。")
@@ -156,7 +160,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             return render_template("admin/task_form.html", task=task, error=str(exc)), 400
         return redirect(url_for("admin.tasks"))
 
-    @bp.post("/tasks/<int:task_id>/delete")
+    @bp.post("/tasks/<id:task_id>/delete")
     @login_required
     def delete(task_id: int):
         try:
@@ -168,7 +172,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.post("/tasks/merge")
     @login_required
     def merge():
-        chosen = [int(i) for i in request.form.getlist("task") if i.isdigit()]
+        chosen = list(dict.fromkeys(i for i in map(row_id, request.form.getlist("task")) if i is not None))   # a task twice is one task
         if len(chosen) != 2:
             flash("合并时请勾选两项任务：保留编号较小的一项。")
             return redirect(url_for("admin.tasks"))
@@ -188,7 +192,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     def calendar():
         view = "month" if request.args.get("view") == "month" else "week"
         try:
-            day = _date(request.args.get("day")) or today()
+            day = clamped(date.fromisoformat(request.args.get("day") or ""))   # the ends of time are out of sight anyway
         except ValueError:
             day = today()
         first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
@@ -231,19 +235,19 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     return bp
 
 
+def _describe_when(start, end, recurrence, anchor, week) -> str:
+    """The words for a task's time; a rhythm stored before it was checked ("monthly:by²") is shown as
+    written rather than taking the whole task list down."""
+    try:
+        return texts.describe_when(start, end, recurrence, anchor, week)
+    except ValueError:
+        return " ".join(filter(None, (texts.describe_when(start, end, None, anchor, week), recurrence)))
+
+
 def _group_tally(progress, members: set[int]) -> str:
     """The task's tally among the units with someone in this group."""
     here = [state for state in progress.states if members & set(state.unit.member_ids)]
     return f"{sum(1 for s in here if s.status == 'done')}/{len(here)}" if here else ""
-
-
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError("日期格式不对，应为 2026-10-12") from exc
 
 
 def _term_on(terms, day: date):

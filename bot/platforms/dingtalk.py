@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -48,52 +49,69 @@ def verify(timestamp: str | None, signature: str | None, secret: str, now_ms: in
 
 
 def parse_message(body: object) -> IncomingMessage:
-    """The callback JSON as an IncomingMessage; ValueError when it is not a robot message."""
+    """The callback JSON as an IncomingMessage; ValueError when it is not a robot message.
+    Total over any JSON: a field of the wrong type reads as empty, never as an exception."""
     if not isinstance(body, dict):
         raise ValueError("body is not a JSON object")
-    msg_id, chat_id = body.get("msgId"), body.get("conversationId")
-    if not isinstance(msg_id, str) or not msg_id or not isinstance(chat_id, str) or not chat_id:
+    msg_id, chat_id = _text(body.get("msgId")), _text(body.get("conversationId"))
+    if not msg_id or not chat_id:
         raise ValueError("msgId and conversationId are required")
-    text = body.get("text", {}).get("content", "") if isinstance(body.get("text"), dict) else ""
-    try:
-        expires_ms = int(body.get("sessionWebhookExpiredTime") or 0)
-    except (TypeError, ValueError):
-        expires_ms = 0
+    text = body.get("text") if isinstance(body.get("text"), dict) else {}
     return IncomingMessage(
         platform="dingtalk",
         msg_id=msg_id,
         chat_id=chat_id,
-        sender_id=str(body.get("senderStaffId") or body.get("senderId") or ""),
-        sender_name=str(body.get("senderNick") or ""),
-        text=str(text).strip() if body.get("msgtype", "text") == "text" else "",
+        sender_id=_text(body.get("senderStaffId")) or _text(body.get("senderId")),
+        sender_name=_text(body.get("senderNick")),
+        text=_text(text.get("content")).strip() if body.get("msgtype", "text") == "text" else "",
         sent_at=_sent_at(body.get("createAt")),
-        is_group=str(body.get("conversationType")) == "2",
+        is_group=_text(body.get("conversationType")) == "2",
         is_admin=body.get("isAdmin") is True,
-        chat_name=str(body.get("conversationTitle") or ""),
-        quoted_text=_quoted(body.get("text")),
+        chat_name=_text(body.get("conversationTitle")),
+        quoted_text=_quoted(text),
         mentioned_user_ids=_mentioned(body.get("atUsers")),
-        reply_target=SessionWebhook(str(body.get("sessionWebhook") or ""), expires_ms),
+        reply_target=SessionWebhook(_text(body.get("sessionWebhook")), _expiry(body.get("sessionWebhookExpiredTime"))),
     )
+
+
+def _text(value: object) -> str:
+    """A string field: strings as sent, whole numbers as their digits (an id sent as 7), anything else empty.
+    str() of a list or a 900-deep dict would be slow, recursive and meaningless."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+
+
+def _expiry(value: object) -> int:
+    """sessionWebhookExpiredTime (ms); 0, meaning "not said", for anything that is not a finite whole number
+    (1e400 parses as infinity, and int(inf) raises)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return 0
+    if isinstance(value, str):
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else 0
+    return int(value) if math.isfinite(value) and value > 0 else 0
 
 
 def _mentioned(at_users: object) -> tuple[str, ...]:
     if not isinstance(at_users, list):
         return ()
-    return tuple(str(u["staffId"]) for u in at_users if isinstance(u, dict) and u.get("staffId"))
+    return tuple(staff for u in at_users if isinstance(u, dict) and (staff := _text(u.get("staffId"))))
 
 
-def _quoted(text: object) -> str:
+def _quoted(text: dict) -> str:
     """A quoted reply (引用回复): text.isReplyMsg with text.repliedMsg, whose content is plain text or
     rich text. Not in DingTalk's field table, but what its clients send; anything else reads as no quote."""
-    if not isinstance(text, dict) or text.get("isReplyMsg") is not True or not isinstance(text.get("repliedMsg"), dict):
+    replied = text.get("repliedMsg")
+    if text.get("isReplyMsg") is not True or not isinstance(replied, dict):
         return ""
-    content = text["repliedMsg"].get("content")
+    content = replied.get("content")
     if isinstance(content, str):
         return content
     if not isinstance(content, dict):
         return ""
+    rich = content.get("richText") if isinstance(content.get("richText"), list) else []
     parts = [content.get("text"), content.get("title"), content.get("markdown")]
-    parts += [item.get("text") for item in content.get("richText") or () if isinstance(item, dict)]
+    parts += [item.get("text") for item in rich if isinstance(item, dict)]
     return "\n".join(p for p in parts if isinstance(p, str) and p)
 
 
