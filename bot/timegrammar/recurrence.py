@@ -34,8 +34,9 @@ class Recurrence:
             return None
         if kind == "weekly" and detail:
             return cls(kind, weekdays=tuple(WEEKDAY_CODES.index(c) for c in detail.split(",") if c in WEEKDAY_CODES))
-        if kind == "monthly" and detail.startswith("by") and detail[2:].isdigit():
-            return cls(kind, by_day=int(detail[2:]))
+        if kind == "monthly" and detail.startswith("by"):
+            day = detail[2:]   # ASCII digits only ("²".isdigit() holds), a day a month has
+            return cls(kind, by_day=int(day)) if day.isascii() and day.isdigit() and 1 <= int(day) <= 31 else cls(kind)
         if kind == "monthly" and detail in ("start", "end"):
             return cls(kind, part=detail)
         return cls(kind)
