@@ -86,6 +86,12 @@ def sort_due(tasks, first: date, last: date, term: Term | None) -> dict[date, li
     return dict(sorted(due.items()))
 
 
+def once(tasks: list) -> list:
+    """The tasks with each one the plan names twice (same title, same time) kept once."""
+    seen: set = set()
+    return [t for t in tasks if _first_time(t, (t.start, t.end, t.recurrence, t.term_anchor), seen)]
+
+
 def _first_time(task, when, seen: set) -> bool:
     """A plan that names one task twice (in its text and again in its month table) lists it once."""
     key = (folded(task.title), str(when))

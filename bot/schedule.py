@@ -41,6 +41,11 @@ def term_now_or_next(terms, day: date) -> Term | None:
     return next((t for t in ordered if t.start <= day <= t.end), None) or next((t for t in ordered if t.start > day), None)
 
 
+def term_week(term: Term, day: date) -> int:
+    """The teaching week a day falls in, counted from the week the term starts in (第1周)."""
+    return (day - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
+
+
 def dated_range(task: TaskLike, term: Term | None) -> tuple[date, date] | None:
     """The days a one-off task covers: its dates, or its anchor placed in the term of its plan."""
     if task.start is not None:

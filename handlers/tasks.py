@@ -152,7 +152,7 @@ def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ct
             return answer_unknown(intent, message, ctx)
         return Reply(title, texts.NOTHING_FOR_KEYWORD.format(keyword=keyword))
     far = date.max - timedelta(days=1)
-    ordered = sorted(_once(chosen), key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
+    ordered = sorted(agenda.once(chosen), key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
     tallies = SchoolProgress.for_chat(ctx).tallies(ordered)
     room = agenda.MAX_LINES - 1 - len(head)
     lines = [f"#### {title}"] + head + [texts.task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id))
@@ -162,20 +162,10 @@ def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ct
     return Reply(title, fit(lines, ctx.reply_bytes))
 
 
-def _once(tasks: list[TaskRow]) -> list[TaskRow]:
-    seen, kept = set(), []
-    for task in tasks:
-        key = (task.title, task.start, task.end, task.recurrence, task.term_anchor)
-        if key not in seen:
-            seen.add(key)
-            kept.append(task)
-    return kept
-
-
 def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     """Every routine duty in force now, one line per rhythm."""
     title = texts.ROUTINE_TITLE
-    duties = [t for t in _once(tasks) if t.recurrence and in_force(t, ctx.today, ctx.today)]
+    duties = [t for t in agenda.once(tasks) if t.recurrence and in_force(t, ctx.today, ctx.today)]
     if not duties:
         return Reply(title, texts.ROUTINE_NONE)
     by_rhythm: dict[str, list[TaskRow]] = {}

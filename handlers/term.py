@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot import texts
 from bot.messages import Reply
-from bot.schedule import anchor_range
+from bot.schedule import anchor_range, term_week
 from bot.understanding import Intent
 
 from .context import ChatContext
@@ -25,7 +25,7 @@ def answer_week_number(intent: Intent, ctx: ChatContext) -> Reply:
         return Reply(title, texts.WEEK_NUMBER_BEFORE.format(term=upcoming.name,
                                                             start=texts.describe_dates(upcoming.start, upcoming.start)))
     monday = day - timedelta(days=day.weekday())
-    week = (monday - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
+    week = term_week(term, monday)
     said = "今天" if day == ctx.today else texts.describe_day(day)
     return Reply(title, texts.WEEK_NUMBER.format(day=said, term=name, week=week,
                                                  monday=texts.describe_dates(monday, monday),
@@ -41,7 +41,7 @@ def answer_term_dates(ctx: ChatContext) -> Reply:
         return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
     lines = [f"#### {title}"]
     for i, term in enumerate(ordered[now:now + 2]):
-        weeks = (term.end - (term.start - timedelta(days=term.start.weekday()))).days // 7 + 1
+        weeks = term_week(term, term.end)
         lines.append(texts.TERM_LINE.format(name=term.name, start=texts.describe_day(term.start), end=texts.describe_day(term.end), weeks=weeks))
         if i == 0 and term.start <= ctx.today:
             middle, final = anchor_range("midterm", term), anchor_range("term_end", term)

@@ -132,7 +132,7 @@ def test_a_monster_upload_is_refused_or_read_small_and_memory_stays_low(make, sa
     print(outcome)
     assert outcome["peak_mb"] < PEAK_MB
     if says is None:
-        assert "imported" in outcome or "error" in outcome
+        assert outcome.get("imported") == 1   # the one dated row; the far cell or merge adds nothing
     else:
         assert says in outcome["error"] and "\n" not in outcome["error"]
     plan = tmp_path / "normal.txt"

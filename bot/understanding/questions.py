@@ -17,7 +17,6 @@ from .spans import Span, find_span
 QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|多久|是否|有没有|谁|咋|没有?[啊呀呢嘛吧]*$|怎么|如何")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做|"
                         r"schedule|agenda|plan|todo", re.IGNORECASE)
-WHEN = re.compile(r"什么时候|啥时候|哪天|哪一天|几号|何时|什么时间|几月几")
 # What the question asks of its span, besides "what is on".
 ASKS = [
     # When the term starts and ends, the breaks, how many weeks: "什么时候放寒假", "下学期几号开学", "这学期一共多少周".
