@@ -5,7 +5,7 @@ the pages are in the templates.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -22,9 +22,10 @@ from storage.db import Database
 from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
-from .edges import checked_recurrence, clamped, holds_nul, row_id, school_date, use_row_ids
+from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids
 from .guard import check_csrf, csrf_token, login_required, sign_out_everywhere, signed_in, try_password
-from .pages import calendar_days, highlighted_lines, week_of
+from .pages import highlighted_lines
+from .calendar_views import add_calendar_views
 from .settings_views import add_settings_views, add_term_views
 
 ALLOWED = (".docx", ".xlsx", ".txt")
@@ -187,22 +188,6 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             flash(str(exc))
         return redirect(url_for("admin.tasks"))
 
-    @bp.get("/calendar")
-    @login_required
-    def calendar():
-        view = "month" if request.args.get("view") == "month" else "week"
-        try:
-            day = clamped(date.fromisoformat(request.args.get("day") or ""))   # the ends of time are out of sight anyway
-        except ValueError:
-            day = today()
-        first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
-        rows = plans.list_tasks(database, school_id(), first, last)
-        days = calendar_days(rows, first, last, school_terms(database, school_id()))
-        step = timedelta(days=7) if view == "week" else timedelta(days=32)
-        return render_template("admin/calendar.html", view=view, days=days, first=first, last=last, today=today(),
-                               prev=(first - timedelta(days=1)).isoformat() if view == "month" else (first - step).isoformat(),
-                               next=(last + timedelta(days=1)).isoformat())
-
     @bp.get("/board")
     @login_required
     def board():
@@ -231,6 +216,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
                                        for g in chats.reminder_groups(database)], renewed=request.method == "POST")
 
     add_settings_views(bp, database, school_id)
+    add_calendar_views(bp, settings, database, school_id)
     add_term_views(bp, settings, database, school_id)
     return bp
 
@@ -253,8 +239,3 @@ def _group_tally(progress, members: set[int]) -> str:
 def _term_on(terms, day: date):
     """The term a day is in, else the next one, else the last: where undated anchors are placed."""
     return term_now_or_next(terms, day) or max(terms, key=lambda t: t.start, default=None)
-
-
-def _month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)

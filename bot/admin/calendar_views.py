@@ -1,0 +1,39 @@
+"""The office's calendar: a week or a month of dated tasks."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, render_template, request
+
+from bot.config import Settings
+from storage import plans
+from storage.db import Database
+from storage.school_calendar import school_terms
+
+from .edges import clamped
+from .guard import login_required
+from .pages import calendar_days, week_of
+
+
+def add_calendar_views(bp: Blueprint, settings: Settings, database: Database, school_id) -> None:
+    @bp.get("/calendar")
+    @login_required
+    def calendar():
+        today = datetime.now(settings.tz).date()
+        view = "month" if request.args.get("view") == "month" else "week"
+        try:
+            day = clamped(date.fromisoformat(request.args.get("day") or ""))   # the ends of time are out of sight anyway
+        except ValueError:
+            day = today
+        first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
+        rows = plans.list_tasks(database, school_id(), first, last)
+        days = calendar_days(rows, first, last, school_terms(database, school_id()))
+        step = timedelta(days=7) if view == "week" else timedelta(days=32)
+        return render_template("admin/calendar.html", view=view, days=days, first=first, last=last, today=today,
+                               prev=(first - timedelta(days=1)).isoformat() if view == "month" else (first - step).isoformat(),
+                               next=(last + timedelta(days=1)).isoformat())
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
