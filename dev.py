@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One-command set-up for newcomers and CI: `python3 dev.py run` / `python3 dev.py test`.
 
-`run` imports the sample plan into SQLite and starts the server; `run ARGS…` runs
+`run` imports the sample plan into SQLite if the database holds no plan yet, then starts the
+server; `run ARGS…` runs
 `python -m bot ARGS…` instead (e.g. `run chat` for the console).
 
 Creates .venv on first use and reinstalls the pinned requirements whenever
@@ -73,8 +74,10 @@ def main(argv: list[str]) -> int:
     if command == "run":
         if rest:
             return subprocess.call([python, "-m", "bot", *rest], cwd=ROOT)
-        # The main job on the embedded default: load the sample plan (re-importing keeps its numbers), then serve.
-        imported = subprocess.call([python, "-m", "bot", "plan", "import", str(EXAMPLE_PLAN)], cwd=ROOT)
+        # The main job on the embedded default: the sample plan goes only into an empty database, so the
+        # office's corrections and its own plan are never undone by a restart; then serve.
+        imported = subprocess.call([python, "-m", "bot", "plan", "import", "--only-into-empty", "--name", "示例计划",
+                                    str(EXAMPLE_PLAN)], cwd=ROOT)
         return imported or subprocess.call([python, "-m", "bot", "serve"], cwd=ROOT)
     if command == "bench":
         return subprocess.call([python, "-m", "bench", *rest], cwd=ROOT)

@@ -5,17 +5,20 @@
 """
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.admin.feed import feed_blueprint
 from bot.admin.guard import SESSION_LIFETIME
+from bot import office_setup
 from bot.admin.views import admin_blueprint
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
@@ -77,7 +80,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
     web = settings.admin_web
-    app.secret_key = web.secret_key or None   # no key: the pages say how to set one, sessions stay off
+    app.session_interface = _CookieKeyFromDatabase(lambda: office_setup.cookie_key(settings, database))
+    try:
+        if office_setup.needs_setup(settings, database):
+            _announce_setup(database)
+    except SQLAlchemyError:
+        pass   # the database is down: /healthz says so, and the pages wait for it
     app.config.update(
         SESSION_COOKIE_NAME="schoolbot_admin", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=web.secure_cookies, PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
@@ -85,6 +93,10 @@ def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
     )
     app.register_blueprint(admin_blueprint(settings, database))
     app.register_blueprint(feed_blueprint(settings, database))
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("admin.home"))
 
     @app.errorhandler(400)
     @app.errorhandler(404)
@@ -97,3 +109,25 @@ def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
                  else "请求有误，请返回重试。", 404: "没有这个页面，或这项内容已被删除。",
                  413: f"文件太大，超过 {web.max_upload_mb} MB。"}
         return render_template("admin/error.html", message=words.get(error.code, "出错了")), error.code
+
+
+class _CookieKeyFromDatabase(SecureCookieSessionInterface):
+    """Session cookies signed with the config's key, else one kept in the database; read when first
+    needed, so the app starts (and /healthz answers) while the database is down."""
+
+    def __init__(self, load_key) -> None:
+        self._load_key = load_key
+
+    def get_signing_serializer(self, app):
+        if not app.secret_key:
+            try:
+                app.secret_key = self._load_key()
+            except SQLAlchemyError:
+                return None   # no sessions until the database answers
+        return super().get_signing_serializer(app)
+
+
+def _announce_setup(database: Database) -> None:
+    """The one-time code for /admin/setup, shown only to whoever watches this console (never logged)."""
+    print(f"校务助手尚未设置：用浏览器打开本机的 /admin/setup（如 http://127.0.0.1:8080/admin/setup），"
+          f"设置码 {office_setup.setup_code(database)}", file=sys.stderr, flush=True)

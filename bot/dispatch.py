@@ -29,7 +29,7 @@ class Dispatcher:
     def school_id(self) -> int:
         """One configured school: every chat belongs to it. Looked up on first use, so the app starts without a database."""
         if self._school_id is None:
-            self._school_id = plans.ensure_school(self.database, self.settings.school.name, self.settings.school.terms)
+            self._school_id = plans.home_school(self.database, self.settings.school)
         return self._school_id
 
     def handle(self, message: IncomingMessage, reply_bytes: int = DEFAULT_REPLY_BYTES) -> Reply | None:

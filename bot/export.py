@@ -31,7 +31,7 @@ class StatusTable:
 
 
 def status_table(settings: Settings, database: Database, term_name: str) -> StatusTable:
-    school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    school_id = plans.home_school(database, settings.school)
     terms = school_terms(database, school_id)
     term = next((t for t in terms if t.name == term_name), None)
     if term is None:

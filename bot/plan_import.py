@@ -68,10 +68,9 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
 
 def store_extracted(extracted: ExtractedFile, name: str, filename: str, settings: Settings, database: Database,
                     school: str | None = None) -> plan_store.ImportResult:
-    if school and school != settings.school.name:
+    school_id = plan_store.home_school(database, settings.school)
+    if school and school != plan_store.school_name(database, school_id):
         school_id = plan_store.ensure_school(database, school)
-    else:
-        school_id = plan_store.ensure_school(database, settings.school.name, settings.school.terms)
     year = extracted.extraction.school_year
     return plan_store.replace_plan(
         database,

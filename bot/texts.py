@@ -17,6 +17,7 @@ ANCHOR_WORDS = {
 
 IMPORT_DONE = "已导入《{name}》（{school_year}）：共 {total} 项，新增 {added} 项，保留 {kept} 项，撤下 {withdrawn} 项。"
 IMPORT_EMPTY = "已导入《{name}》，但没有找到任何带日期、周期或学期节点的事项，未排入任务。"
+SAMPLE_SKIPPED = "数据库里已有计划，没有再导入示例计划（办公室的修改保持不变）。"
 ERROR_PREFIX = "错误："
 UNKNOWN_YEAR = "学年未知"
 

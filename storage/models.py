@@ -84,6 +84,8 @@ class Plan(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when the office removes the plan: its tasks are gone, but ones with reports stay hidden under it.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     tasks: Mapped[list[Task]] = relationship(back_populates="plan")
 
 
@@ -270,6 +272,15 @@ class OfficeState(Base):
     __tablename__ = "office_state"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficeSetting(Base):
+    """What the office sets on its pages instead of in config.yaml: the password's hash, the cookie key,
+    the first-run set-up code, the school's name. A value in config.yaml wins (the IT person's word)."""
+    __tablename__ = "office_setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class Holiday(Base):

@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import office_settings
 from .db import Database
 from .models import Plan, School, StatusReport, Task, Term, utcnow
 
@@ -85,13 +86,72 @@ def _ensure_school(db: Database, name: str, terms) -> int:
             school = School(name=name, next_task_number=1)
             s.add(school)
             s.flush()
-        for spec in terms:
-            term = s.scalar(select(Term).where(Term.school_id == school.id, Term.name == spec.name))
-            if term is None:
-                s.add(Term(school_id=school.id, name=spec.name, start_date=spec.start, end_date=spec.end))
-            elif term.edited_at is None:   # dates the office set on its page win over the config
-                term.start_date, term.end_date = spec.start, spec.end
+        _sync_terms_in(s, school.id, terms)
         return school.id
+
+
+HOME_SCHOOL = "home_school_id"
+NAMED_BY_OFFICE = "school_named_by_office"
+
+
+def home_school(db: Database, school) -> int:
+    """This install's own school (config `school`: name, terms), kept by id so that the office can
+    rename it on the set-up page. Until the office names it, the config's name applies."""
+    pinned = office_settings.get(db, HOME_SCHOOL)
+    if not pinned.isdigit() or not _school_exists(db, int(pinned)):
+        school_id = ensure_school(db, school.name, school.terms)
+        office_settings.put(db, HOME_SCHOOL, str(school_id))
+        return school_id
+    school_id = int(pinned)
+    if not office_settings.get(db, NAMED_BY_OFFICE) and school_name(db, school_id) != school.name:
+        try:
+            rename_school(db, school_id, school.name, by_office=False)
+        except SchoolNameTaken:
+            pass   # the config names another school of this install: keep the name we have
+    _sync_terms(db, school_id, school.terms)
+    return school_id
+
+
+class SchoolNameTaken(ValueError):
+    """str() is a one-line Chinese explanation."""
+
+
+def rename_school(db: Database, school_id: int, name: str, by_office: bool = True) -> None:
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise SchoolNameTaken("学校名称不能为空")
+    try:
+        with db.transaction() as s:
+            s.get(School, school_id).name = name
+    except IntegrityError as exc:
+        raise SchoolNameTaken(f"已有名为“{name}”的学校") from exc
+    if by_office:
+        office_settings.put(db, NAMED_BY_OFFICE, "1")
+
+
+def school_name(db: Database, school_id: int) -> str:
+    with db.engine.connect() as conn:
+        return conn.execute(select(School.name).where(School.id == school_id)).scalar() or ""
+
+
+def _school_exists(db: Database, school_id: int) -> bool:
+    return bool(school_name(db, school_id))
+
+
+def _sync_terms(db: Database, school_id: int, terms) -> None:
+    if not terms:
+        return
+    with db.transaction() as s:
+        _sync_terms_in(s, school_id, terms)
+
+
+def _sync_terms_in(s: Session, school_id: int, terms) -> None:
+    for spec in terms:
+        term = s.scalar(select(Term).where(Term.school_id == school_id, Term.name == spec.name))
+        if term is None:
+            s.add(Term(school_id=school_id, name=spec.name, start_date=spec.start, end_date=spec.end))
+        elif term.edited_at is None:   # dates the office set on its page win over the config
+            term.start_date, term.end_date = spec.start, spec.end
 
 
 def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportResult:
@@ -110,6 +170,7 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
         plan.source_filename, plan.checksum = incoming.source_filename, incoming.checksum
         plan.school_year, plan.title, plan.imported_at = incoming.school_year, incoming.title, utcnow()
         plan.valid_from, plan.valid_to = incoming.valid_from, incoming.valid_to
+        plan.removed_at = None   # a removed plan imported again is back
         s.flush()
         current = {t.fingerprint: t for t in _active_tasks(s, plan.id)}
         kept = added = 0
@@ -154,13 +215,35 @@ class PlanRow:
     source_filename: str
     school_year: str | None
     imported_at: datetime
+    task_count: int = 0
 
 
 def list_plans(db: Database, school_id: int) -> list[PlanRow]:
+    """The school's plans, newest first, with how many tasks each has; removed plans are not listed."""
+    counted = (select(Task.plan_id, func.count(Task.id).label("n")).where(Task.withdrawn_at.is_(None))
+               .group_by(Task.plan_id).subquery())
+    query = (select(Plan.id, Plan.name, Plan.source_filename, Plan.school_year, Plan.imported_at, func.coalesce(counted.c.n, 0))
+             .outerjoin(counted, counted.c.plan_id == Plan.id)
+             .where(Plan.school_id == school_id, Plan.removed_at.is_(None)).order_by(Plan.imported_at.desc(), Plan.id.desc()))
     with db.engine.connect() as conn:
-        rows = conn.execute(select(Plan.id, Plan.name, Plan.source_filename, Plan.school_year, Plan.imported_at)
-                            .where(Plan.school_id == school_id).order_by(Plan.imported_at.desc()))
-        return [PlanRow(*row) for row in rows]
+        return [PlanRow(*row) for row in conn.execute(query)]
+
+
+def remove_plan(db: Database, school_id: int, plan_id: int) -> str | None:
+    """Take a plan and all its tasks away, corrections included; a task someone reported on stays
+    hidden with its reports (as when a re-import drops it). Returns the plan's name, None if unknown."""
+    with db.transaction() as s:
+        plan = s.scalar(select(Plan).where(Plan.id == plan_id, Plan.school_id == school_id, Plan.removed_at.is_(None))
+                        .with_for_update())
+        if plan is None:
+            return None
+        _retire(s, _active_tasks(s, plan.id))
+        s.flush()
+        if s.scalar(select(Task.id).where(Task.plan_id == plan.id).limit(1)) is None:
+            s.delete(plan)
+        else:
+            plan.removed_at = utcnow()
+        return plan.name
 
 
 def get_task(db: Database, task_id: int) -> TaskRow | None:

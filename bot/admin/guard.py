@@ -1,6 +1,6 @@
 """Sign-in, sessions and CSRF for the office's pages.
 
-The password is checked against a werkzeug hash from the config. Each attempt is counted
+The password is checked against a werkzeug hash from the config or the set-up page. Each attempt is counted
 per address in the database before the password is checked, in one locked step, so the
 limit holds across gunicorn workers and simultaneous guesses. A session carries the
 office's session generation and a fingerprint of the password hash: logging out moves
@@ -18,6 +18,7 @@ from functools import wraps
 from flask import abort, current_app, redirect, request, session, url_for
 from werkzeug.security import check_password_hash
 
+from bot import office_setup
 from storage import office
 from storage.db import Database
 
@@ -60,8 +61,9 @@ def login_required(view):
 
 
 def _office() -> tuple[Database, str]:
-    """The app's database and the configured password hash (set once in bot/app.py)."""
-    return current_app.extensions["schoolbot.database"], current_app.extensions["schoolbot.settings"].admin_web.password_hash
+    """The app's database and the password hash in force: the config's, else the one set on the set-up page."""
+    database = current_app.extensions["schoolbot.database"]
+    return database, office_setup.password_hash(current_app.extensions["schoolbot.settings"], database)
 
 
 def sign_out_everywhere(db: Database) -> None:
@@ -85,9 +87,17 @@ def try_password(db: Database, password_hash: str, password: str) -> bool | None
     office.record_login(db, client_ip(), ok)
     if ok:
         office.give_back_attempt(db, client_ip())
-        session.clear()
-        session.permanent = True
-        session["admin"] = True   # a fresh session on sign-in: an earlier cookie cannot be ridden
-        session["generation"] = office.session_generation(db)
-        session["password"] = _fingerprint(password_hash)
+        start_session(db, password_hash)
     return ok
+
+
+def start_session(db: Database, password_hash: str) -> None:
+    session.clear()
+    session.permanent = True
+    session["admin"] = True   # a fresh session on sign-in: an earlier cookie cannot be ridden
+    session["generation"] = office.session_generation(db)
+    session["password"] = _fingerprint(password_hash)
+
+
+def current_password_hash() -> str:
+    return _office()[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from bot import texts
+from bot import office_setup, texts
 from bot.config import Settings
 from bot.plan.errors import PlanReadError
 from bot.plan.unread import unread_times
@@ -23,10 +23,11 @@ from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
 from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids
-from .guard import check_csrf, csrf_token, login_required, sign_out_everywhere, signed_in, try_password
+from .guard import check_csrf, csrf_token, current_password_hash, login_required, sign_out_everywhere, signed_in, try_password
 from .pages import highlighted_lines
 from .calendar_views import add_calendar_views
 from .settings_views import add_settings_views, add_term_views
+from .setup_views import add_setup_views
 
 ALLOWED = (".docx", ".xlsx", ".txt")
 
@@ -36,30 +37,32 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     use_row_ids(bp)
 
     def school_id() -> int:
-        return plans.ensure_school(database, settings.school.name, settings.school.terms)
+        return plans.home_school(database, settings.school)
 
     def today() -> date:
         return datetime.now(settings.tz).date()
 
     @bp.before_request
     def configured_and_csrf():
-        if not (settings.admin_web.password_hash and settings.admin_web.secret_key):
-            return render_template("admin/setup.html"), 503
+        if request.endpoint == "admin.static":
+            return None   # the style sheet serves the set-up page too
         if holds_nul(request):
             abort(400, description="请求中含有无效字符，请返回重试。")
+        if request.endpoint != "admin.setup" and office_setup.needs_setup(settings, database):
+            return redirect(url_for("admin.setup"))
         check_csrf()
         return None
 
     @bp.context_processor
     def page_globals():
-        return {"csrf_token": csrf_token, "signed_in": signed_in(), "school_name": settings.school.name,
+        return {"csrf_token": csrf_token, "signed_in": signed_in(), "school_name": plans.school_name(database, school_id()),
                 "describe_when": _describe_when}
 
     @bp.route("/login", methods=["GET", "POST"])
     def login():
         if request.method == "GET":
             return render_template("admin/login.html")
-        outcome = try_password(database, settings.admin_web.password_hash, request.form.get("password", ""))
+        outcome = try_password(database, current_password_hash(), request.form.get("password", ""))
         if outcome is None:
             return render_template("admin/login.html", error="尝试次数过多，请 15 分钟后再试。"), 429
         if not outcome:
@@ -217,6 +220,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
 
     add_settings_views(bp, database, school_id)
     add_calendar_views(bp, settings, database, school_id)
+    add_setup_views(bp, settings, database, school_id, today)
     add_term_views(bp, settings, database, school_id)
     return bp
 

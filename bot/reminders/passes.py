@@ -38,7 +38,7 @@ class PassPlan:
 def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     last = deliveries.get_mark(db, LAST_PASS)
     start = max(last or now - GRACE, now - LOOKBACK)
-    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    default_school = plans.home_school(db, settings.school)
     tasks_by_school: dict[int, list] = {}
     chased_by_school: dict[int, frozenset[int]] = {}
     calendar_by_school: dict[int, tuple] = {}
@@ -92,7 +92,7 @@ def _delivery(due: Due, group_id: int) -> NewDelivery:
 
 def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
-    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    default_school = plans.home_school(db, settings.school)
     groups = chats.reminder_groups(db)
     schools = {g.id: g.school_id or default_school for g in groups}
     platforms = {g.id: g.platform for g in groups}

@@ -37,7 +37,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
     if not deliveries.take_lease(database, LEASE, settings.scheduler_id or HOLDER, now, LEASE_S):
         log.info("another scheduler holds the lease; skipping this pass")
         return None
-    school = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    school = plans.home_school(database, settings.school)
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)

@@ -52,7 +52,7 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     report = SendReport()
     if not by_group:
         return report
-    default_school = plans.ensure_school(db, settings.school.name, settings.school.terms)
+    default_school = plans.home_school(db, settings.school)
     channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(

@@ -1,0 +1,120 @@
+"""First-run set-up (/admin/setup) and the school's own settings (/admin/school): the office sets the
+school's name, terms, days off and password here instead of in config.yaml."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bot import office_setup
+from bot.config import Settings
+from storage import office, plans, school_calendar
+from storage.db import Database
+
+from .edges import school_date
+from .guard import FAILURE_WINDOW, MAX_FAILURES, client_ip, current_password_hash, login_required, start_session
+
+TERM_ROWS = 2
+YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+def add_setup_views(bp: Blueprint, settings: Settings, database: Database, school_id, today) -> None:
+    @bp.route("/setup", methods=["GET", "POST"])
+    def setup():
+        if not office_setup.needs_setup(settings, database):
+            return redirect(url_for("admin.home"))
+        school = school_id()
+        if request.method == "GET":
+            return render_template("admin/setup.html", form=_prefilled(database, school, today()))
+        form = request.form
+        if not office.reserve_attempt(database, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+            return render_template("admin/setup.html", form=form, error="尝试次数过多，请 15 分钟后再试。"), 429
+        if not office_setup.setup_code_matches(database, form.get("code", "")):
+            return render_template("admin/setup.html", form=form,
+                                   error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
+        office.give_back_attempt(database, client_ip())
+        try:
+            office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
+            terms = _terms_from(form)
+            days_off = office_setup.parse_days_off(form.get("days_off", ""))
+            plans.rename_school(database, school, form.get("school_name", ""))
+        except (ValueError, school_calendar.CalendarError) as exc:
+            return render_template("admin/setup.html", form=form, error=str(exc)), 400
+        for original, term in terms:
+            school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
+        _add_days_off(database, school, days_off)
+        new_hash = generate_password_hash(form["password"])
+        office_setup.finish_setup(database, new_hash)
+        start_session(database, new_hash)
+        flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
+        return redirect(url_for("admin.home"))
+
+    @bp.route("/school", methods=["GET", "POST"])
+    @login_required
+    def school_settings():
+        school = school_id()
+        page = {"name": plans.school_name(database, school), "password_in_config": bool(settings.admin_web.password_hash)}
+        if request.method == "GET":
+            return render_template("admin/school.html", **page)
+        form = request.form
+        try:
+            if form.get("school_name", "").strip() and form["school_name"].strip() != page["name"]:
+                plans.rename_school(database, school, form["school_name"])
+                flash(f"学校名称已改为“{plans.school_name(database, school)}”。")
+            if form.get("password") and not page["password_in_config"]:
+                if not check_password_hash(current_password_hash(), form.get("current_password", "")):
+                    raise ValueError("当前密码不对，密码没有修改。")
+                office_setup.check_new_password(form["password"], form.get("password_again", ""))
+                new_hash = generate_password_hash(form["password"])
+                office_setup.finish_setup(database, new_hash)   # every other session ends with the old password
+                start_session(database, new_hash)
+                flash("密码已修改，其他已登录的浏览器需要重新登录。")
+        except ValueError as exc:
+            return render_template("admin/school.html", **(page | {"name": form.get("school_name", "")}), error=str(exc)), 400
+        return redirect(url_for("admin.school_settings"))
+
+
+def _prefilled(database: Database, school: int, today: date) -> dict:
+    """The form as first shown: the school's terms if it has them, else the usual two for the school
+    year of the newest plan (or of today)."""
+    name = plans.school_name(database, school)
+    form = {"school_name": "" if name == "示例学校" else name}
+    terms = school_calendar.school_terms(database, school)
+    if not terms:
+        stored = [p.school_year for p in plans.list_plans(database, school) if p.school_year and YEAR.search(p.school_year)]
+        year = int(YEAR.search(stored[0])[1]) if stored else office_setup.school_year_of(today)
+        terms = office_setup.suggested_terms(year)
+        form["terms_guessed"] = "1"
+    for index, term in enumerate(terms[:TERM_ROWS]):
+        form |= {f"term{index}_name": term.name, f"term{index}_start": term.start.isoformat(),
+                 f"term{index}_end": term.end.isoformat(), f"term{index}_original": "" if form.get("terms_guessed") else term.name}
+    return form
+
+
+def _terms_from(form) -> list[tuple[str, office_setup.TermDraft]]:
+    """The filled term rows as (the name it had, the term); a row left empty is skipped."""
+    terms = []
+    for index in range(TERM_ROWS):
+        name = " ".join(form.get(f"term{index}_name", "").split())[:100]
+        start, end = form.get(f"term{index}_start", ""), form.get(f"term{index}_end", "")
+        if not (name or start or end):
+            continue
+        first, last = school_date(start, example="2026-09-01"), school_date(end, example="2027-01-22")
+        if not name or first is None or last is None:
+            raise ValueError(f"第 {index + 1} 个学期：请填写名称、开始和结束日期。")
+        if last < first:
+            raise ValueError(f"第 {index + 1} 个学期“{name}”：结束日期早于开始日期。")
+        terms.append((form.get(f"term{index}_original", ""), office_setup.TermDraft(name, first, last)))
+    if not terms:
+        raise ValueError("请至少填写一个学期：周次、期中期末和提醒都按学期日期计算。")
+    return terms
+
+
+def _add_days_off(database: Database, school: int, spans) -> None:
+    for first, last, name in spans:
+        day = first
+        while day <= last:
+            school_calendar.add_holiday(database, school, day, name)
+            day += timedelta(days=1)

@@ -1,0 +1,109 @@
+"""First-run set-up of the office's pages without editing files: the password, the cookie key and
+the school's calendar kept in the database. Values in config.yaml still win: they are the IT person's.
+
+Until a password exists, anyone who can reach the pages could claim them; so set-up asks for a
+one-time code that only the person at the server's console sees (printed at start, and by
+`python -m bot admin setup-code`).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.config import Settings
+from storage import office_settings
+from storage.db import Database
+
+MIN_PASSWORD = 8
+
+
+def password_hash(settings: Settings, db: Database) -> str:
+    return settings.admin_web.password_hash or office_settings.get(db, office_settings.PASSWORD_HASH)
+
+
+def needs_setup(settings: Settings, db: Database) -> bool:
+    return not password_hash(settings, db)
+
+
+def cookie_key(settings: Settings, db: Database) -> str:
+    """The key that signs session cookies: the config's, else one made once and shared by every worker."""
+    return settings.admin_web.secret_key or office_settings.get_or_create(db, office_settings.SECRET_KEY, lambda: secrets.token_hex(32))
+
+
+def setup_code(db: Database) -> str:
+    return office_settings.get_or_create(db, office_settings.SETUP_CODE,
+                                         lambda: f"{secrets.randbelow(10**4):04d}-{secrets.randbelow(10**4):04d}")
+
+
+def setup_code_matches(db: Database, typed: str) -> bool:
+    expected = office_settings.get(db, office_settings.SETUP_CODE)
+    typed = re.sub(r"[\s\-－—]", "", typed or "")
+    return bool(expected) and secrets.compare_digest(typed.encode(), expected.replace("-", "").encode())
+
+
+def finish_setup(db: Database, new_hash: str) -> None:
+    office_settings.put(db, office_settings.PASSWORD_HASH, new_hash)
+    office_settings.drop(db, office_settings.SETUP_CODE)
+
+
+def check_new_password(password: str, again: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"密码至少 {MIN_PASSWORD} 位。")
+    if password != again:
+        raise ValueError("两次输入的密码不一致。")
+
+
+@dataclass(frozen=True)
+class TermDraft:
+    name: str
+    start: date
+    end: date
+
+
+def suggested_terms(first_year: int) -> tuple[TermDraft, TermDraft]:
+    """A school year's usual two terms, for the office to check against the district's 校历: autumn from
+    1 September to the Friday before 23 January, spring from the Monday after 20 February (after the
+    Spring Festival in most years) to the Friday before 5 July."""
+    label = f"{first_year}-{first_year + 1}学年"
+    return (TermDraft(f"{label}第一学期", date(first_year, 9, 1), _friday_on_or_before(date(first_year + 1, 1, 23))),
+            TermDraft(f"{label}第二学期", _monday_on_or_after(date(first_year + 1, 2, 20)),
+                      _friday_on_or_before(date(first_year + 1, 7, 5))))
+
+
+def school_year_of(day: date) -> int:
+    """The calendar year in which the school year containing day began (September)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+DAY = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+DAYS_OFF_LINE = re.compile(rf"^\s*{DAY}(?:\s*(?:至|到|~|～|—|–|-{{1,2}})\s*(?:{DAY}))?\s*(.*)$")
+
+
+def parse_days_off(text: str) -> list[tuple[date, date, str]]:
+    """One day or span a line: "2027-01-01 元旦", "2027-02-10 至 2027-02-17 春节". ValueError in Chinese."""
+    spans = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = DAYS_OFF_LINE.match(line)
+        try:
+            if not found:
+                raise ValueError
+            first = date(int(found[1]), int(found[2]), int(found[3]))
+            last = date(int(found[4]), int(found[5]), int(found[6])) if found[4] else first
+        except ValueError:
+            raise ValueError(f"放假日第 {number} 行看不懂：“{line.strip()[:40]}”，请写成 2027-01-01 或 2027-02-10 至 2027-02-17 春节") from None
+        if last < first or (last - first).days > 60:
+            raise ValueError(f"放假日第 {number} 行：结束日期要在开始日期之后，且不超过 60 天。")
+        spans.append((first, last, found[7].strip()[:100]))
+    return spans
+
+
+def _friday_on_or_before(day: date) -> date:
+    return day - timedelta(days=(day.weekday() - 4) % 7)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
