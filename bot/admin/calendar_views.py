@@ -1,4 +1,4 @@
-"""The office's calendar: a week or a month of dated tasks."""
+"""The office's calendar: a week or a month of dated tasks, Monday to Sunday."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -8,11 +8,11 @@ from flask import Blueprint, render_template, request
 from bot.config import Settings
 from storage import plans
 from storage.db import Database
-from storage.school_calendar import school_terms
+from storage.school_calendar import school_holidays, school_terms
 
 from .edges import clamped
 from .guard import login_required
-from .pages import calendar_days, week_of
+from .pages import calendar_view, week_of
 
 
 def add_calendar_views(bp: Blueprint, settings: Settings, database: Database, school_id) -> None:
@@ -27,9 +27,11 @@ def add_calendar_views(bp: Blueprint, settings: Settings, database: Database, sc
             day = today
         first, last = (week_of(day) if view == "week" else (day.replace(day=1), _month_end(day)))
         rows = plans.list_tasks(database, school_id(), first, last)
-        days = calendar_days(rows, first, last, school_terms(database, school_id()))
+        # the config's days off have no names; the office's own rows do, and win
+        holidays = dict.fromkeys(settings.holidays, "") | dict(school_holidays(database, school_id()))
+        shown = calendar_view(rows, first, last, school_terms(database, school_id()), holidays, today)
         step = timedelta(days=7) if view == "week" else timedelta(days=32)
-        return render_template("admin/calendar.html", view=view, days=days, first=first, last=last, today=today,
+        return render_template("admin/calendar.html", view=view, calendar=shown, first=first, last=last, today=today,
                                prev=(first - timedelta(days=1)).isoformat() if view == "month" else (first - step).isoformat(),
                                next=(last + timedelta(days=1)).isoformat())
 

@@ -1,14 +1,17 @@
 """Shapes the pages need, computed without Flask: the plan's lines with found items and unread
-dates marked, and the days of a calendar view with their tasks."""
+dates marked, and a calendar week or month as rows of Monday-to-Sunday days with their tasks."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import chinese_calendar
+
 from bot.plan.document import PlanDocument
 from bot.plan.items import PlanItem
 from bot.schedule import Term, dated_range
+from bot.school_days import is_school_day
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,16 @@ def split_marked(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[str
     return tuple(piece for piece in pieces if piece[0])
 
 
+# Up to a week, a task's range reads as "on these days" and fills at most two rows of a month, so it
+# is shown in each day it covers. Longer ranges are periods (11月份, 期中 and 期末's two weeks): in
+# every cell they would crowd out the day's own tasks, so they are listed once above the grid.
+LONG_TASK_DAYS = 7
+NATIONAL_HOLIDAYS = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+                     "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+                     "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利纪念日"}
+DAY_OFF, MAKE_UP_DAY = "放假", "调休上课"
+
+
 def week_of(day: date) -> tuple[date, date]:
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=6)
@@ -52,20 +65,77 @@ class CalendarDay:
     day: date
     tasks: tuple
     in_term: bool
+    school_day: bool = True
+    name: str = ""          # the holiday's name, or 调休上课 on a make-up weekend
+    today: bool = False
 
 
-def calendar_days(tasks, first: date, last: date, terms: tuple[Term, ...]) -> list[CalendarDay]:
-    """Each day from first to last with the dated tasks that cover it (anchors placed in their term)."""
-    placed = []
-    for task in tasks:
-        term = next((t for t in terms if t.start <= last and t.end >= first), None)
-        covered = dated_range(task, term)
-        if covered is not None:
-            placed.append((covered, task))
-    days = []
-    day = first
-    while day <= last:
-        here = tuple(task for (start, end), task in placed if start <= day <= end)
-        days.append(CalendarDay(day, here, any(t.start <= day <= t.end for t in terms) if terms else True))
-        day += timedelta(days=1)
-    return days
+@dataclass(frozen=True)
+class LongTask:
+    task: object
+    start: date
+    end: date
+    span: str               # "11月1日至11月30日", with the year when it is not the view's
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    long_tasks: tuple[LongTask, ...]
+    weeks: tuple[tuple[CalendarDay | None, ...], ...]   # Monday to Sunday; None for a blank before the first or after the last day
+
+
+def calendar_view(tasks, first: date, last: date, terms: tuple[Term, ...],
+                  holidays: Mapping[date, str], today: date) -> CalendarView:
+    """first..last as weeks of days; holidays: the school's own days off, each with its name (or "")."""
+    placed = placed_tasks(tasks, first, last, terms)
+    long_tasks = tuple(LongTask(task, start, end, span_words(start, end, first.year))
+                       for (start, end), task in sorted(placed, key=lambda p: p[0])
+                       if is_long(start, end) and start <= last and end >= first)   # an anchor may lie in another month
+    daily = [(span, task) for span, task in placed if not is_long(*span)]
+    days = [calendar_day(first + timedelta(days=n), daily, terms, holidays, today) for n in range((last - first).days + 1)]
+    return CalendarView(long_tasks, weeks_of(days))
+
+
+def placed_tasks(tasks, first: date, last: date, terms: tuple[Term, ...]) -> list[tuple[tuple[date, date], object]]:
+    """The dated tasks with the days they cover, anchors placed in the term the view falls in."""
+    term = next((t for t in terms if t.start <= last and t.end >= first), None)
+    return [(covered, task) for task in tasks if (covered := dated_range(task, term)) is not None]
+
+
+def is_long(start: date, end: date) -> bool:
+    return (end - start).days + 1 > LONG_TASK_DAYS
+
+
+def calendar_day(day: date, placed, terms: tuple[Term, ...], holidays: Mapping[date, str], today: date) -> CalendarDay:
+    here = tuple(task for (start, end), task in placed if start <= day <= end)
+    in_term = any(t.start <= day <= t.end for t in terms) if terms else True
+    return CalendarDay(day, here, in_term, *school_day_and_name(day, holidays), today=day == today)
+
+
+def school_day_and_name(day: date, holidays: Mapping[date, str]) -> tuple[bool, str]:
+    """Whether pupils come in, and the day's name: the school's for its own day off, else the national
+    holiday's, else 调休上课 on a weekend the State Council made a working day."""
+    if day in holidays:
+        return False, holidays[day] or DAY_OFF
+    if is_school_day(day):
+        return True, MAKE_UP_DAY if day.weekday() >= 5 else ""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:     # a year the package does not know: a weekend, no name
+        return False, ""
+    return False, NATIONAL_HOLIDAYS.get(name, "") if on_holiday else ""
+
+
+def weeks_of(days: list[CalendarDay]) -> tuple[tuple[CalendarDay | None, ...], ...]:
+    """Rows of seven, Monday first, so each day sits under its weekday: blanks before and after."""
+    if not days:
+        return ()
+    cells = [None] * days[0].day.weekday() + list(days)
+    cells += [None] * (-len(cells) % 7)
+    return tuple(tuple(cells[at:at + 7]) for at in range(0, len(cells), 7))
+
+
+def span_words(start: date, end: date, year: int) -> str:
+    def words(day: date) -> str:
+        return f"{day.month}月{day.day}日" if day.year == year else f"{day.year}年{day.month}月{day.day}日"
+    return f"{words(start)}至{words(end)}"
