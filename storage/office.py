@@ -1,4 +1,4 @@
-"""What the office's pages keep: sign-in attempts, uploaded plans awaiting review, feed tokens."""
+"""What the office's pages keep: sign-in attempts, uploaded plans awaiting review, feed tokens, the install's id."""
 from __future__ import annotations
 
 import secrets
@@ -110,3 +110,24 @@ def school_by_feed_token(db: Database, token: str) -> int | None:
         found = conn.execute(select(School.id, School.feed_token).where(School.feed_token == token)).first()
     # compare_digest: the lookup found it, this keeps the final check constant-time
     return found.id if found and secrets.compare_digest(found.feed_token, token) else None
+
+
+INSTALL_ID = "install_id"
+
+
+def install_id(db: Database) -> int:
+    """A random number drawn once per database and kept: it tells this install's calendar events from
+    another's. Two workers may race to draw it; the one whose insert loses reads the winner's."""
+    for _ in range(3):
+        with db.engine.connect() as conn:
+            found = conn.execute(select(OfficeState.value).where(OfficeState.key == INSTALL_ID)).scalar()
+        if found is not None:
+            return found
+        drawn = secrets.randbits(32) - 2**31   # the column is a 32-bit INTEGER on PostgreSQL: use all of it
+        try:
+            with db.transaction() as s:
+                s.add(OfficeState(key=INSTALL_ID, value=drawn))
+            return drawn
+        except IntegrityError:
+            continue
+    raise RuntimeError("install id neither found nor created")

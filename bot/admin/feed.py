@@ -1,26 +1,34 @@
-"""iCalendar feeds teachers subscribe to: the school's dated tasks, or those of one group's members.
+"""iCalendar feeds teachers subscribe to: the school's dated tasks, or those of one group's members;
+and beside each, an optional feed of the routine duties (weekly, monthly…) repeating within each term.
 
 The URL's secret token is the only key (calendar apps cannot sign in); the office can
-change it on the feed page, which breaks the old links.
+change it on the feed page, which breaks the old links. A routine feed's URL is its dated
+feed's with ".ics" replaced by "/routine.ics".
 """
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort
-from icalendar import Calendar, Event
+from icalendar import Calendar
 
+from bot import texts
+from bot.agenda import once
 from bot.config import Settings
-from bot.schedule import dated_range
+from bot.reminders.passes import school_calendar
+from bot.school_days import is_school_day
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans
 from storage.db import Database
 from storage.school_calendar import school_terms
 
-from .edges import FIRST_DAY, LAST_DAY, use_row_ids
+from .edges import use_row_ids
+from .feed_events import dated_events, routine_events, task_uid
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")   # what secrets.token_urlsafe makes; anything else cannot be a feed
+# Exactly one charset: Flask appends its own to a text/* mimetype, so the whole header is given as is.
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
@@ -30,11 +38,32 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/feed/<token>.ics")
     def school_feed(token: str):
         school_id = _school(token)
-        return _ics(settings, school_terms(database, school_id), plans.list_tasks(database, school_id), settings.school.name)
+        return _dated(school_id, plans.list_tasks(database, school_id), settings.school.name)
 
     @bp.get("/feed/<token>/<id:group_id>.ics")
     def group_feed(token: str, group_id: int):
         school_id = _school(token)
+        name, tasks = _group_tasks(school_id, group_id)
+        return _dated(school_id, tasks, f"{settings.school.name} · {name}")
+
+    @bp.get("/feed/<token>/routine.ics")
+    def school_routine_feed(token: str):
+        school_id = _school(token)
+        return _routine(school_id, plans.list_tasks(database, school_id), settings.school.name)
+
+    @bp.get("/feed/<token>/<id:group_id>/routine.ics")
+    def group_routine_feed(token: str, group_id: int):
+        school_id = _school(token)
+        name, tasks = _group_tasks(school_id, group_id)
+        return _routine(school_id, tasks, f"{settings.school.name} · {name}")
+
+    def _school(token: str) -> int:
+        school_id = office.school_by_feed_token(database, token) if TOKEN.fullmatch(token) else None
+        if school_id is None:
+            abort(404)
+        return school_id
+
+    def _group_tasks(school_id: int, group_id: int) -> tuple[str, list]:
         group = chats.get_chat(database, group_id)
         if group is None or group.school_id not in (None, school_id):
             abort(404)
@@ -43,37 +72,31 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
         if members:   # the tasks some member of the group answers for; a group with no one known gets them all
             school = SchoolProgress(database, school_id, tz=settings.tz)
             tasks = [t for t in tasks if any(members & set(u.member_ids) for u in school.units(t.owner))]
-        return _ics(settings, school_terms(database, school_id), tasks, f"{settings.school.name} · {group.name}")
+        return group.name, tasks
 
-    def _school(token: str) -> int:
-        school_id = office.school_by_feed_token(database, token) if TOKEN.fullmatch(token) else None
-        if school_id is None:
-            abort(404)
-        return school_id
+    def _uid(school_id: int):
+        install = office.install_id(database)
+        return lambda task, term=None: task_uid(install, school_id, task.id, term)
+
+    def _dated(school_id: int, tasks: list, name: str) -> Response:
+        events = dated_events(tasks, school_terms(database, school_id), _uid(school_id), datetime.now(timezone.utc))
+        return _ics(settings, events, name)
+
+    def _routine(school_id: int, tasks: list, name: str) -> Response:
+        terms, holidays = school_calendar(settings, database, school_id)
+        events = routine_events(once(tasks), terms, lambda day: is_school_day(day, holidays), _uid(school_id),
+                                datetime.now(timezone.utc))
+        return _ics(settings, events, f"{name} · {texts.ROUTINE}")
 
     return bp
 
 
-def _ics(settings: Settings, terms, tasks, name: str) -> Response:
+def _ics(settings: Settings, events: list, name: str) -> Response:
     calendar = Calendar()
     calendar.add("prodid", "-//schoolbot//校务助手//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.timezone)
-    stamp = datetime.now(timezone.utc)
-    for task in tasks:
-        term = next((t for t in terms if task.valid_from is None or t.end >= task.valid_from), None)
-        covered = dated_range(task, term)
-        if covered is None or not (FIRST_DAY <= covered[0] and covered[1] <= LAST_DAY):
-            continue   # a date outside the school's years is a typo stored earlier; one bad task must not break the feed
-        event = Event()
-        event.add("uid", f"task-{task.id}@schoolbot")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"#{task.number} {task.title}")
-        event.add("dtstart", covered[0])
-        event.add("dtend", covered[1] + timedelta(days=1))   # all-day events end the day after
-        if task.owner:
-            event.add("description", f"负责：{task.owner}")
+    for event in events:
         calendar.add_component(event)
-    return Response(calendar.to_ical(), mimetype="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(calendar.to_ical(), content_type=CONTENT_TYPE, headers={"Cache-Control": "private, max-age=300"})
