@@ -181,22 +181,35 @@ def scheduler_command(config_path) -> None:
 
 @cli.command("chat")
 @click.option("--today", help="Pretend messages are sent on this day (YYYY-MM-DD).")
+@click.option("--as", "as_who", metavar="NAME",
+              help="Speak as this roster member: a name, a DingTalk/WeCom userid, or #number (see `members list`).")
 @config_option
-def chat_command(today, config_path) -> None:
+def chat_command(today, as_who, config_path) -> None:
     """Talk to the bot in this terminal, against the configured database (Ctrl-D to leave)."""
+    from bot.members import UnknownMember, find_member
+    from storage.people import load_members
+
     settings = settings_from(config_path)
-    dispatcher = Dispatcher(settings, database_for(settings))
+    database = database_for(settings)
+    dispatcher = Dispatcher(settings, database)
+    try:   # among the people of the school the console speaks for
+        member = find_member(as_who, load_members(database, dispatcher.school_id)) if as_who is not None else None
+    except UnknownMember as exc:
+        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+        sys.exit(1)
     interactive = sys.stdin.isatty()
     if interactive:
-        click.echo("校务助手：你好！可以问“本周有什么任务”，发“帮助”看全部用法。")
+        speaker = f"（以{member.name}的身份）" if member else ""
+        click.echo(f"校务助手：你好{speaker}！可以问“本周有什么任务”，发“帮助”看全部用法。")
+    prompt = f"{member.name if member else '老师'}> " if interactive else ""
     while True:
         try:
-            line = input("老师> " if interactive else "")
+            line = input(prompt)
         except (EOFError, KeyboardInterrupt):
             break
         if not line.strip():
             continue
-        reply = dispatcher.handle(console_message(line, settings, today))
+        reply = dispatcher.handle(console_message(line, settings, today, member))
         if reply is not None:
             click.echo(reply.markdown + "\n")
 

@@ -1,4 +1,4 @@
-"""Commands for the school's people and their reports: `members import`, `export status`."""
+"""Commands for the school's people and their reports: `members import`, `members list`, `export status`."""
 from __future__ import annotations
 
 import sys
@@ -10,7 +10,7 @@ import requests
 from bot import texts
 from bot.cli_common import config_option, database_for, settings_from
 from bot.export import ExportError, status_table, write_status
-from bot.members import DirectoryError, import_roster_file, sync_directory
+from bot.members import DirectoryError, import_roster_file, school_members, sync_directory
 from bot.people.roster import RosterError
 
 
@@ -34,6 +34,21 @@ def members_import(file, school, config_path) -> None:
         sys.exit(1)
     click.echo(texts.ROSTER_DONE.format(total=result.added + result.updated, added=result.added,
                                         updated=result.updated, roles=result.roles))
+
+
+@members.command("list")
+@config_option
+def members_list(config_path) -> None:
+    """Print the school's people: #number, name, roles, department, platform ids (for `chat --as`)."""
+    settings = settings_from(config_path)
+    found = school_members(settings, database_for(settings))
+    if not found:
+        click.echo("还没有导入教师名单：python -m bot members import 名单.xlsx")
+    for m in found:
+        roles = "、".join(f"{r.grade or ''}{r.subject or ''}{r.role}" for r in m.roles)
+        ids = [f"钉钉 {m.dingtalk_user_id}" if m.dingtalk_user_id else "",
+               f"企业微信 {m.wecom_user_id}" if m.wecom_user_id else "", "管理员" if m.is_admin else ""]
+        click.echo("\t".join([f"#{m.id}", m.name, roles or "-", m.department or "-", *filter(None, ids)]))
 
 
 @members.command("sync")

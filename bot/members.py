@@ -13,7 +13,7 @@ from bot.platforms.dingtalk_api import dingtalk_directory
 from bot.platforms.wecom_api import WeComApiError, WeComClient
 from storage import people, plans
 from storage.db import Database
-from storage.people import DirectoryEntry, NewMember, RoleRow, RosterResult
+from storage.people import DirectoryEntry, MemberRow, NewMember, RoleRow, RosterResult
 
 # Job titles worth reading as roles; "教师" or "副校长" in a directory says nothing a plan's owner uses.
 KNOWN_ROLES = {"班主任", "副班主任", "教研组长", "备课组长", "年级组长"}
@@ -24,6 +24,34 @@ def import_roster_file(path: str | Path, settings: Settings, database: Database,
     entries = read_roster_file(path)
     school_id = plans.ensure_school(database, school or settings.school.name, settings.school.terms if not school else ())
     return people.import_roster(database, school_id, [as_new_member(e) for e in entries])
+
+
+def school_members(settings: Settings, database: Database) -> list[MemberRow]:
+    """The configured school's people: the school `members import` fills."""
+    school_id = plans.ensure_school(database, settings.school.name, settings.school.terms)
+    return people.load_members(database, school_id)
+
+
+def find_member(who: str, members: list[MemberRow]) -> MemberRow:
+    """The one member `who` names: a name as on the roster (with or without 老师), a DingTalk or
+    WeCom user id, or #number from `members list`. UnknownMember (Chinese) when not exactly one."""
+    who = who.strip()
+    found = [m for m in members if who.startswith("#") and who[1:] == str(m.id)]
+    found = found or [m for m in members if who in (m.dingtalk_user_id, m.wecom_user_id)]
+    bare = who.removesuffix("老师")
+    found = found or [m for m in members if bare and m.name.removesuffix("老师") == bare]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        numbers = "、".join(f"#{m.id}" for m in found)
+        raise UnknownMember(f"名单里有 {len(found)} 位“{who}”（{numbers}），请用 --as #编号 或其钉钉/企业微信 userid 指明")
+    if not members:
+        raise UnknownMember("还没有导入教师名单：先运行 python -m bot members import 名单.xlsx")
+    raise UnknownMember(f"名单里没有“{who}”；运行 python -m bot members list 查看姓名、编号和 userid")
+
+
+class UnknownMember(Exception):
+    """str() is a one-line Chinese explanation."""
 
 
 def as_new_member(entry: RosterEntry) -> NewMember:

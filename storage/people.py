@@ -11,6 +11,8 @@ from .db import Database
 from .models import ChatGroup, ChatMembership, Member, MemberRole
 
 ID_COLUMNS = {"dingtalk": "dingtalk_user_id", "wecom": "wecom_user_id"}
+# A console sender acting as a roster member (`python -m bot chat --as`). No OS user name holds a colon.
+CONSOLE_MEMBER = "member:"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ ROLES = (select(MemberRole.member_id, MemberRole.role, MemberRole.grade, MemberR
 SENDER = {column: select(Member.id, Member.is_admin).where(Member.school_id == bindparam("school_id"),
                                                            getattr(Member, column) == bindparam("user_id"))
           for column in ID_COLUMNS.values()}
+BY_ID = select(Member.id, Member.is_admin).where(Member.school_id == bindparam("school_id"),
+                                                Member.id == bindparam("member_id"))
 JOINED = (select(ChatMembership.member_id).join(ChatGroup, ChatGroup.id == ChatMembership.chat_id)
           .where(ChatGroup.platform == bindparam("platform"), ChatGroup.conversation_id == bindparam("conversation_id"),
                  ChatMembership.member_id == bindparam("member_id")))
@@ -135,7 +139,10 @@ class Sender:
 def meet(db: Database, school_id: int, platform: str, user_id: str, name: str,
          conversation_id: str | None = None, chat_name: str = "") -> Sender | None:
     """The member who sent a message: found by platform id, or a roster entry of that name without
-    one (the id is learned), or created. Remembers that they are in the group. None off-platform."""
+    one (the id is learned), or created. Remembers that they are in the group. None off-platform,
+    except on the console acting as a member (console_sender_id)."""
+    if platform == "console":
+        return _console_member(db, school_id, user_id)
     column = ID_COLUMNS.get(platform)
     if column is None or not user_id:
         return None
@@ -153,6 +160,19 @@ def meet(db: Database, school_id: int, platform: str, user_id: str, name: str,
             if attempt == 2:
                 raise
     return None
+
+
+def console_sender_id(member_id: int) -> str:
+    return f"{CONSOLE_MEMBER}{member_id}"
+
+
+def _console_member(db: Database, school_id: int, user_id: str) -> Sender | None:
+    number = user_id.removeprefix(CONSOLE_MEMBER) if user_id.startswith(CONSOLE_MEMBER) else ""
+    if not (number.isascii() and number.isdigit()):
+        return None   # the OS user, who is on no roster
+    with db.engine.connect() as conn:
+        member = conn.execute(BY_ID, {"school_id": school_id, "member_id": int(number)}).first()
+    return Sender(member.id, member.is_admin) if member else None
 
 
 def _already_known(db: Database, school_id: int, platform: str, column: str, user_id: str,
