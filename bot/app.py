@@ -16,9 +16,9 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import holiday_years, office_setup
 from bot.admin.feed import feed_blueprint
 from bot.admin.guard import SESSION_LIFETIME
-from bot import office_setup
 from bot.admin.views import admin_blueprint
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
@@ -30,7 +30,9 @@ from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
 from bot.routes.wecom import send_late, wecom_blueprint
+from storage import plans
 from storage.db import Database
+from storage.school_calendar import school_terms
 
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
 
@@ -82,6 +84,8 @@ def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
     web = settings.admin_web
     app.session_interface = _CookieKeyFromDatabase(lambda: office_setup.cookie_key(settings, database))
     try:
+        school = plans.home_school(database, settings.school)
+        holiday_years.prefill(database, school, school_terms(database, school))
         if office_setup.needs_setup(settings, database):
             _announce_setup(database)
     except SQLAlchemyError:

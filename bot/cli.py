@@ -57,11 +57,15 @@ def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
 @term_start_option
 @click.option("--name", help="Which stored plan this file replaces (default: the file name without extension).")
 @click.option("--school", help="The school the plan belongs to (default: school.name from the config).")
+@click.option("--only-into-empty", is_flag=True, help="Import only if the school has no plan yet (how dev.py run loads the sample).")
 @config_option
-def plan_import(file, school_year, term_start, name, school, config_path) -> None:
+def plan_import(file, school_year, term_start, name, school, only_into_empty, config_path) -> None:
     """Store FILE's tasks in the configured database, replacing the earlier version of the same plan."""
     settings = settings_from(config_path)
     database = database_for(settings)
+    if only_into_empty and _has_plans(settings, database):
+        click.echo(texts.SAMPLE_SKIPPED)
+        return
     result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name, school=school))
     if not result.tasks:
         click.echo(texts.IMPORT_EMPTY.format(name=result.name))
@@ -74,6 +78,12 @@ def plan_import(file, school_year, term_start, name, school, config_path) -> Non
         when = texts.describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
         owner = f"（{task.owner}）" if task.owner else ""
         click.echo(f"  #{task.number:<4} {when:<22} {task.title}{owner}")
+
+
+def _has_plans(settings: Settings, database) -> bool:
+    from storage import plans
+
+    return bool(plans.list_plans(database, plans.home_school(database, settings.school)))
 
 
 @cli.command("parse")
@@ -148,7 +158,7 @@ def remind_command(now_text, dry_run, config_path) -> None:
         raise click.BadParameter(f"--now must be an ISO date-time, got {now_text!r}") from exc
     now = now if now.tzinfo else now.replace(tzinfo=settings.tz)
     if dry_run:
-        school = plans.ensure_school(database, settings.school.name, settings.school.terms)
+        school = plans.home_school(database, settings.school)
         chats.sync_robot_groups(database, school, settings.groups)
         plan = plan_pass(now, settings, database)
         for line in preview(plan, settings, database):
@@ -247,6 +257,20 @@ def admin_hash_password() -> None:
     if len(password) < 8:
         raise click.ClickException("密码至少 8 位")
     click.echo(generate_password_hash(password))
+
+
+@admin.command("setup-code")
+@config_option
+def admin_setup_code(config_path) -> None:
+    """Print the one-time code the first-run set-up page (/admin/setup) asks for."""
+    from bot import office_setup
+
+    settings = settings_from(config_path)
+    database = database_for(settings)
+    if not office_setup.needs_setup(settings, database):
+        click.echo("已设置完成：请用办公室密码登录 /admin（忘记密码时，在配置文件里设置 admin_web.password_hash）。")
+        return
+    click.echo(f"设置码：{office_setup.setup_code(database)}（在 /admin/setup 输入）")
 
 
 cli.add_command(members)

@@ -6,7 +6,7 @@ comes from the configured terms when neither the command line nor the plan gives
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,13 +41,21 @@ def extract_file(path: str | Path, settings: Settings, school_year: str | None =
     return _checked(ExtractedFile(document, extract_plan(document, options)))
 
 
-def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None, terms=None) -> ExtractedFile:
-    """The same as extract_file, for a file uploaded on the office's pages (terms: as the office keeps them)."""
+def extract_upload(data: bytes, filename: str, settings: Settings, today: date | None = None, terms=None,
+                   first_year: int | None = None) -> ExtractedFile:
+    """The same as extract_file, for a file uploaded on the office's pages (terms: as the office keeps them).
+    first_year: the office's correction of the school year (2025 for 2025-2026); the term or calendar
+    year the plan names is kept, only moved to that year."""
     today = today or datetime.now(settings.tz).date()
     options = ExtractOptions(fallback_school_year=school_year_of(today),
                              known_term_starts=tuple(t.start for t in (settings.school.terms if terms is None else terms)))
     document = read_plan_bytes(data, filename, settings.plan.max_file_mb * 1024 * 1024)
-    return _checked(ExtractedFile(document, extract_plan(document, options)))
+    extraction = extract_plan(document, options)
+    found = extraction.school_year
+    if first_year is not None and (found is None or found.first != first_year):
+        moved = replace(found, first=first_year) if found else SchoolYear(first=first_year)
+        extraction = extract_plan(document, replace(options, school_year=moved))
+    return _checked(ExtractedFile(document, extraction))
 
 
 def _checked(extracted: ExtractedFile) -> ExtractedFile:

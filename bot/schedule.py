@@ -25,9 +25,15 @@ class TaskLike(Protocol):
 
 
 class Term(Protocol):
-    """A term's first and last day; the configured terms (bot.config.Term) are such objects."""
+    """A term's first and last day; the configured terms (bot.config.Term) are such objects. A stored
+    term (storage.school_calendar.TermRow) also carries the school's own days off in it."""
     start: date
     end: date
+
+
+def days_off(term: Term | None) -> frozenset[date]:
+    """The school's own holidays in the term, for a year the national calendar may not know."""
+    return getattr(term, "days_off", frozenset())
 
 
 def in_force(task: TaskLike, first: date, last: date) -> bool:
@@ -72,7 +78,8 @@ def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
     """Whether a duty with this rule falls due between first and last (inclusive)."""
     if term is not None and (last < term.start or first > term.end):
         return False  # holidays: duties rest
-    days = [d for i in range((last - first).days + 1) if is_school_day(d := first + timedelta(days=i))]
+    off = days_off(term)
+    days = [d for i in range((last - first).days + 1) if is_school_day(d := first + timedelta(days=i), off)]
     if not days:
         return False
     recurrence = Recurrence.parse(rule)
@@ -121,13 +128,13 @@ def due_in(task: TaskLike, title: str, first: date, last: date, term: Term | Non
         nominal += [first + timedelta(days=i) for i in range((last - first).days + 1)
                     if (first + timedelta(days=i)).weekday() in recurrence.weekdays]
     # Due on a weekend or a holiday means due the school day before ("月底前" on a Saturday: Friday).
-    due = [d for d in (_school_day_on_or_before(n, term.start) for n in nominal) if d is not None]
+    due = [d for d in (_school_day_on_or_before(n, term.start, days_off(term)) for n in nominal) if d is not None]
     return next((d for d in sorted(due) if first <= d <= last and term.start <= d <= term.end), None)
 
 
-def _school_day_on_or_before(day: date, floor: date) -> date | None:
+def _school_day_on_or_before(day: date, floor: date, off: frozenset[date]) -> date | None:
     while day >= floor:
-        if is_school_day(day):
+        if is_school_day(day, off):
             return day
         day -= timedelta(days=1)
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
@@ -145,3 +145,14 @@ def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int
         return True
     except IntegrityError:
         return False
+
+
+def troubled_groups(db: Database, since: datetime) -> list[tuple[int, int, int]]:
+    """(chat id, failed, retrying) for each group with reminders that failed or wait for a retry since then."""
+    query = (select(ReminderDelivery.chat_id,
+                    func.sum(case((ReminderDelivery.state == "failed", 1), else_=0)),
+                    func.sum(case((ReminderDelivery.state == "retry", 1), else_=0)))
+             .where(ReminderDelivery.due_at >= _utc(since), ReminderDelivery.state.in_(("failed", "retry")))
+             .group_by(ReminderDelivery.chat_id))
+    with db.engine.connect() as conn:
+        return [(chat, int(failed or 0), int(retrying or 0)) for chat, failed, retrying in conn.execute(query)]

@@ -58,6 +58,8 @@ class TaskRow:
     line: int
     valid_from: date | None = None   # the plan's period
     valid_to: date | None = None
+    edited_at: datetime | None = None   # when the office corrected it by hand
+    plan_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,7 @@ def _fill(task: Task, d: TaskDraft) -> None:
 
 TASK_COLUMNS = (
     Task.id, Task.number, Task.title, Task.start_date, Task.end_date, Task.recurrence, Task.term_anchor, Task.week,
-    Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to,
+    Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to, Task.edited_at, Plan.name,
 )
 
 # Built once: list_tasks runs for every question, and building a statement costs more than running it.

@@ -21,10 +21,13 @@ class TermRow:
     start: date
     end: date
     edited: bool = False
+    days_off: frozenset[date] = frozenset()   # the school's own holidays within the term
 
 
 TERMS = (select(Term.name, Term.start_date, Term.end_date, Term.edited_at)
          .where(Term.school_id == bindparam("school_id")).order_by(Term.start_date))
+
+HOLIDAY_DAYS = select(Holiday.day).where(Holiday.school_id == bindparam("school_id"))
 
 
 class CalendarError(Exception):
@@ -33,7 +36,9 @@ class CalendarError(Exception):
 
 def school_terms(db: Database, school_id: int) -> tuple[TermRow, ...]:
     with db.engine.connect() as conn:
-        return tuple(TermRow(n, s, e, at is not None) for n, s, e, at in conn.execute(TERMS, {"school_id": school_id}))
+        terms = conn.execute(TERMS, {"school_id": school_id}).all()
+        days = [d for (d,) in conn.execute(HOLIDAY_DAYS, {"school_id": school_id})] if terms else []
+    return tuple(TermRow(n, s, e, at is not None, frozenset(d for d in days if s <= d <= e)) for n, s, e, at in terms)
 
 
 def save_term(db: Database, school_id: int, name: str, start: date, end: date, original: str | None = None) -> None:

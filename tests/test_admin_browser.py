@@ -90,7 +90,7 @@ def test_upload_seed_002_correct_a_date_and_see_it_in_calendar_and_feed(browser,
     assert f"已保存 {number}" in page.inner_text(".notice")
 
     page.goto(f"{site}/admin/calendar?day={moved.isoformat()}")
-    day = page.locator("ol.calendar > li", has_text="5月20日")
+    day = page.locator("table.calendar-grid td:has(time[datetime='2026-05-20'])")
     assert f"{number} {title}" in day.inner_text()
     page.screenshot(path=str(ARTIFACTS / "calendar-week.png"), full_page=True)
 

@@ -56,10 +56,11 @@ def import_plan(client, tmp_path) -> None:
     client.post(response.location + "/accept", data={"csrf_token": token(client, response.location)})
 
 
-def test_unconfigured_pages_say_how_to_set_them_up(sqlite_database):
+def test_unconfigured_pages_lead_to_first_run_setup(sqlite_database):
     client = create_app(settings_with(password_hash=""), sqlite_database).test_client()
     response = client.get("/admin/login")
-    assert response.status_code == 503 and "hash-password" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.location.endswith("/admin/setup")
+    assert "设置码" in client.get("/admin/setup").get_data(as_text=True)   # tests/test_office_setup.py goes through it
 
 
 def test_sign_in_csrf_and_rate_limit(web):
@@ -91,7 +92,7 @@ def test_upload_review_accept_then_correct_a_date(web, tmp_path):
                                                            "owner": "班主任", "csrf_token": form})
     assert saved.status_code == 302
     week = client.get("/admin/calendar?day=2026-10-22").get_data(as_text=True)
-    assert re.search(r"10月22日 四</h3>\s*<ul><li><a [^>]*>#\d+ 各班主任提交家访记录", week)
+    assert re.search(r'<time datetime="2026-10-22">.*?</h3>\s*<ul><li><a [^>]*>#\d+ 各班主任提交家访记录', week)
     month = client.get("/admin/calendar?view=month&day=2026-10-05").get_data(as_text=True)
     assert "2026-10-01 至 2026-10-31" in month and month.count("<h3>") == 31 and "各班主任提交家访记录" in month
     drill = tasks["全体教师参加消防演练"]

@@ -5,16 +5,16 @@ the pages are in the templates.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from bot import office_setup, texts
+from bot import holiday_years, office_setup, texts
 from bot.config import Settings
 from bot.plan.errors import PlanReadError
 from bot.plan.unread import unread_times
-from bot.plan_import import extract_upload, store_extracted
+from bot.plan_import import extract_upload, school_year_of, store_extracted
 from bot.schedule import dated_range, term_now_or_next
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans, task_edits
@@ -22,9 +22,11 @@ from storage.db import Database
 from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
-from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids
+from .dashboard import dashboard
+from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids, whole_number
 from .guard import check_csrf, csrf_token, current_password_hash, login_required, sign_out_everywhere, signed_in, try_password
 from .pages import highlighted_lines
+from .task_filters import KINDS, TaskFilter, marks_of, matching, owners_of
 from .calendar_views import add_calendar_views
 from .settings_views import add_settings_views, add_term_views
 from .setup_views import add_setup_views
@@ -56,7 +58,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.context_processor
     def page_globals():
         return {"csrf_token": csrf_token, "signed_in": signed_in(), "school_name": plans.school_name(database, school_id()),
-                "describe_when": _describe_when}
+                "describe_when": _describe_when, "local_time": lambda stored: local_time(stored, settings.tz)}
 
     @bp.route("/login", methods=["GET", "POST"])
     def login():
@@ -78,8 +80,25 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/")
     @login_required
     def home():
-        tasks = plans.list_tasks(database, school_id())
-        return render_template("admin/home.html", task_count=len(tasks), plans=plans.list_plans(database, school_id()))
+        board = dashboard(settings, database, school_id(), datetime.now(settings.tz))
+        return render_template("admin/home.html", board=board, plans=plans.list_plans(database, school_id()))
+
+    @bp.post("/plans/<id:plan_id>/remove")
+    @login_required
+    def remove_plan(plan_id: int):
+        name = plans.remove_plan(database, school_id(), plan_id)
+        flash(f"已删除计划《{name}》及其任务；有人上报过的任务已隐藏，上报记录保留。" if name else "这份计划已不存在。")
+        return redirect(url_for("admin.home"))
+
+    @bp.post("/holidays/confirm")
+    @login_required
+    def confirm_holidays():
+        year = whole_number(request.form.get("year"))
+        if year is None or not 2000 <= year <= 2099:
+            abort(400, description="年份不对，请返回重试。")
+        holiday_years.confirm(database, school_id(), year)
+        flash(f"已确认 {year} 年的假期已补充完整。")
+        return redirect(url_for("admin.home"))
 
     @bp.route("/plans/upload", methods=["GET", "POST"])
     @login_required
@@ -100,27 +119,32 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         draft_id = office.save_draft(database, school_id(), name, data)
         return redirect(url_for("admin.draft", draft_id=draft_id))
 
-    def reviewed(draft_id: int):
-        """The uploaded file and what extraction finds in it, read the same way for review and import."""
+    def reviewed(draft_id: int, first_year: int | None):
+        """The uploaded file and what extraction finds in it, read the same way for review and import;
+        first_year: the school year as the office corrected it (2025 for 2025-2026)."""
         found = office.get_draft(database, draft_id, school_id())
         if found is None:
             abort(404)
-        return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()))
+        return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()), first_year)
 
     @bp.get("/plans/drafts/<id:draft_id>")
     @login_required
     def draft(draft_id: int):
-        found, extracted = reviewed(draft_id)
+        chosen = _chosen_year(request.args.get("year"))
+        found, extracted = reviewed(draft_id, chosen)
         items = extracted.extraction.items
         unread = unread_times(extracted.document, extracted.extraction)
-        return render_template("admin/draft.html", draft=found, items=items, year=extracted.extraction.school_year,
+        year = extracted.extraction.school_year
+        current = school_year_of(today()).first
+        return render_template("admin/draft.html", draft=found, items=items, year=year, chosen=chosen,
+                               years=sorted(set(range(current - 3, current + 3)) | ({year.first} if year else set())), other_year=year is not None and not year.calendar and year.first != current,
                                lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
                                unread_count=sum(len(spans) for spans in unread.values()))
 
     @bp.post("/plans/drafts/<id:draft_id>/accept")
     @login_required
     def accept(draft_id: int):
-        found, extracted = reviewed(draft_id)
+        found, extracted = reviewed(draft_id, _chosen_year(request.form.get("year")))
         name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
         result = store_extracted(extracted, name, found.filename, settings, database)
         office.drop_draft(database, draft_id)
@@ -139,8 +163,10 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     def tasks():
         rows = plans.list_tasks(database, school_id())
         term = _term_on(school_terms(database, school_id()), today())
-        ordered = sorted(rows, key=lambda t: ((dated_range(t, term) or (date.max,))[0], t.number))
-        return render_template("admin/tasks.html", tasks=ordered, term=term)
+        chosen = TaskFilter.from_args(request.args)
+        shown = sorted(matching(rows, chosen, term), key=lambda t: ((dated_range(t, term) or (date.max,))[0], t.number))
+        return render_template("admin/tasks.html", tasks=shown, total=len(rows), term=term, chosen=chosen, kinds=KINDS,
+                               owners=owners_of(rows), marks_of=marks_of)
 
     @bp.route("/tasks/new", methods=["GET", "POST"])
     @bp.route("/tasks/<id:task_id>", methods=["GET", "POST"])
@@ -150,7 +176,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         if task_id and task is None:
             abort(404)
         if request.method == "GET":
-            return render_template("admin/task_form.html", task=task)
+            return render_template("admin/task_form.html", task=task, values=_form_values(task))
         try:
             change = TaskChange(request.form.get("title", ""), school_date(request.form.get("start")), school_date(request.form.get("end")),
                                 request.form.get("owner"), checked_recurrence(request.form.get("recurrence"), task and task.recurrence))
@@ -160,15 +186,18 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             else:
                 task_edits.update_task(database, school_id(), task.id, change)
                 flash(f"已保存 #{task.number}。")
-        except (EditError, ValueError) as exc:
-            return render_template("admin/task_form.html", task=task, error=str(exc)), 400
+        except (EditError, ValueError) as exc:   # what was typed stays on the form, to be corrected
+            typed = {name: request.form.get(name, "") for name in ("title", "start", "end", "owner", "recurrence")}
+            return render_template("admin/task_form.html", task=task, values=typed, error=str(exc)), 400
         return redirect(url_for("admin.tasks"))
 
     @bp.post("/tasks/<id:task_id>/delete")
     @login_required
     def delete(task_id: int):
+        task = plans.get_task(database, task_id)
         try:
             task_edits.delete_task(database, school_id(), task_id)
+            flash(f"已删除 #{task.number}“{task.title}”。" if task else "已删除。")
         except EditError as exc:
             flash(str(exc))
         return redirect(url_for("admin.tasks"))
@@ -223,6 +252,24 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     add_setup_views(bp, settings, database, school_id, today)
     add_term_views(bp, settings, database, school_id)
     return bp
+
+
+def local_time(stored: datetime, tz) -> datetime:
+    """A time as stored (naive UTC) in the school's zone, for the pages."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(tz)
+
+
+def _chosen_year(value: str | None) -> int | None:
+    """The school year's first calendar year from the review form ("2025"), if it is one we can mean."""
+    year = whole_number(value)
+    return year if year is not None and 2000 <= year <= 2098 else None
+
+
+def _form_values(task) -> dict[str, str]:
+    if task is None:
+        return dict.fromkeys(("title", "start", "end", "owner", "recurrence"), "")
+    return {"title": task.title, "start": task.start.isoformat() if task.start else "", "end": task.end.isoformat() if task.end else "",
+            "owner": task.owner or "", "recurrence": task.recurrence or ""}
 
 
 def _describe_when(start, end, recurrence, anchor, week) -> str:

@@ -38,13 +38,35 @@ class PassPlan:
 def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     last = deliveries.get_mark(db, LAST_PASS)
     start = max(last or now - GRACE, now - LOOKBACK)
+    planned: list[NewDelivery] = []
+    names: dict[int, str] = {}
+    for group, due in _due_by_group(start, now + timedelta(seconds=1), settings, db):
+        fresh = [d for d in due if d.at >= now - GRACE]
+        missed = len(due) - len(fresh)
+        planned += [_delivery(d, group.id) for d in fresh]
+        if missed:
+            planned.append(NewDelivery(f"missed:{group.id}:{now.isoformat()}", "missed", None, group.id,
+                                       now.astimezone(settings.tz).date(), now, detail=str(missed)))
+        names[group.id] = group.name
+    return PassPlan(start, now, tuple(planned), names)
+
+
+def upcoming(now: datetime, until: datetime, settings: Settings, db: Database, school_id: int) -> list[tuple[Due, str]]:
+    """The reminders the scheduler will plan between now and until for one school's groups, with each
+    group's name, by time: what the office's home page shows, from the same planning as the passes."""
+    default_school = plans.home_school(db, settings.school)
+    found = [(d, group.name) for group, due in _due_by_group(now, until, settings, db)
+             if (group.school_id or default_school) == school_id for d in due]
+    return sorted(found, key=lambda pair: (pair[0].at, pair[1]))
+
+
+def _due_by_group(start: datetime, end: datetime, settings: Settings, db: Database):
+    """(group, the reminders due to it in [start, end)) for every group that gets reminders."""
     default_school = plans.home_school(db, settings.school)
     tasks_by_school: dict[int, list] = {}
     chased_by_school: dict[int, frozenset[int]] = {}
     calendar_by_school: dict[int, tuple] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
-    planned: list[NewDelivery] = []
-    names: dict[int, str] = {}
     for group in chats.reminder_groups(db):
         school = group.school_id or default_school
         choice = (school, reminder_settings(group.settings))
@@ -54,17 +76,9 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
                 chased_by_school[school] = _chased(tasks_by_school[school], SchoolProgress(db, school))
                 calendar_by_school[school] = school_calendar(settings, db, school)
             terms, holidays = calendar_by_school[school]
-            due_by_choice[choice] = due_between(tasks_by_school[school], choice[1], start, now + timedelta(seconds=1),
+            due_by_choice[choice] = due_between(tasks_by_school[school], choice[1], start, end,
                                                 settings.tz, terms, holidays, chased_by_school[school])
-        due = due_by_choice[choice]
-        fresh = [d for d in due if d.at >= now - GRACE]
-        missed = len(due) - len(fresh)
-        planned += [_delivery(d, group.id) for d in fresh]
-        if missed:
-            planned.append(NewDelivery(f"missed:{group.id}:{now.isoformat()}", "missed", None, group.id,
-                                       now.astimezone(settings.tz).date(), now, detail=str(missed)))
-        names[group.id] = group.name
-    return PassPlan(start, now, tuple(planned), names)
+        yield group, due_by_choice[choice]
 
 
 def _chased(tasks, school: SchoolProgress) -> frozenset[int]:

@@ -17,12 +17,14 @@ import requests
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot import holiday_years
 from bot.config import Settings, load_settings
 from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.sending import SendReport, send_outstanding
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.deliveries import NewDelivery
+from storage.school_calendar import school_terms
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminder-pass"
@@ -38,6 +40,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
         log.info("another scheduler holds the lease; skipping this pass")
         return None
     school = plans.home_school(database, settings.school)
+    holiday_years.prefill(database, school, school_terms(database, school))   # before 元旦 of a year the calendar lacks
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)
