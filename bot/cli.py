@@ -115,8 +115,9 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 to accept callbacks from outside).")
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SCHOOLBOT_HOST",
+              help="Address to listen on (0.0.0.0 to accept callbacks from outside); or $SCHOOLBOT_HOST.")
+@click.option("--port", default=8080, show_default=True, type=int, envvar="SCHOOLBOT_PORT", help="Port to listen on; or $SCHOOLBOT_PORT.")
 @config_option
 def serve_command(host, port, config_path) -> None:
     """Run the web app (DingTalk and WeCom callbacks) and the reminder scheduler; in dingtalk.mode stream, also dial out to DingTalk."""

@@ -11,6 +11,14 @@ from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server started in another process."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextlib.contextmanager
 def serving(app):
     """Run a WSGI app on a free loopback port; yields its base URL."""

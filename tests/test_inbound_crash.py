@@ -3,7 +3,6 @@ recorded and answered after a restart; a redelivery of a handled message is drop
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +14,12 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models import InboundMessage, StatusReport
 from tests.conftest import ROOT
-from tests.servers import FakeDingTalk, serving
+from tests.servers import FakeDingTalk, free_port, serving
 from tests.test_dingtalk import SECRET, callback_body, post
 
 BURST = 240
 CLIENTS = 12
 LEASE_S = 2
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(config, port: int) -> subprocess.Popen:

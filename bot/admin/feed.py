@@ -38,24 +38,24 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/feed/<token>.ics")
     def school_feed(token: str):
         school_id = _school(token)
-        return _dated(school_id, plans.list_tasks(database, school_id), settings.school.name)
+        return _dated(school_id, plans.list_tasks(database, school_id), plans.school_name(database, school_id))
 
     @bp.get("/feed/<token>/<id:group_id>.ics")
     def group_feed(token: str, group_id: int):
         school_id = _school(token)
         name, tasks = _group_tasks(school_id, group_id)
-        return _dated(school_id, tasks, f"{settings.school.name} · {name}")
+        return _dated(school_id, tasks, f"{plans.school_name(database, school_id)} · {name}")
 
     @bp.get("/feed/<token>/routine.ics")
     def school_routine_feed(token: str):
         school_id = _school(token)
-        return _routine(school_id, plans.list_tasks(database, school_id), settings.school.name)
+        return _routine(school_id, plans.list_tasks(database, school_id), plans.school_name(database, school_id))
 
     @bp.get("/feed/<token>/<id:group_id>/routine.ics")
     def group_routine_feed(token: str, group_id: int):
         school_id = _school(token)
         name, tasks = _group_tasks(school_id, group_id)
-        return _routine(school_id, tasks, f"{settings.school.name} · {name}")
+        return _routine(school_id, tasks, f"{plans.school_name(database, school_id)} · {name}")
 
     def _school(token: str) -> int:
         school_id = office.school_by_feed_token(database, token) if TOKEN.fullmatch(token) else None

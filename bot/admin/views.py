@@ -245,7 +245,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         token = office.feed_token(database, school_id(), renew=request.method == "POST")
         return render_template("admin/feed.html", url=url_for("feeds.school_feed", token=token, _external=True),
                                groups=[(g.name, url_for("feeds.group_feed", token=token, group_id=g.id, _external=True))
-                                       for g in chats.reminder_groups(database)], renewed=request.method == "POST")
+                                       for g in chats.reminder_groups(database) if g.school_id in (None, school_id())], renewed=request.method == "POST")
 
     add_settings_views(bp, database, school_id)
     add_calendar_views(bp, settings, database, school_id)
