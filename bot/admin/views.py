@@ -6,15 +6,11 @@ the pages are in the templates.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from bot import holiday_years, office_setup, texts
 from bot.config import Settings
-from bot.plan.errors import PlanReadError
-from bot.plan.unread import unread_times
-from bot.plan_import import extract_upload, school_year_of, store_extracted
 from bot.schedule import dated_range, term_now_or_next
 from handlers.progress import SchoolProgress
 from storage import chats, office, plans, task_edits
@@ -22,16 +18,14 @@ from storage.db import Database
 from storage.school_calendar import school_terms
 from storage.task_edits import EditError, TaskChange
 
+from .calendar_views import add_calendar_views
 from .dashboard import dashboard
 from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids, whole_number
 from .guard import check_csrf, csrf_token, current_password_hash, login_required, sign_out_everywhere, signed_in, try_password
-from .pages import highlighted_lines
-from .task_filters import KINDS, TaskFilter, marks_of, matching, owners_of
-from .calendar_views import add_calendar_views
+from .plan_views import add_plan_views
 from .settings_views import add_settings_views, add_term_views
 from .setup_views import add_setup_views
-
-ALLOWED = (".docx", ".xlsx", ".txt")
+from .task_filters import KINDS, TaskFilter, marks_of, matching, owners_of
 
 
 def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
@@ -39,7 +33,10 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     use_row_ids(bp)
 
     def school_id() -> int:
-        return plans.home_school(database, settings.school)
+        """This install's school, resolved once per request."""
+        if "school_id" not in g:
+            g.school_id = plans.home_school(database, settings.school)
+        return g.school_id
 
     def today() -> date:
         return datetime.now(settings.tz).date()
@@ -83,13 +80,6 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         board = dashboard(settings, database, school_id(), datetime.now(settings.tz))
         return render_template("admin/home.html", board=board, plans=plans.list_plans(database, school_id()))
 
-    @bp.post("/plans/<id:plan_id>/remove")
-    @login_required
-    def remove_plan(plan_id: int):
-        name = plans.remove_plan(database, school_id(), plan_id)
-        flash(f"已删除计划《{name}》及其任务；有人上报过的任务已隐藏，上报记录保留。" if name else "这份计划已不存在。")
-        return redirect(url_for("admin.home"))
-
     @bp.post("/holidays/confirm")
     @login_required
     def confirm_holidays():
@@ -98,64 +88,6 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
             abort(400, description="年份不对，请返回重试。")
         holiday_years.confirm(database, school_id(), year)
         flash(f"已确认 {year} 年的假期已补充完整。")
-        return redirect(url_for("admin.home"))
-
-    @bp.route("/plans/upload", methods=["GET", "POST"])
-    @login_required
-    def upload():
-        if request.method == "GET":
-            return render_template("admin/upload.html")
-        file = request.files.get("plan")
-        if file is None or not file.filename:
-            return render_template("admin/upload.html", error="请选择计划文件。"), 400
-        name = Path(file.filename).name
-        if Path(name).suffix.lower() not in ALLOWED:
-            return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
-        data = file.read()
-        try:
-            extract_upload(data, name, settings, today(), school_terms(database, school_id()))   # refuse what cannot be read before keeping it
-        except PlanReadError as exc:
-            return render_template("admin/upload.html", error=str(exc)), 400
-        draft_id = office.save_draft(database, school_id(), name, data)
-        return redirect(url_for("admin.draft", draft_id=draft_id))
-
-    def reviewed(draft_id: int, first_year: int | None):
-        """The uploaded file and what extraction finds in it, read the same way for review and import;
-        first_year: the school year as the office corrected it (2025 for 2025-2026)."""
-        found = office.get_draft(database, draft_id, school_id())
-        if found is None:
-            abort(404)
-        return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()), first_year)
-
-    @bp.get("/plans/drafts/<id:draft_id>")
-    @login_required
-    def draft(draft_id: int):
-        chosen = _chosen_year(request.args.get("year"))
-        found, extracted = reviewed(draft_id, chosen)
-        items = extracted.extraction.items
-        unread = unread_times(extracted.document, extracted.extraction)
-        year = extracted.extraction.school_year
-        current = school_year_of(today()).first
-        return render_template("admin/draft.html", draft=found, items=items, year=year, chosen=chosen,
-                               years=sorted(set(range(current - 3, current + 3)) | ({year.first} if year else set())), other_year=year is not None and not year.calendar and year.first != current,
-                               lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
-                               unread_count=sum(len(spans) for spans in unread.values()))
-
-    @bp.post("/plans/drafts/<id:draft_id>/accept")
-    @login_required
-    def accept(draft_id: int):
-        found, extracted = reviewed(draft_id, _chosen_year(request.form.get("year")))
-        name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
-        result = store_extracted(extracted, name, found.filename, settings, database)
-        office.drop_draft(database, draft_id)
-        flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
-        return redirect(url_for("admin.tasks"))
-
-    @bp.post("/plans/drafts/<id:draft_id>/discard")
-    @login_required
-    def discard(draft_id: int):
-        office.drop_draft(database, draft_id)
-        flash("已放弃这次上传，原有计划没有变化。")
         return redirect(url_for("admin.home"))
 
     @bp.get("/tasks")
@@ -247,6 +179,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
                                groups=[(g.name, url_for("feeds.group_feed", token=token, group_id=g.id, _external=True))
                                        for g in chats.reminder_groups(database) if g.school_id in (None, school_id())], renewed=request.method == "POST")
 
+    add_plan_views(bp, settings, database, school_id, today)
     add_settings_views(bp, database, school_id)
     add_calendar_views(bp, settings, database, school_id)
     add_setup_views(bp, settings, database, school_id, today)
@@ -257,12 +190,6 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
 def local_time(stored: datetime, tz) -> datetime:
     """A time as stored (naive UTC) in the school's zone, for the pages."""
     return stored.replace(tzinfo=timezone.utc).astimezone(tz)
-
-
-def _chosen_year(value: str | None) -> int | None:
-    """The school year's first calendar year from the review form ("2025"), if it is one we can mean."""
-    year = whole_number(value)
-    return year if year is not None and 2000 <= year <= 2098 else None
 
 
 def _form_values(task) -> dict[str, str]:
