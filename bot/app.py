@@ -86,6 +86,7 @@ def _office_pages(app: Flask, settings: Settings, database: Database) -> None:
     try:
         school = plans.home_school(database, settings.school)
         holiday_years.prefill(database, school, school_terms(database, school))
+        office_setup.yield_to_config(settings, database)
         if office_setup.needs_setup(settings, database):
             _announce_setup(database)
     except SQLAlchemyError:

@@ -83,7 +83,7 @@ def plan_import(file, school_year, term_start, name, school, only_into_empty, co
 def _has_plans(settings: Settings, database) -> bool:
     from storage import plans
 
-    return bool(plans.list_plans(database, plans.home_school(database, settings.school)))
+    return plans.ever_imported(database, plans.home_school(database, settings.school))
 
 
 @cli.command("parse")

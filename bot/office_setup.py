@@ -40,12 +40,31 @@ def setup_code(db: Database) -> str:
 def setup_code_matches(db: Database, typed: str) -> bool:
     expected = office_settings.get(db, office_settings.SETUP_CODE)
     typed = re.sub(r"[\s\-－—]", "", typed or "")
-    return bool(expected) and secrets.compare_digest(typed.encode(), expected.replace("-", "").encode())
+    return bool(expected) and secrets.compare_digest(typed.encode("utf-8", "replace"), expected.replace("-", "").encode())
 
 
-def finish_setup(db: Database, new_hash: str) -> None:
+def claim_setup(db: Database, typed: str) -> bool:
+    """Use the code up, in one step: of two set-ups sent at once exactly one goes on. A kill after
+    this leaves no password and no code; the next start (or `admin setup-code`) makes a new code."""
+    expected = office_settings.get(db, office_settings.SETUP_CODE)
+    return setup_code_matches(db, typed) and office_settings.take(db, office_settings.SETUP_CODE, expected)
+
+
+def finish_setup(db: Database, new_hash: str) -> bool:
+    """The first password; False when one exists already (set-up is done only once)."""
+    return office_settings.create(db, office_settings.PASSWORD_HASH, new_hash)
+
+
+def change_password(db: Database, new_hash: str) -> None:
+    """A new office password: its fingerprint differs, so every session of the old one ends."""
     office_settings.put(db, office_settings.PASSWORD_HASH, new_hash)
-    office_settings.drop(db, office_settings.SETUP_CODE)
+
+
+def yield_to_config(settings: Settings, db: Database) -> None:
+    """A password in config.yaml replaces the office's: forget the office's, so that removing the
+    config's later asks for a new set-up instead of bringing the old password (and its cookies) back."""
+    if settings.admin_web.password_hash and office_settings.get(db, office_settings.PASSWORD_HASH):
+        office_settings.drop(db, office_settings.PASSWORD_HASH)
 
 
 def check_new_password(password: str, again: str) -> None:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .db import Database
 from .models import OfficeSetting
@@ -49,3 +50,28 @@ def get_or_create(db: Database, key: str, make: Callable[[], str]) -> str:
 def drop(db: Database, key: str) -> None:
     with db.transaction() as s:
         s.execute(delete(OfficeSetting).where(OfficeSetting.key == key))
+
+
+def create(db: Database, key: str, value: str) -> bool:
+    """Store a value only if none is stored: False when another request stored one first."""
+    try:
+        with db.transaction() as s:
+            s.add(OfficeSetting(key=key, value=value))
+        return True
+    except IntegrityError:
+        return False
+
+
+def take(db: Database, key: str, value: str) -> bool:
+    """Remove the value if it is still this one, in one statement: True for exactly one caller."""
+    with db.transaction() as s:
+        return s.execute(delete(OfficeSetting).where(OfficeSetting.key == key, OfficeSetting.value == value)).rowcount == 1
+
+
+def put_in(s: Session, key: str, value: str) -> None:
+    """put() inside a caller's transaction, so the setting commits with the change it belongs to."""
+    found = s.get(OfficeSetting, key, with_for_update=True)
+    if found is None:
+        s.add(OfficeSetting(key=key, value=value))
+    else:
+        found.value = value

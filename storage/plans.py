@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import office_settings
 from .db import Database
-from .models import Plan, School, StatusReport, Task, Term, utcnow
+from .models import OfficeSetting, Plan, School, StatusReport, Task, Term, utcnow
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ def _ensure_school(db: Database, name: str, terms) -> int:
 
 
 HOME_SCHOOL = "home_school_id"
+EVER_IMPORTED = "plan_ever_imported"   # a removed sample must not come back with the next start
 NAMED_BY_OFFICE = "school_named_by_office"
 
 
@@ -106,29 +107,49 @@ def home_school(db: Database, school) -> int:
         return school_id
     school_id = int(pinned)
     if not office_settings.get(db, NAMED_BY_OFFICE) and school_name(db, school_id) != school.name:
-        try:
-            rename_school(db, school_id, school.name, by_office=False)
-        except SchoolNameTaken:
-            pass   # the config names another school of this install: keep the name we have
+        _take_config_name(db, school_id, school.name)
     _sync_terms(db, school_id, school.terms)
     return school_id
+
+
+def _take_config_name(db: Database, school_id: int, name: str) -> None:
+    """The config's name, unless the office named the school meanwhile (checked under the same lock)."""
+    try:
+        with db.transaction() as s:
+            school = s.scalar(select(School).where(School.id == school_id).with_for_update())
+            if s.get(OfficeSetting, NAMED_BY_OFFICE) is None and name.strip():
+                school.name = " ".join(name.split())[:100]
+    except IntegrityError:
+        pass   # the config names another school of this install: keep the name we have
 
 
 class SchoolNameTaken(ValueError):
     """str() is a one-line Chinese explanation."""
 
 
-def rename_school(db: Database, school_id: int, name: str, by_office: bool = True) -> None:
+def checked_school_name(db: Database, school_id: int, name: str) -> str:
+    """The name as it would be stored; SchoolNameTaken when it is empty or another school's."""
     name = " ".join(name.split())[:100]
     if not name:
         raise SchoolNameTaken("学校名称不能为空")
+    with db.engine.connect() as conn:
+        other = conn.execute(select(School.id).where(School.name == name, School.id != school_id)).first()
+    if other is not None:
+        raise SchoolNameTaken(f"已有名为“{name}”的学校")
+    return name
+
+
+def rename_school(db: Database, school_id: int, name: str, by_office: bool = True) -> None:
+    """The office's name is kept with the mark that it is the office's, in one transaction, so a
+    worker syncing the config's name at that instant (or a kill) cannot undo it."""
+    name = checked_school_name(db, school_id, name)
     try:
         with db.transaction() as s:
             s.get(School, school_id).name = name
+            if by_office:
+                office_settings.put_in(s, NAMED_BY_OFFICE, "1")
     except IntegrityError as exc:
         raise SchoolNameTaken(f"已有名为“{name}”的学校") from exc
-    if by_office:
-        office_settings.put(db, NAMED_BY_OFFICE, "1")
 
 
 def school_name(db: Database, school_id: int) -> str:
@@ -148,11 +169,14 @@ def _sync_terms(db: Database, school_id: int, terms) -> None:
 
 
 def _sync_terms_in(s: Session, school_id: int, terms) -> None:
+    """The config's terms, until the office takes the term list over: once it has edited a term on its
+    page, a config term it renamed or deleted is not brought back."""
+    office_edited = s.scalar(select(Term.id).where(Term.school_id == school_id, Term.edited_at.is_not(None)).limit(1)) is not None
     for spec in terms:
         term = s.scalar(select(Term).where(Term.school_id == school_id, Term.name == spec.name))
-        if term is None:
+        if term is None and not office_edited:
             s.add(Term(school_id=school_id, name=spec.name, start_date=spec.start, end_date=spec.end))
-        elif term.edited_at is None:   # dates the office set on its page win over the config
+        elif term is not None and term.edited_at is None:   # dates the office set on its page win over the config
             term.start_date, term.end_date = spec.start, spec.end
 
 
@@ -173,6 +197,7 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
         plan.school_year, plan.title, plan.imported_at = incoming.school_year, incoming.title, utcnow()
         plan.valid_from, plan.valid_to = incoming.valid_from, incoming.valid_to
         plan.removed_at = None   # a removed plan imported again is back
+        office_settings.put_in(s, EVER_IMPORTED, "1")
         s.flush()
         current = {t.fingerprint: t for t in _active_tasks(s, plan.id)}
         kept = added = 0
@@ -229,6 +254,11 @@ def list_plans(db: Database, school_id: int) -> list[PlanRow]:
              .where(Plan.school_id == school_id, Plan.removed_at.is_(None)).order_by(Plan.imported_at.desc(), Plan.id.desc()))
     with db.engine.connect() as conn:
         return [PlanRow(*row) for row in conn.execute(query)]
+
+
+def ever_imported(db: Database, school_id: int) -> bool:
+    """Whether a plan was ever imported into this database (removed ones count)."""
+    return bool(office_settings.get(db, EVER_IMPORTED) or list_plans(db, school_id))
 
 
 def remove_plan(db: Database, school_id: int, plan_id: int) -> str | None:

@@ -70,12 +70,17 @@ def school_holidays(db: Database, school_id: int) -> list[tuple[date, str]]:
 
 
 def add_holiday(db: Database, school_id: int, day: date, name: str) -> None:
-    with db.transaction() as s:
-        found = s.scalar(select(Holiday).where(Holiday.school_id == school_id, Holiday.day == day))
-        if found is None:
-            s.add(Holiday(school_id=school_id, day=day, name=name.strip()[:100]))
-        else:
-            found.name = name.strip()[:100]
+    for _ in range(2):   # two workers adding the same day at once: the second finds the first's row
+        try:
+            with db.transaction() as s:
+                found = s.scalar(select(Holiday).where(Holiday.school_id == school_id, Holiday.day == day))
+                if found is None:
+                    s.add(Holiday(school_id=school_id, day=day, name=name.strip()[:100]))
+                else:
+                    found.name = name.strip()[:100]
+            return
+        except IntegrityError:
+            continue
 
 
 def delete_holiday(db: Database, school_id: int, day: date) -> None:

@@ -17,6 +17,7 @@ from .edges import school_date
 from .guard import FAILURE_WINDOW, MAX_FAILURES, client_ip, current_password_hash, login_required, start_session
 
 TERM_ROWS = 2
+DONE_ELSEWHERE = "设置刚刚已在另一个浏览器里完成：请用那里设置的密码登录。"
 YEAR = re.compile(r"((?:19|20)\d{2})")
 
 
@@ -35,18 +36,25 @@ def add_setup_views(bp: Blueprint, settings: Settings, database: Database, schoo
             return render_template("admin/setup.html", form=form,
                                    error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
         office.give_back_attempt(database, client_ip())
-        try:
+        try:   # everything is checked before anything is written
             office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
-            terms = _terms_from(form)
+            terms = _terms_from(form, school_calendar.school_terms(database, school))
             days_off = office_setup.parse_days_off(form.get("days_off", ""))
-            plans.rename_school(database, school, form.get("school_name", ""))
-        except (ValueError, school_calendar.CalendarError) as exc:
+            school_name = plans.checked_school_name(database, school, form.get("school_name", ""))
+        except ValueError as exc:
             return render_template("admin/setup.html", form=form, error=str(exc)), 400
-        for original, term in terms:
-            school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
+        if not office_setup.claim_setup(database, form.get("code", "")):
+            return render_template("admin/error.html", message=DONE_ELSEWHERE), 409   # another browser was a moment faster
+        try:
+            plans.rename_school(database, school, school_name)
+            for original, term in terms:
+                school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
+        except (ValueError, school_calendar.CalendarError) as exc:   # a race with another page; nothing lost, set-up goes on
+            flash(f"部分设置没有保存：{exc}。请在“学期与假期”或“学校设置”里补上。")
         _add_days_off(database, school, days_off)
         new_hash = generate_password_hash(form["password"])
-        office_setup.finish_setup(database, new_hash)
+        if not office_setup.finish_setup(database, new_hash):
+            return render_template("admin/error.html", message=DONE_ELSEWHERE), 409
         start_session(database, new_hash)
         flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
         return redirect(url_for("admin.home"))
@@ -64,11 +72,14 @@ def add_setup_views(bp: Blueprint, settings: Settings, database: Database, schoo
                 plans.rename_school(database, school, form["school_name"])
                 flash(f"学校名称已改为“{plans.school_name(database, school)}”。")
             if form.get("password") and not page["password_in_config"]:
+                if not office.reserve_attempt(database, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+                    return render_template("admin/school.html", **page, error="尝试次数过多，请 15 分钟后再试。"), 429
                 if not check_password_hash(current_password_hash(), form.get("current_password", "")):
                     raise ValueError("当前密码不对，密码没有修改。")
+                office.give_back_attempt(database, client_ip())
                 office_setup.check_new_password(form["password"], form.get("password_again", ""))
                 new_hash = generate_password_hash(form["password"])
-                office_setup.finish_setup(database, new_hash)   # every other session ends with the old password
+                office_setup.change_password(database, new_hash)   # every other session ends with the old password
                 start_session(database, new_hash)
                 flash("密码已修改，其他已登录的浏览器需要重新登录。")
         except ValueError as exc:
@@ -93,8 +104,9 @@ def _prefilled(database: Database, school: int, today: date) -> dict:
     return form
 
 
-def _terms_from(form) -> list[tuple[str, office_setup.TermDraft]]:
-    """The filled term rows as (the name it had, the term); a row left empty is skipped."""
+def _terms_from(form, existing) -> list[tuple[str, office_setup.TermDraft]]:
+    """The filled term rows as (the name it had, the term); a row left empty is skipped. ValueError
+    when two rows would share a name, or a row renames its term onto another stored term's name."""
     terms = []
     for index in range(TERM_ROWS):
         name = " ".join(form.get(f"term{index}_name", "").split())[:100]
@@ -109,6 +121,12 @@ def _terms_from(form) -> list[tuple[str, office_setup.TermDraft]]:
         terms.append((form.get(f"term{index}_original", ""), office_setup.TermDraft(name, first, last)))
     if not terms:
         raise ValueError("请至少填写一个学期：周次、期中期末和提醒都按学期日期计算。")
+    names = [term.name for _, term in terms]
+    others = {t.name for t in existing}   # a row named like a stored term updates it; a rename must not land on another
+    taken = next((term.name for original, term in terms
+                  if names.count(term.name) > 1 or (original and original != term.name and term.name in others)), None)
+    if taken:
+        raise ValueError(f"学期名称“{taken}”重复了，请改一个。")
     return terms
 
 

@@ -67,7 +67,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
         if not outcome:
             return render_template("admin/login.html", error="密码不对。"), 401
         target = request.args.get("next", "")
-        return redirect(target if target.startswith("/admin") else url_for("admin.home"))
+        return redirect(target if _own_page(target) else url_for("admin.home"))
 
     @bp.post("/logout")
     def logout():
@@ -185,6 +185,11 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     add_setup_views(bp, settings, database, school_id, today)
     add_term_views(bp, settings, database, school_id)
     return bp
+
+
+def _own_page(target: str) -> bool:
+    """A ?next= worth following after sign-in: one of our pages, nothing a header cannot carry."""
+    return target.startswith("/admin") and target.isprintable() and "\\" not in target
 
 
 def local_time(stored: datetime, tz) -> datetime:
