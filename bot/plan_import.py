@@ -18,6 +18,7 @@ from bot.plan.items import PlanItem
 from bot.plan.limits import check_items
 from bot.plan.reading import read_plan_bytes, read_plan_file
 from bot.plan.schoolyear import SchoolYear, parse_school_year_option
+from bot.plan.unread import unread_times
 from storage import plans as plan_store
 from storage.db import Database
 
@@ -92,6 +93,7 @@ def store_extracted(extracted: ExtractedFile, name: str, filename: str, settings
             items=tuple(_draft(item) for item in extracted.extraction.items),
             valid_from=year.period[0] if year else None,
             valid_to=year.period[1] if year else None,
+            unread_dates=sum(len(spans) for spans in unread_times(extracted.document, extracted.extraction).values()),
         ),
     )
 

@@ -86,6 +86,8 @@ class Plan(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Set when the office removes the plan: its tasks are gone, but ones with reports stay hidden under it.
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Dates in the plan's text that no task took (bot/plan/unread.py), for the office to check.
+    unread_dates: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tasks: Mapped[list[Task]] = relationship(back_populates="plan")
 
 

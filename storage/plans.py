@@ -40,6 +40,7 @@ class PlanImport:
     items: tuple[TaskDraft, ...]
     valid_from: date | None = None
     valid_to: date | None = None
+    unread_dates: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportRe
         plan.source_filename, plan.checksum = incoming.source_filename, incoming.checksum
         plan.school_year, plan.title, plan.imported_at = incoming.school_year, incoming.title, utcnow()
         plan.valid_from, plan.valid_to = incoming.valid_from, incoming.valid_to
+        plan.unread_dates = incoming.unread_dates
         plan.removed_at = None   # a removed plan imported again is back
         office_settings.put_in(s, EVER_IMPORTED, "1")
         s.flush()
@@ -243,13 +245,15 @@ class PlanRow:
     school_year: str | None
     imported_at: datetime
     task_count: int = 0
+    unread_dates: int = 0
 
 
 def list_plans(db: Database, school_id: int) -> list[PlanRow]:
     """The school's plans, newest first, with how many tasks each has; removed plans are not listed."""
     counted = (select(Task.plan_id, func.count(Task.id).label("n")).where(Task.withdrawn_at.is_(None))
                .group_by(Task.plan_id).subquery())
-    query = (select(Plan.id, Plan.name, Plan.source_filename, Plan.school_year, Plan.imported_at, func.coalesce(counted.c.n, 0))
+    query = (select(Plan.id, Plan.name, Plan.source_filename, Plan.school_year, Plan.imported_at, func.coalesce(counted.c.n, 0),
+                    Plan.unread_dates)
              .outerjoin(counted, counted.c.plan_id == Plan.id)
              .where(Plan.school_id == school_id, Plan.removed_at.is_(None)).order_by(Plan.imported_at.desc(), Plan.id.desc()))
     with db.engine.connect() as conn:

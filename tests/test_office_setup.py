@@ -228,3 +228,16 @@ def test_a_year_the_national_calendar_does_not_know_gets_fixed_holidays_and_a_no
     assert f"{unknown} 年的法定节假日还不知道" in home and "请补充春节、清明" in home
     client.post("/admin/holidays/confirm", data={"year": str(unknown), "csrf_token": token(client, "/admin/")})
     assert f"{unknown} 年的法定节假日还不知道" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_home_page_counts_each_plan_s_unread_dates(sqlite_database, tmp_path):
+    client = create_app(settings_with(), sqlite_database).test_client()
+    sign_in(client)
+    (tmp_path / "德育计划.txt").write_text("\n".join(["青禾小学2026-2027学年第一学期德育计划", "截至2026年6月，学校共有班级24个。",
+                                                    "1. 9月10日开展教师节表彰活动，德育处负责。"]), encoding="utf-8")
+    draft = upload(client, tmp_path / "德育计划.txt").location
+    client.post(draft + "/accept", data={"csrf_token": token(client, draft)})
+    [plan] = plans.list_plans(sqlite_database, plans.home_school(sqlite_database, settings_with().school))
+    assert plan.unread_dates == 1
+    row = re.search(r"<tr><td>德育计划</td>.*?</tr>", client.get("/admin/").get_data(as_text=True), re.S).group(0)
+    assert "1 处" in row

@@ -539,14 +539,14 @@ def test_workers_sharing_a_database_agree_on_one_cookie_key(database):
 
 
 def test_setup_form_fuzz_never_answers_5xx(sqlite_database):
-    """Hostile values in every set-up field but the hidden term names (see the collision defect above)."""
+    """Hostile values in every set-up field, the hidden original term names included."""
     app = create_app(unconfigured(), sqlite_database)
     failures = []
     got_request_exception.connect(lambda sender, exception, **_: failures.append(repr(exception)), app, weak=False)
     client, rng = app.test_client(), random.Random(4321)
     code = office_settings.get(sqlite_database, office_settings.SETUP_CODE)
     fields = ["code", "school_name", "term0_name", "term0_start", "term0_end", "term1_name", "term1_start", "term1_end",
-              "days_off", "password", "password_again"]
+              "term0_original", "term1_original", "days_off", "password", "password_again"]
     school = plans.home_school(sqlite_database, unconfigured().school)
     errors = []
     for n in range(300):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from bot import holiday_years
 from bot.config import Settings
 from bot.members import as_new_member
 from bot.people.roster import RosterError, read_roster_bytes
@@ -100,7 +101,7 @@ def add_term_views(bp: Blueprint, settings: Settings, database: Database, school
     @login_required
     def terms():
         return render_template("admin/terms.html", terms=school_calendar.school_terms(database, school_id()), configured=configured,
-                               holidays=school_calendar.school_holidays(database, school_id()))
+                               holidays=school_calendar.school_holidays(database, school_id()), covered=holiday_years.covered_span())
 
     @bp.post("/terms")
     @login_required
@@ -148,9 +149,11 @@ def add_term_views(bp: Blueprint, settings: Settings, database: Database, school
     @login_required
     def delete_holiday():
         try:
-            school_calendar.delete_holiday(database, school_id(), _day(request.form.get("day")))
+            day = _day(request.form.get("day"))
         except ValueError as exc:
             abort(400, description=str(exc))
+        school_calendar.delete_holiday(database, school_id(), day)
+        flash(f"已删除 {day.isoformat()} 的假期。")
         return redirect(url_for("admin.terms"))
 
 
