@@ -3,6 +3,7 @@ school's name, terms, days off and password here instead of in config.yaml."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -37,23 +38,14 @@ def add_setup_views(bp: Blueprint, settings: Settings, database: Database, schoo
                                    error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
         office.give_back_attempt(database, client_ip())
         try:   # everything is checked before anything is written
-            office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
-            terms = _terms_from(form, school_calendar.school_terms(database, school))
-            days_off = office_setup.parse_days_off(form.get("days_off", ""))
-            school_name = plans.checked_school_name(database, school, form.get("school_name", ""))
+            chosen = _checked_setup(database, school, form)
         except ValueError as exc:
             return render_template("admin/setup.html", form=form, error=str(exc)), 400
         if not office_setup.claim_setup(database, form.get("code", "")):
             return render_template("admin/error.html", message=DONE_ELSEWHERE), 409   # another browser was a moment faster
-        try:
-            plans.rename_school(database, school, school_name)
-            for original, term in terms:
-                school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
-        except (ValueError, school_calendar.CalendarError) as exc:   # a race with another page; nothing lost, set-up goes on
-            flash(f"部分设置没有保存：{exc}。请在“学期与假期”或“学校设置”里补上。")
-        _add_days_off(database, school, days_off)
+        _save_school(database, school, chosen)
         new_hash = generate_password_hash(form["password"])
-        if not office_setup.finish_setup(database, new_hash):
+        if not office_setup.finish_setup(database, new_hash):   # the password last: until it is kept, set-up can be redone
             return render_template("admin/error.html", message=DONE_ELSEWHERE), 409
         start_session(database, new_hash)
         flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
@@ -85,6 +77,31 @@ def add_setup_views(bp: Blueprint, settings: Settings, database: Database, schoo
         except ValueError as exc:
             return render_template("admin/school.html", **(page | {"name": form.get("school_name", "")}), error=str(exc)), 400
         return redirect(url_for("admin.school_settings"))
+
+
+@dataclass(frozen=True)
+class SchoolSetup:
+    name: str
+    terms: list[tuple[str, office_setup.TermDraft]]
+    days_off: list[tuple[date, date, str]]
+
+
+def _checked_setup(database: Database, school: int, form) -> SchoolSetup:
+    """The set-up form read and checked whole; ValueError in Chinese for the first thing wrong."""
+    office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
+    terms = _terms_from(form, school_calendar.school_terms(database, school))
+    days_off = office_setup.parse_days_off(form.get("days_off", ""))
+    return SchoolSetup(plans.checked_school_name(database, school, form.get("school_name", "")), terms, days_off)
+
+
+def _save_school(database: Database, school: int, chosen: SchoolSetup) -> None:
+    try:
+        plans.rename_school(database, school, chosen.name)
+        for original, term in chosen.terms:
+            school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
+    except (ValueError, school_calendar.CalendarError) as exc:   # a race with another page: set-up goes on
+        flash(f"部分设置没有保存：{exc}。请在“学期与假期”或“学校设置”里补上。")
+    _add_days_off(database, school, chosen.days_off)
 
 
 def _prefilled(database: Database, school: int, today: date) -> dict:
