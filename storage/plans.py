@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,7 +59,7 @@ class TaskRow:
     line: int
     valid_from: date | None = None   # the plan's period
     valid_to: date | None = None
-    edited_at: datetime | None = None   # when the office corrected it by hand
+    edited: bool = False   # the office corrected it by hand
     plan_name: str = ""
 
 
@@ -237,6 +237,12 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
         return [TaskRow(*row) for row in rows]
 
 
+def list_tasks_marked(db: Database, school_id: int) -> list[TaskRow]:
+    """list_tasks() with `edited` and `plan_name` filled, for the office's task list."""
+    with db.engine.connect() as conn:
+        return [TaskRow(*row) for row in conn.execute(SCHOOL_TASKS_MARKED, {"school_id": school_id})]
+
+
 @dataclass(frozen=True)
 class PlanRow:
     id: int
@@ -283,7 +289,7 @@ def remove_plan(db: Database, school_id: int, plan_id: int) -> str | None:
 
 
 def get_task(db: Database, task_id: int) -> TaskRow | None:
-    query = select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.id == task_id, Task.withdrawn_at.is_(None))
+    query = select(*TASK_COLUMNS, *MARK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.id == task_id, Task.withdrawn_at.is_(None))
     with db.engine.connect() as conn:
         row = conn.execute(query).first()
     return TaskRow(*row) if row else None
@@ -334,12 +340,15 @@ def _fill(task: Task, d: TaskDraft) -> None:
 
 TASK_COLUMNS = (
     Task.id, Task.number, Task.title, Task.start_date, Task.end_date, Task.recurrence, Task.term_anchor, Task.week,
-    Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to, Task.edited_at, Plan.name,
+    Task.owner, Task.section, Task.quote, Task.source_line, Plan.valid_from, Plan.valid_to,
 )
+# For the office's task list only: how each task came to be (chat questions need neither column).
+MARK_COLUMNS = (case((Task.edited_at.is_(None), False), else_=True).label("edited"), Plan.name)
 
 # Built once: list_tasks runs for every question, and building a statement costs more than running it.
 SCHOOL_TASKS = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
                 .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None)).order_by(Task.number))
+SCHOOL_TASKS_MARKED = SCHOOL_TASKS.add_columns(*MARK_COLUMNS)
 SCHOOL_TASKS_TOUCHING = SCHOOL_TASKS.where(or_(Task.start_date.is_(None), and_(Task.start_date <= bindparam("last"),
                                                                                  Task.end_date >= bindparam("first"))))
 

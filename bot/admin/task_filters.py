@@ -43,7 +43,7 @@ def marks_of(task) -> tuple[str, ...]:
     """How the task came to be as it is: added on the pages, or corrected there."""
     if task.plan_name == BY_HAND:
         return ("added",)
-    return ("edited",) if task.edited_at is not None else ()
+    return ("edited",) if task.edited else ()
 
 
 def matching(tasks, chosen: TaskFilter, term) -> list:

@@ -93,7 +93,7 @@ def admin_blueprint(settings: Settings, database: Database) -> Blueprint:
     @bp.get("/tasks")
     @login_required
     def tasks():
-        rows = plans.list_tasks(database, school_id())
+        rows = plans.list_tasks_marked(database, school_id())
         term = _term_on(school_terms(database, school_id()), today())
         chosen = TaskFilter.from_args(request.args)
         shown = sorted(matching(rows, chosen, term), key=lambda t: ((dated_range(t, term) or (date.max,))[0], t.number))
