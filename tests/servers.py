@@ -19,6 +19,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_healthy(base_url: str, process, seconds: float) -> bool:
+    """Poll /healthz of a server started in another process; False if it exits or stays silent."""
+    import requests
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{base_url}/healthz", timeout=1).ok:
+                return True
+        except requests.RequestException:
+            time.sleep(0.1)
+    return False
+
+
 @contextlib.contextmanager
 def serving(app):
     """Run a WSGI app on a free loopback port; yields its base URL."""

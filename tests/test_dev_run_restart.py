@@ -8,13 +8,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.servers import free_port
+from tests.servers import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "restart-test-password"
@@ -25,16 +24,9 @@ def start(tmp_path: Path, port: int, log: Path) -> subprocess.Popen:
                "SCHOOLBOT_CONFIG": str(tmp_path / "config.yaml")}
     process = subprocess.Popen([sys.executable, "dev.py", "run"], cwd=ROOT, env=environ, stdout=log.open("ab"),
                                stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return process
-        except requests.ConnectionError:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            pytest.fail(f"dev.py run exited: {log.read_text(encoding='utf-8')[-2000:]}")
-    pytest.fail("dev.py run did not answer within 120 s")
+    if not wait_until_healthy(f"http://127.0.0.1:{port}", process, 120):
+        pytest.fail(f"dev.py run did not answer within 120 s: {log.read_text(encoding='utf-8')[-2000:]}")
+    return process
 
 
 def stop(process: subprocess.Popen) -> None:

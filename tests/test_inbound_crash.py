@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models import InboundMessage, StatusReport
 from tests.conftest import ROOT
-from tests.servers import FakeDingTalk, free_port, serving
+from tests.servers import FakeDingTalk, free_port, serving, wait_until_healthy
 from tests.test_dingtalk import SECRET, callback_body, post
 
 BURST = 240
@@ -25,13 +25,8 @@ LEASE_S = 2
 def start_server(config, port: int) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--config", str(config)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.1)
+    if wait_until_healthy(f"http://127.0.0.1:{port}", server, 60):
+        return server
     server.kill()
     raise AssertionError("the server did not start")
 

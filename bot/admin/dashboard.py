@@ -61,7 +61,7 @@ def dashboard(settings: Settings, db: Database, school_id: int, now: datetime) -
     tasks = plans.list_tasks(db, school_id)
     ranged = [(t, dated_range(t, term)) for t in tasks]
     dated = sorted(((t, r) for t, r in ranged if r), key=lambda pair: (pair[1][0], pair[0].number))
-    routine = [t for t in tasks if t.recurrence and in_force(t, monday, sunday) and _recurs(t.recurrence, monday, sunday, term)]
+    routine = [t for t in tasks if t.recurrence and in_force(t, monday, sunday) and recurs_in(t.recurrence, monday, sunday, term)]
     return Dashboard(
         today=today,
         today_tasks=tuple(t for t, (first, last) in dated if first <= today <= last),
@@ -75,13 +75,6 @@ def dashboard(settings: Settings, db: Database, school_id: int, now: datetime) -
         covered_years=holiday_years.covered_span(),
         has_terms=bool(terms),
     )
-
-
-def _recurs(rule: str, first: date, last: date, term) -> bool:
-    try:
-        return recurs_in(rule, first, last, term)
-    except ValueError:
-        return False   # a rhythm stored before it was checked must not take the page down
 
 
 def _overdue(db: Database, school_id: int, dated, today: date, term, settings: Settings):

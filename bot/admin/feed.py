@@ -37,25 +37,28 @@ def feed_blueprint(settings: Settings, database: Database) -> Blueprint:
 
     @bp.get("/feed/<token>.ics")
     def school_feed(token: str):
-        school_id = _school(token)
-        return _dated(school_id, plans.list_tasks(database, school_id), plans.school_name(database, school_id))
+        return _dated(*_chosen(token))
 
     @bp.get("/feed/<token>/<id:group_id>.ics")
     def group_feed(token: str, group_id: int):
-        school_id = _school(token)
-        name, tasks = _group_tasks(school_id, group_id)
-        return _dated(school_id, tasks, f"{plans.school_name(database, school_id)} · {name}")
+        return _dated(*_chosen(token, group_id))
 
     @bp.get("/feed/<token>/routine.ics")
     def school_routine_feed(token: str):
-        school_id = _school(token)
-        return _routine(school_id, plans.list_tasks(database, school_id), plans.school_name(database, school_id))
+        return _routine(*_chosen(token))
 
     @bp.get("/feed/<token>/<id:group_id>/routine.ics")
     def group_routine_feed(token: str, group_id: int):
+        return _routine(*_chosen(token, group_id))
+
+    def _chosen(token: str, group_id: int | None = None):
+        """(school, its tasks or the group's, the calendar's name) for a feed URL; 404 for a wrong one."""
         school_id = _school(token)
+        school_name = plans.school_name(database, school_id)
+        if group_id is None:
+            return school_id, plans.list_tasks(database, school_id), school_name
         name, tasks = _group_tasks(school_id, group_id)
-        return _routine(school_id, tasks, f"{plans.school_name(database, school_id)} · {name}")
+        return school_id, tasks, f"{school_name} · {name}"
 
     def _school(token: str) -> int:
         school_id = office.school_by_feed_token(database, token) if TOKEN.fullmatch(token) else None
