@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import texts
-from bot.schedule import Term, dated_range, due_in, in_force, recurs_in
+from bot.task_dates import Term, dated_range, due_in, in_force, recurs_in
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
 

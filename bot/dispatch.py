@@ -6,10 +6,10 @@ from dataclasses import replace
 
 from bot import texts
 from bot.config import Settings
+from bot.context import DEFAULT_REPLY_BYTES, ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.understanding import parse
 from handlers import HANDLERS
-from handlers.context import DEFAULT_REPLY_BYTES, ChatContext
 from storage import chats, people, plans
 from storage.db import Database
 from storage.messages import remember_inbound

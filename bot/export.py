@@ -13,11 +13,11 @@ from openpyxl.styles import Alignment, Font
 from bot import texts
 from bot.config import Settings
 from bot.people.progress import Progress
-from bot.schedule import Term, dated_range
-from handlers.progress import SchoolProgress
+from bot.progress import SchoolProgress
+from bot.task_dates import Term, dated_range
 from storage import plans, status
-from storage.school_calendar import school_terms
 from storage.db import Database
+from storage.school_calendar import school_terms
 
 
 class ExportError(Exception):

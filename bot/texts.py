@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.schedule import dated_range
+from bot.task_dates import dated_range
 from bot.timegrammar.recurrence import Recurrence
 
 RECURRENCE_WORDS = {

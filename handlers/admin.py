@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.understanding import Intent
 from storage.chats import find_school, link_chat, school_names
-
-from .context import ChatContext
 
 
 def answer_link(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.understanding import Intent
-
-from .context import ChatContext
 
 
 def answer_help(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:

@@ -7,13 +7,12 @@ group (a webhook group cannot hear messages, so it is changed from another chat)
 from __future__ import annotations
 
 from bot import texts
+from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
-from bot.reminders.setting_words import describe, parse_setting_words, reminder_settings
+from bot.reminder_rules.setting_words import describe, parse_setting_words, reminder_settings
 from bot.understanding import Intent
 from storage import chats
 from storage.chats import ChatRow
-
-from .context import ChatContext
 
 
 def answer_settings(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:

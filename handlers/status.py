@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import texts
+from bot.answers import fit
+from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.people.progress import UnitState
-from bot.schedule import dated_range, in_force
+from bot.progress import SchoolProgress
+from bot.task_dates import dated_range, in_force
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding import Intent
 from storage import status
 from storage.people import MemberRow
 from storage.plans import TaskRow, get_task_by_number, list_tasks
-
-from .context import ChatContext
-from .progress import SchoolProgress
-from .tasks import fit
 
 QUOTED_NUMBER = re.compile(r"#(\d{1,5})")
 NEAR_DAYS = 14           # "已完成" with no task: candidates are the sender's tasks this close to today

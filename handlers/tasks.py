@@ -5,8 +5,11 @@ import re
 from datetime import date, timedelta
 
 from bot import agenda, texts
+from bot.answers import fit, span_reply
+from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
-from bot.schedule import dated_range, in_force
+from bot.progress import SchoolProgress
+from bot.task_dates import dated_range, in_force
 from bot.timegrammar.resolve import month_range
 from bot.understanding import Intent
 from bot.understanding.normalize import normalize
@@ -14,9 +17,7 @@ from bot.understanding.questions import CHATTER
 from bot.understanding.topics import CLOSE, LOOSE, topic_score
 from storage.plans import TaskRow, list_tasks
 
-from .context import ChatContext
 from .help import answer_unknown
-from .progress import SchoolProgress
 from .term import answer_term_dates, answer_week_number
 
 MAX_NEAREST = 5
@@ -42,7 +43,7 @@ def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> 
         return _due(intent, about, missing, ctx)
     if (recent := _the_month_just_past(intent, about, ctx)) is not None:
         return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
-    return _in_span(intent, about, missing, ctx)
+    return span_reply(about, intent.start, intent.end, ctx, intent.keyword, missing)
 
 
 def answer_unrecognised(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
@@ -76,25 +77,6 @@ def _on_topic(keyword: str | None, tasks: list[TaskRow]) -> tuple[list[TaskRow],
     return (close, None) if close else (tasks, keyword)
 
 
-def _in_span(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
-    first, last = intent.start, intent.end
-    term = ctx.term_for(first, last)
-    duties_rest = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
-    span = texts.describe_span(first, last, ctx.today)
-    topic = f"{intent.keyword}相关" if intent.keyword and not missing else ""
-    title = texts.SPAN_TITLE.format(span=span, topic=topic)
-    found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(intent.keyword) and not missing, terms=ctx.terms)
-    if found.empty:
-        return Reply(title, _nothing(title, tasks, last, ctx))
-    tallies = SchoolProgress.for_chat(ctx).tallies(found.dated() + found.this_term)
-    groups = agenda.span_groups(found, first, last, term, tallies, ctx.today)
-    listed = sum(len(g.lines) for g in groups if g.heading == f"**{texts.ROUTINE}**")
-    tail = [line for line in (agenda.routine_summary(found.routine, listed),) if line]
-    head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
-    lines = agenda.lay_out(f"#### {title}", groups, tail, budget=agenda.MAX_LINES - len(head))
-    return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
-
-
 def _the_month_just_past(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Intent | None:
     """A month named without a year is the next one; when that is most of a year away and holds
     nothing, the month just past is meant: the plan in hand is its school year's."""
@@ -123,17 +105,6 @@ def _due(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatCon
     head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
     lines = agenda.lay_out(f"#### {title}", groups, [], budget=agenda.MAX_LINES - len(head))
     return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
-
-
-def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) -> str:
-    upcoming = sorted(
-        ((r, t) for t in tasks if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
-        key=lambda pair: pair[0],
-    )
-    text = texts.NOTHING_IN_SPAN.format(title=title)
-    if upcoming:
-        text += "\n\n" + texts.NEXT_UP.format(line=texts.task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))
-    return text
 
 
 def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
@@ -175,17 +146,3 @@ def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     for rhythm, group in by_rhythm.items():
         lines.append(f"**{rhythm}**：" + "；".join(f"#{t.number} {t.title}" for t in group))
     return Reply(title, fit(lines, ctx.reply_bytes))
-
-
-def fit(lines: list[str], limit: int) -> str:
-    """Keep whole lines under the platform's size limit and say how many were left out."""
-    kept, size = [], 0
-    for i, line in enumerate(lines):
-        cost = len(line.encode("utf-8")) + 1
-        if size + cost > limit - 200:
-            hidden = sum(1 for rest in lines[i:] if rest.startswith("- "))
-            kept.append(texts.MORE_HIDDEN.format(count=hidden))
-            break
-        kept.append(line)
-        size += cost
-    return "\n".join(kept)

@@ -4,11 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import texts
+from bot.context import ChatContext
 from bot.messages import Reply
-from bot.schedule import anchor_range, term_week
+from bot.task_dates import anchor_range, term_week
 from bot.understanding import Intent
-
-from .context import ChatContext
 
 
 def answer_week_number(intent: Intent, ctx: ChatContext) -> Reply:

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.answers import fit
 from bot.config import SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
 from bot.messages import IncomingMessage
 from bot.plan_import import import_file
-from handlers.tasks import fit
 from tests.conftest import ROOT
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -10,14 +10,14 @@ import pytest
 
 from bot import agenda
 from bot.config import SchoolSettings, Settings, Term
+from bot.context import ChatContext
 from bot.dispatch import Dispatcher
 from bot.messages import IncomingMessage
 from bot.plan_import import import_file
 from bot.reminders.messages import render
-from bot.schedule import due_in
+from bot.task_dates import due_in
 from bot.understanding import parse
 from bot.understanding.topics import CLOSE, LOOSE, topic_score
-from handlers.context import ChatContext
 from storage.deliveries import DeliveryRow
 from tests.conftest import ROOT
 

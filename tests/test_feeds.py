@@ -14,8 +14,8 @@ from icalendar import Calendar
 from bot.admin.feed_events import routine_series
 from bot.app import create_app
 from bot.config import Term
-from bot.schedule import due_in
 from bot.school_days import is_school_day
+from bot.task_dates import due_in
 from bot.timegrammar.recurrence import Recurrence
 from storage import chats, office, people, plans
 from storage.db import Database
@@ -163,7 +163,7 @@ def test_monthly_duties_fall_where_the_bot_puts_them(feeds):
     school = plans.ensure_school(db, "青禾小学")
     term = school_terms(db, school)[0]
     for task in (t for t in plans.list_tasks(db, school) if t.recurrence and t.recurrence.startswith("monthly")):
-        for month in (9, 10, 11):   # schedule.due_in knows no office holidays: compare the months without one
+        for month in (9, 10, 11):   # task_dates.due_in knows no office holidays: compare the months without one
             first = date(2026, month, 1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             found = [d for d in by_title(days, task.title) if first <= d <= last]

@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from bot import holiday_years
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
-from bot.schedule import recurs_in
+from bot.task_dates import recurs_in
 from storage import office_settings, plans, school_calendar, status
 from storage.people import NewMember, RoleRow, import_roster, load_members
 from tests.test_admin_web import PASSWORD, import_plan, settings_with, sign_in, token, upload

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.reminders.planning import ReminderSettings, due_between
 from bot.config import Term
+from bot.reminder_rules.planning import ReminderSettings, due_between
 
 TZ = ZoneInfo("Asia/Shanghai")
 

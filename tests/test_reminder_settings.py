@@ -15,10 +15,10 @@ from bot.dispatch import Dispatcher
 from bot.logs import RedactingFormatter, configure_logging
 from bot.messages import IncomingMessage
 from bot.plan_import import import_file
+from bot.reminder_rules.planning import ReminderSettings
+from bot.reminder_rules.setting_words import parse_setting_words, reminder_settings
 from bot.reminders.passes import plan_pass, record_pass
-from bot.reminders.planning import ReminderSettings
 from bot.reminders.sending import send_outstanding
-from bot.reminders.setting_words import parse_setting_words, reminder_settings
 from storage import chats
 from tests.conftest import ROOT
 from tests.servers import FakeDingTalkOpenApi, FakeRobot, serving

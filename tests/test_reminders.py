@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-import bot.reminders.robots as robots
+import bot.platforms.robots as robots
 from bot.config import RobotGroup, SchoolSettings, Settings, Term
 from bot.plan_import import import_file
 from bot.reminders.passes import LAST_PASS, plan_pass, record_pass

@@ -20,7 +20,7 @@ from bot.people.progress import progress_of
 from bot.people.roles import Person, Role, owner_parts, parse_roles, units_for
 from bot.people.roster import RosterError, read_roster_bytes
 from bot.plan_import import import_file
-from bot.schedule import period_start
+from bot.task_dates import period_start
 from storage import people, status
 from storage.models import Member, StatusReport
 from storage.plans import ensure_school, list_tasks

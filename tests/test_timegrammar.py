@@ -80,7 +80,7 @@ def test_chat_reads_the_month_parts_and_words_plans_use(text, span):
 
 @pytest.mark.parametrize("code", ["monthly:by²", "monthly:by99", "monthly:by0", "monthly:by" + "9" * 30])
 def test_a_stored_rule_with_an_impossible_day_is_a_plain_monthly_duty(code):
-    from bot.schedule import recurs_in
+    from bot.task_dates import recurs_in
     from bot.timegrammar.recurrence import Recurrence
     assert Recurrence.parse(code) == Recurrence("monthly")
     recurs_in(code, date(2026, 10, 1), date(2026, 10, 31), None)   # and nothing downstream overflows

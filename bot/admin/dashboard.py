@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 from bot import holiday_years
 from bot.config import Settings
+from bot.progress import SchoolProgress
+from bot.reminder_rules.planning import Due
 from bot.reminders.passes import upcoming
-from bot.reminders.planning import Due
-from bot.schedule import dated_range, in_force, recurs_in, term_now_or_next
-from handlers.progress import SchoolProgress
+from bot.task_dates import dated_range, in_force, recurs_in, term_now_or_next
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.school_calendar import school_terms

@@ -16,9 +16,9 @@ from icalendar import Calendar
 from bot import texts
 from bot.agenda import once
 from bot.config import Settings
+from bot.progress import SchoolProgress
 from bot.reminders.passes import school_calendar
 from bot.school_days import is_school_day
-from handlers.progress import SchoolProgress
 from storage import chats, office, plans
 from storage.db import Database
 from storage.school_calendar import school_terms

@@ -2,7 +2,7 @@
 
 A dated task is one all-day event over its days (a month's item spans the month). A routine duty
 is one repeating all-day event per term, on the days the bot itself gives it: a weekday duty on its
-weekdays, a monthly one on its by-day or month end moved back to a school day (schedule.due_in), a
+weekdays, a monthly one on its by-day or month end moved back to a school day (task_dates.due_in), a
 duty "sometime this week / month" on the period's first school day. A day with no school is left
 out with EXDATE; a day the bot moves is a moved instance (RECURRENCE-ID), which Apple, Google and
 Outlook all read (RDATE, which some of them ignore, is not used).
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Event
 
 from bot import texts
-from bot.schedule import Term, dated_range, in_force
+from bot.task_dates import Term, dated_range, in_force
 from bot.timegrammar.recurrence import Recurrence
 
 from .edges import FIRST_DAY, LAST_DAY
@@ -115,7 +115,7 @@ def routine_series(recurrence: Recurrence | None, term: Term, first: date, last:
         days = {m: _first_school_day(max(m, first), min(m + timedelta(days=span - 1), _month_end(m), last), school_day)
                 for m in _months(first, last)}
         return Series({"freq": "monthly", "bymonthday": [1]}, days)
-    if recurrence.kind == "termly":   # due by the term's end (schedule.due_in)
+    if recurrence.kind == "termly":   # due by the term's end (task_dates.due_in)
         day = _school_day_on_or_before(term.end, first, school_day)
         return Series(None, {term.end: day if day is not None and day <= last else None})
     return None
@@ -136,7 +136,7 @@ def _once_a_round(weeks: int, term: Term, first: date, last: date, school_day: S
 
 
 def _by_day_of_month(by: int, first: date, last: date, school_day: SchoolDay) -> Series:
-    """Due by a day of the month (31: its last): that day, or the school day before (schedule.due_in)."""
+    """Due by a day of the month (31: its last): that day, or the school day before (task_dates.due_in)."""
     days = {}
     for month in _months(first, last):
         month_end = _month_end(month)

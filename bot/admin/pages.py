@@ -10,8 +10,8 @@ import chinese_calendar
 
 from bot.plan.document import PlanDocument
 from bot.plan.items import PlanItem
-from bot.schedule import Term, dated_range
 from bot.school_days import is_school_day
+from bot.task_dates import Term, dated_range
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from bot import holiday_years
 from bot.config import Settings
 from bot.members import as_new_member
 from bot.people.roster import RosterError, read_roster_bytes
-from bot.reminders.planning import ReminderSettings
-from bot.reminders.setting_words import describe, reminder_settings
+from bot.reminder_rules.planning import ReminderSettings
+from bot.reminder_rules.setting_words import describe, reminder_settings
 from storage import chats, people, school_calendar
 from storage.db import Database
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.schedule import dated_range
+from bot.task_dates import dated_range
 from storage.task_edits import BY_HAND
 
 KINDS = (("dated", "有日期"), ("routine", "例行事项"), ("term", "学期节点"), ("undated", "无日期"))

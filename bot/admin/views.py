@@ -11,8 +11,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from bot import holiday_years, office_setup, texts
 from bot.config import Settings
-from bot.schedule import dated_range, term_now_or_next
-from handlers.progress import SchoolProgress
+from bot.progress import SchoolProgress
+from bot.task_dates import dated_range, term_now_or_next
 from storage import chats, office, plans, task_edits
 from storage.db import Database
 from storage.school_calendar import school_terms
@@ -21,7 +21,15 @@ from storage.task_edits import EditError, TaskChange
 from .calendar_views import add_calendar_views
 from .dashboard import dashboard
 from .edges import checked_recurrence, holds_nul, row_id, school_date, use_row_ids, whole_number
-from .guard import check_csrf, csrf_token, current_password_hash, login_required, sign_out_everywhere, signed_in, try_password
+from .guard import (
+    check_csrf,
+    csrf_token,
+    current_password_hash,
+    login_required,
+    sign_out_everywhere,
+    signed_in,
+    try_password,
+)
 from .plan_views import add_plan_views
 from .settings_views import add_settings_views, add_term_views
 from .setup_views import add_setup_views

@@ -21,7 +21,8 @@ from dingtalk.storage.memorystorage import MemoryStorage
 
 from bot.config import DingTalkSettings
 from bot.messages import Reply
-from bot.reminders.robots import TIMEOUT_S, PushResult
+
+from .robots import TIMEOUT_S, PushResult
 
 log = logging.getLogger(__name__)
 # The SDK logs failed requests with their query string, which holds the app secret.

@@ -1,1 +1,1 @@
-"""Reminders pushed to teacher groups: planning (pure), the delivery ledger and the senders."""
+"""Reminders pushed to teacher groups: the passes that fill the delivery ledger, and its sending."""

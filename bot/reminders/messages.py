@@ -1,17 +1,16 @@
-"""What a reminder says. The digest is the same answer a teacher gets for "本周有什么任务"."""
+"""What a reminder says. The digest is the same answer a teacher gets for "本周有什么任务" (bot.answers)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot import texts
-from bot.messages import IncomingMessage, Mention, Reply
-from bot.understanding import Intent
-from handlers.context import ChatContext
-from handlers.progress import SchoolProgress
-from handlers.tasks import answer_query
+from bot.answers import span_reply
+from bot.context import ChatContext
+from bot.messages import Mention, Reply
+from bot.progress import SchoolProgress
 from storage.deliveries import DeliveryRow
 from storage.people import MemberRow
-from storage.plans import TaskRow
+from storage.plans import TaskRow, list_tasks
 
 
 def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, platform: str = "dingtalk") -> Reply | None:
@@ -19,7 +18,8 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, pl
     finds everyone has reported by the time it is sent."""
     if delivery.kind == "digest":
         monday = delivery.occurrence
-        return answer_query(Intent("query", monday, monday + timedelta(days=6)), _NOBODY, context)
+        upcoming = list_tasks(context.database, context.school_id, monday, date.max)  # "nothing this week; next up…"
+        return span_reply(upcoming, monday, monday + timedelta(days=6), context)
     if delivery.kind == "alert":
         return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
     if delivery.kind == "missed":
@@ -58,5 +58,3 @@ def mentions_for(members: list[MemberRow], platform: str) -> tuple[Mention, ...]
         return tuple(Mention(m.name, m.mobile, m.dingtalk_user_id) for m in members if m.mobile or m.dingtalk_user_id)
     return tuple(Mention(m.name, None, m.wecom_user_id) for m in members if m.wecom_user_id)
 
-
-_NOBODY = IncomingMessage("scheduler", "", "", "", "", "", None)  # answer_query never reads the message

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
+from bot.context import ChatContext
+from bot.progress import SchoolProgress
+from bot.reminder_rules.planning import Due, due_between
+from bot.reminder_rules.setting_words import reminder_settings
 from bot.reminders.messages import render
-from bot.reminders.planning import Due, due_between
-from bot.reminders.setting_words import reminder_settings
-from handlers.context import ChatContext
-from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
 from storage import school_calendar as calendar_store
 from storage.db import Database

@@ -18,15 +18,15 @@ from datetime import datetime, timedelta
 import requests
 
 from bot.config import Settings
+from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.platforms.dingtalk_api import DingTalkApi
+from bot.platforms.robots import PushResult, push
+from bot.progress import SchoolProgress
 from bot.reminders.messages import mentions_for, render
-from bot.reminders.robots import PushResult, push
-from handlers.context import ChatContext
-from handlers.progress import SchoolProgress
 from storage import chats, deliveries, plans
-from storage.school_calendar import school_terms
 from storage.db import Database
+from storage.school_calendar import school_terms
 
 log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot

@@ -1,1 +1,1 @@
-"""Flask blueprints: the HTTP edge of each platform. They verify, parse, acknowledge and hand over."""
+"""HTTP callbacks of the chat platforms: each turns a signed request into the one internal message."""

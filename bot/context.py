@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.schedule import Term, term_now_or_next
+from bot.task_dates import Term, term_now_or_next
 from storage.db import Database
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")   # the default; the configured timezone is passed in

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.schedule import TaskLike, Term, in_force
 from bot.school_days import is_school_day
+from bot.task_dates import TaskLike, Term, in_force
 from bot.timegrammar.recurrence import Recurrence
 
 SHORT_EVENT_DAYS = 7   # longer items (a whole month) get deadline reminders instead of eve/morning ones

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.people.progress import Progress, progress_of
 from bot.people.roles import Person, Role, Unit, units_for
-from bot.schedule import Term, period_start
+from bot.task_dates import Term, period_start
 from storage import people, status
 from storage.db import Database
 from storage.people import MemberRow

@@ -1,0 +1,58 @@
+"""Answers shared by the chat and the pushes: the tasks of a span of days ("本周有什么任务", and the
+weekly digest, which says the same), and fitting lines to a platform's size limit."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot import agenda, texts
+from bot.context import ChatContext
+from bot.messages import Reply
+from bot.progress import SchoolProgress
+from bot.task_dates import dated_range
+from storage.plans import TaskRow
+
+
+def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, keyword: str | None = None,
+               missing: str | None = None) -> Reply:
+    """The tasks of the days first..last, grouped by day; `missing` is a keyword no task was about
+    (the span still answers, and says so)."""
+    term = ctx.term_for(first, last)
+    duties_rest = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
+    span = texts.describe_span(first, last, ctx.today)
+    topic = f"{keyword}相关" if keyword and not missing else ""
+    title = texts.SPAN_TITLE.format(span=span, topic=topic)
+    found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(keyword) and not missing, terms=ctx.terms)
+    if found.empty:
+        return Reply(title, _nothing(title, tasks, last, ctx))
+    tallies = SchoolProgress.for_chat(ctx).tallies(found.dated() + found.this_term)
+    groups = agenda.span_groups(found, first, last, term, tallies, ctx.today)
+    listed = sum(len(g.lines) for g in groups if g.heading == f"**{texts.ROUTINE}**")
+    tail = [line for line in (agenda.routine_summary(found.routine, listed),) if line]
+    head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
+    lines = agenda.lay_out(f"#### {title}", groups, tail, budget=agenda.MAX_LINES - len(head))
+    return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
+
+
+def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) -> str:
+    upcoming = sorted(
+        ((r, t) for t in tasks if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
+        key=lambda pair: pair[0],
+    )
+    text = texts.NOTHING_IN_SPAN.format(title=title)
+    if upcoming:
+        text += "\n\n" + texts.NEXT_UP.format(line=texts.task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))
+    return text
+
+
+def fit(lines: list[str], limit: int) -> str:
+    """Keep whole lines under the platform's size limit and say how many were left out."""
+    kept, size = [], 0
+    for i, line in enumerate(lines):
+        cost = len(line.encode("utf-8")) + 1
+        if size + cost > limit - 200:
+            hidden = sum(1 for rest in lines[i:] if rest.startswith("- "))
+            kept.append(texts.MORE_HIDDEN.format(count=hidden))
+            break
+        kept.append(line)
+        size += cost
+    return "\n".join(kept)
