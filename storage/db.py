@@ -1,4 +1,4 @@
-"""The database handle: one engine, short transactions, migrations by Alembic."""
+"""The database handle: one engine, short write transactions, reads that take no lock, Alembic migrations."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -21,13 +21,26 @@ class Database:
         self.engine = _engine(self.url, echo, busy_timeout_s)
         # On SQLite a write transaction takes the write lock at BEGIN: one that read first and
         # then tried to write would fail at once with "database is locked" under contention.
-        writer = self.engine.execution_options(sqlite_immediate=True) if self.engine.dialect.name == "sqlite" else self.engine
+        sqlite = self.engine.dialect.name == "sqlite"
+        writer = self.engine.execution_options(sqlite_immediate=True) if sqlite else self.engine
+        # Reads are refused writes by the database itself (SQLite's query_only, PostgreSQL's READ ONLY
+        # transaction), so a write slipped into read() fails loudly wherever it comes from: a flush,
+        # a bulk insert, raw SQL. A read-then-write belongs in transaction().
+        reader = self.engine.execution_options(**({"sqlite_query_only": True} if sqlite else {"postgresql_readonly": True}))
         self._sessions = sessionmaker(writer, expire_on_commit=False)
+        self._reads = sessionmaker(reader, autoflush=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Everything inside commits together or not at all."""
+        """Everything inside commits together or not at all; on SQLite the write lock is taken at BEGIN."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One consistent snapshot to read from, never committed. On SQLite a deferred BEGIN: under WAL
+        a reader neither waits for the writer nor holds it up."""
+        with self._reads() as session:   # closing rolls back; loaded objects stay readable, detached
             yield session
 
     def upgrade(self) -> None:
@@ -69,8 +82,17 @@ def _engine(url: str, echo: bool, busy_timeout_s: float) -> Engine:
 
 def _sqlite_begin(connection) -> None:
     """SQLAlchemy's documented recipe: the driver's own transaction handling is off, we say BEGIN."""
-    immediate = connection.get_execution_options().get("sqlite_immediate")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    _sqlite_query_only(connection, bool(options.get("sqlite_query_only")))
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
+
+
+def _sqlite_query_only(connection, wanted: bool) -> None:
+    """The pragma lasts as long as the pooled connection, so it is said only when it changes."""
+    info = connection.connection.info
+    if info.get("query_only", False) != wanted:
+        connection.exec_driver_sql(f"PRAGMA query_only={int(wanted)}")
+        info["query_only"] = wanted
 
 
 def _sqlite_pragmas(dbapi_connection, busy_timeout_s: float) -> None:
