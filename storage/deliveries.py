@@ -85,7 +85,7 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
         ))
         .order_by(ReminderDelivery.due_at, ReminderDelivery.id)
     )
-    with db.transaction() as s:
+    with db.read() as s:
         return [_row(r) for r in s.scalars(query)]
 
 
@@ -100,7 +100,7 @@ def mark(db: Database, delivery_id: int, state: str, error: str | None = None, n
 
 
 def get_mark(db: Database, name: str) -> datetime | None:
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.get(SchedulerMark, name)
         return row.at.replace(tzinfo=timezone.utc) if row else None
 
@@ -154,5 +154,5 @@ def troubled_groups(db: Database, since: datetime) -> list[tuple[int, int, int]]
                     func.sum(case((ReminderDelivery.state == "retry", 1), else_=0)))
              .where(ReminderDelivery.due_at >= _utc(since), ReminderDelivery.state.in_(("failed", "retry")))
              .group_by(ReminderDelivery.chat_id))
-    with db.engine.connect() as conn:
-        return [(chat, int(failed or 0), int(retrying or 0)) for chat, failed, retrying in conn.execute(query)]
+    with db.read() as s:
+        return [(chat, int(failed or 0), int(retrying or 0)) for chat, failed, retrying in s.execute(query)]

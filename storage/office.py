@@ -48,8 +48,8 @@ def give_back_attempt(db: Database, ip: str) -> None:
 
 
 def session_generation(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return conn.execute(select(OfficeState.value).where(OfficeState.key == "session_generation")).scalar() or 0
+    with db.read() as s:
+        return s.execute(select(OfficeState.value).where(OfficeState.key == "session_generation")).scalar() or 0
 
 
 def end_all_sessions(db: Database) -> None:
@@ -85,7 +85,7 @@ def save_draft(db: Database, school_id: int, filename: str, data: bytes) -> int:
 
 
 def get_draft(db: Database, draft_id: int, school_id: int) -> Draft | None:
-    with db.transaction() as s:
+    with db.read() as s:
         d = s.scalar(select(PlanDraft).where(PlanDraft.id == draft_id, PlanDraft.school_id == school_id))
         return Draft(d.id, d.school_id, d.filename, d.data, d.created_at) if d else None
 
@@ -106,8 +106,8 @@ def feed_token(db: Database, school_id: int, renew: bool = False) -> str:
 def school_by_feed_token(db: Database, token: str) -> int | None:
     if not token:
         return None
-    with db.engine.connect() as conn:
-        found = conn.execute(select(School.id, School.feed_token).where(School.feed_token == token)).first()
+    with db.read() as s:
+        found = s.execute(select(School.id, School.feed_token).where(School.feed_token == token)).first()
     # compare_digest: the lookup found it, this keeps the final check constant-time
     return found.id if found and secrets.compare_digest(found.feed_token, token) else None
 
@@ -119,8 +119,8 @@ def install_id(db: Database) -> int:
     """A random number drawn once per database and kept: it tells this install's calendar events from
     another's. Two workers may race to draw it; the one whose insert loses reads the winner's."""
     for _ in range(3):
-        with db.engine.connect() as conn:
-            found = conn.execute(select(OfficeState.value).where(OfficeState.key == INSTALL_ID)).scalar()
+        with db.read() as s:
+            found = s.execute(select(OfficeState.value).where(OfficeState.key == INSTALL_ID)).scalar()
         if found is not None:
             return found
         drawn = secrets.randbits(32) - 2**31   # the column is a 32-bit INTEGER on PostgreSQL: use all of it

@@ -16,8 +16,8 @@ SETUP_CODE = "setup_code"
 
 
 def get(db: Database, key: str) -> str:
-    with db.engine.connect() as conn:
-        return conn.execute(select(OfficeSetting.value).where(OfficeSetting.key == key)).scalar() or ""
+    with db.read() as s:
+        return s.execute(select(OfficeSetting.value).where(OfficeSetting.key == key)).scalar() or ""
 
 
 def put(db: Database, key: str, value: str) -> None:

@@ -69,9 +69,9 @@ JOINED = (select(ChatMembership.member_id).join(ChatGroup, ChatGroup.id == ChatM
 
 
 def load_members(db: Database, school_id: int) -> list[MemberRow]:
-    with db.engine.connect() as conn:
-        members = conn.execute(MEMBERS, {"school_id": school_id}).all()
-        roles = conn.execute(ROLES, {"school_id": school_id}).all()
+    with db.read() as s:
+        members = s.execute(MEMBERS, {"school_id": school_id}).all()
+        roles = s.execute(ROLES, {"school_id": school_id}).all()
     by_member: dict[int, list[RoleRow]] = {}
     for member_id, role, grade, subject in roles:
         by_member.setdefault(member_id, []).append(RoleRow(role, grade, subject))
@@ -170,21 +170,21 @@ def _console_member(db: Database, school_id: int, user_id: str) -> Sender | None
     number = user_id.removeprefix(CONSOLE_MEMBER) if user_id.startswith(CONSOLE_MEMBER) else ""
     if not (number.isascii() and number.isdigit()):
         return None   # the OS user, who is on no roster
-    with db.engine.connect() as conn:
-        member = conn.execute(BY_ID, {"school_id": school_id, "member_id": int(number)}).first()
+    with db.read() as s:
+        member = s.execute(BY_ID, {"school_id": school_id, "member_id": int(number)}).first()
     return Sender(member.id, member.is_admin) if member else None
 
 
 def _already_known(db: Database, school_id: int, platform: str, column: str, user_id: str,
                    conversation_id: str | None) -> Sender | None:
     """The common case, read-only: someone seen before, writing where they wrote before."""
-    with db.engine.connect() as conn:
-        member = conn.execute(SENDER[column], {"school_id": school_id, "user_id": user_id}).first()
+    with db.read() as s:
+        member = s.execute(SENDER[column], {"school_id": school_id, "user_id": user_id}).first()
         if member is None:
             return None
         if conversation_id:
-            joined = conn.execute(JOINED, {"platform": platform, "conversation_id": conversation_id,
-                                           "member_id": member.id}).first()
+            joined = s.execute(JOINED, {"platform": platform, "conversation_id": conversation_id,
+                                        "member_id": member.id}).first()
             if joined is None:
                 return None
     return Sender(member.id, member.is_admin)

@@ -35,9 +35,9 @@ class CalendarError(Exception):
 
 
 def school_terms(db: Database, school_id: int) -> tuple[TermRow, ...]:
-    with db.engine.connect() as conn:
-        terms = conn.execute(TERMS, {"school_id": school_id}).all()
-        days = [d for (d,) in conn.execute(HOLIDAY_DAYS, {"school_id": school_id})] if terms else []
+    with db.read() as s:
+        terms = s.execute(TERMS, {"school_id": school_id}).all()
+        days = [d for (d,) in s.execute(HOLIDAY_DAYS, {"school_id": school_id})] if terms else []
     return tuple(TermRow(n, s, e, at is not None, frozenset(d for d in days if s <= d <= e)) for n, s, e, at in terms)
 
 
@@ -64,8 +64,8 @@ def delete_term(db: Database, school_id: int, name: str) -> None:
 
 
 def school_holidays(db: Database, school_id: int) -> list[tuple[date, str]]:
-    with db.engine.connect() as conn:
-        return [(d, n) for d, n in conn.execute(select(Holiday.day, Holiday.name).where(Holiday.school_id == school_id)
+    with db.read() as s:
+        return [(d, n) for d, n in s.execute(select(Holiday.day, Holiday.name).where(Holiday.school_id == school_id)
                                                  .order_by(Holiday.day))]
 
 

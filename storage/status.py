@@ -65,9 +65,9 @@ def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int,
     latest: dict[int, dict[int, ReportRow]] = {}
     if not ids:
         return latest
-    with db.engine.connect() as conn:
+    with db.read() as s:
         for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            rows = conn.execute(LATEST, {"task_ids": chunk})
+            rows = s.execute(LATEST, {"task_ids": chunk})
             for task_id, member_id, by, status, note, at in rows:
                 latest.setdefault(task_id, {})[member_id] = ReportRow(task_id, member_id, by, status, note,
                                                                       at.replace(tzinfo=timezone.utc))
@@ -75,5 +75,5 @@ def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int,
 
 
 def report_count(db: Database, task_id: int) -> int:
-    with db.engine.connect() as conn:
-        return len(conn.execute(select(StatusReport.id).where(StatusReport.task_id == task_id)).all())
+    with db.read() as s:
+        return len(s.execute(select(StatusReport.id).where(StatusReport.task_id == task_id)).all())
