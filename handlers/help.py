@@ -4,10 +4,10 @@ from __future__ import annotations
 from bot import texts
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
-from bot.understanding import Intent
+from bot.understanding import Help, Intent
 
 
-def answer_help(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+def answer_help(intent: Help, message: IncomingMessage, ctx: ChatContext) -> Reply:
     return Reply(texts.HELP_TITLE, texts.HELP)
 
 

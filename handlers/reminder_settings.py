@@ -10,23 +10,22 @@ from bot import texts
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.reminder_rules.setting_words import describe, parse_setting_words, reminder_settings
-from bot.understanding import Intent
+from bot.understanding import Settings
 from storage import chats
 from storage.chats import ChatRow
 
 
-def answer_settings(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
-    words = intent.keyword or ""
-    target, words = _target(words, message, ctx)
+def answer_settings(intent: Settings, message: IncomingMessage, ctx: ChatContext) -> Reply:
+    target, words = _target(intent.words, message, ctx)
     if target is None:
         names = "、".join(chats.group_names(ctx.database, ctx.school_id)) or "（无）"
         return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_NO_GROUP.format(groups=names))
-    if intent.status is None and not words:
+    if intent.switch is None and not words:
         return Reply(texts.SETTINGS_TITLE, _show(target))
     if not message.is_admin:
         return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_NOT_ADMIN, mention_sender=True)
-    if intent.status is not None:
-        changes = {"enabled": intent.status == "on"}
+    if intent.switch is not None:
+        changes = {"enabled": intent.switch}
     else:
         parsed = parse_setting_words(words)
         if parsed.error == "unknown":

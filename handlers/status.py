@@ -18,7 +18,7 @@ from bot.people.progress import UnitState
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range, in_force
 from bot.timegrammar.recurrence import Recurrence
-from bot.understanding import Intent
+from bot.understanding import Mine, Progress, Report, ReportStatus
 from storage import status
 from storage.people import MemberRow
 from storage.plans import TaskRow, get_task_by_number, list_tasks
@@ -34,9 +34,9 @@ class _Found:
     reply: Reply | None = None     # why there is no single task
 
 
-def answer_status(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+def answer_status(intent: Report | Progress, message: IncomingMessage, ctx: ChatContext) -> Reply:
     school = SchoolProgress.for_chat(ctx)
-    if intent.kind == "progress":
+    if isinstance(intent, Progress):
         found = _find_task(intent.task, message, ctx, school)
         return found.reply or _progress_reply(found.task, school, ctx)
     if not intent.also:
@@ -45,7 +45,7 @@ def answer_status(intent: Intent, message: IncomingMessage, ctx: ChatContext) ->
     return Reply(texts.REPORT_TITLE, "\n\n".join(r.markdown for r in replies), mention_sender=any(r.mention_sender for r in replies))
 
 
-def answer_mine(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+def answer_mine(intent: Mine, message: IncomingMessage, ctx: ChatContext) -> Reply:
     if ctx.member_id is None:
         return Reply(texts.MINE_TITLE, texts.MINE_UNKNOWN_SENDER)
     school = SchoolProgress.for_chat(ctx)
@@ -61,7 +61,7 @@ def answer_mine(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> R
     return Reply(texts.MINE_TITLE, fit(lines, ctx.reply_bytes))
 
 
-def _report(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> Reply:
+def _report(intent: Report, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> Reply:
     found = _find_task(intent.task, message, ctx, school, asking_for=intent.status)
     if found.reply:
         return found.reply
@@ -86,7 +86,7 @@ def _report(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: 
     return Reply(texts.REPORT_TITLE, line + (texts.REPORT_TALLY.format(tally=tally) if tally else ""))
 
 
-def _target(intent: Intent, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> MemberRow | Reply:
+def _target(intent: Report, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress) -> MemberRow | Reply:
     """Whom the report is about: the sender, or for an admin the person named or @-mentioned."""
     named = _named_member(intent.person, message, ctx, school)
     if isinstance(named, Reply):
@@ -119,7 +119,7 @@ def _named_member(person: str | None, message: IncomingMessage, ctx: ChatContext
 
 
 def _find_task(words: str | None, message: IncomingMessage, ctx: ChatContext, school: SchoolProgress,
-               asking_for: str | None = None) -> _Found:
+               asking_for: ReportStatus | None = None) -> _Found:
     if words and words.isdigit():
         task = get_task_by_number(ctx.database, ctx.school_id, int(words))
         return _Found(task) if task else _Found(reply=Reply(texts.REPORT_TITLE, texts.TASK_UNKNOWN_NUMBER.format(number=words)))
@@ -163,8 +163,8 @@ def _near(tasks: list[TaskRow], ctx: ChatContext, school: SchoolProgress) -> lis
     return dated
 
 
-def _which(candidates: list[TaskRow], ctx: ChatContext, asking_for: str | None) -> Reply:
-    verb = texts.STATUS_VERBS.get(asking_for or "", texts.STATUS_VERBS["done"])
+def _which(candidates: list[TaskRow], ctx: ChatContext, asking_for: ReportStatus | None) -> Reply:
+    verb = texts.STATUS_VERBS[asking_for or ReportStatus.DONE]
     if not candidates:
         return Reply(texts.REPORT_TITLE, texts.WHICH_TASK_NONE.format(verb=verb))
     lines = [texts.WHICH_TASK.format(verb=verb)]
@@ -182,7 +182,7 @@ def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> 
     lines = [f"#### {title}" + (f"：{tally}" if tally else "")]
     if task.owner:
         lines.append(texts.PROGRESS_OWNER.format(owner=task.owner))
-    for state in ("done", "doing", "blocked"):
+    for state in (ReportStatus.DONE, ReportStatus.DOING, ReportStatus.BLOCKED):
         entries = [_entry(s, names) for s in progress.states if s.status == state]
         if entries:
             lines.append(f"**{texts.STATUS_WORDS[state]}（{len(entries)}）**：" + "、".join(entries))
@@ -229,6 +229,6 @@ def _open_tasks_of(member_id: int, ctx: ChatContext, school: SchoolProgress) -> 
     result = []
     for task in sorted(mine, key=lambda t: (dated_range(t, term) or (date.max, date.max))[1]):
         state = progress[task.id].state_of(member_id)
-        if state is None or state.status != "done":
+        if state is None or state.status != ReportStatus.DONE:
             result.append((task, state.status if state else None))
     return result

@@ -11,7 +11,7 @@ from bot.messages import IncomingMessage, Reply
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range, in_force
 from bot.timegrammar.resolve import month_range
-from bot.understanding import Intent
+from bot.understanding import Ask, Query, Unknown
 from bot.understanding.normalize import normalize
 from bot.understanding.questions import CHATTER
 from bot.understanding.topics import CLOSE, LOOSE, topic_score
@@ -27,32 +27,32 @@ CLOSE_MARGIN = 0.15
 FAR_MONTH_DAYS = 180
 
 
-def answer_query(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
-    if intent.ask == "week_number":
+def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> Reply:
+    if intent.ask is Ask.WEEK_NUMBER:
         return answer_week_number(intent, ctx)
-    if intent.ask == "term_dates":
+    if intent.ask is Ask.TERM_DATES:
         return answer_term_dates(ctx)
-    if intent.ask == "routine":
+    if intent.ask is Ask.ROUTINE:
         return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
     if intent.start is None:
         return _whenever(intent, message, list_tasks(ctx.database, ctx.school_id), ctx)
     # Tasks dated after the span are still wanted when it is empty: "下一项…".
     tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
     about, missing = _on_topic(intent.keyword, tasks)
-    if intent.ask == "deadline":
+    if intent.ask is Ask.DEADLINE:
         return _due(intent, about, missing, ctx)
     if (recent := _the_month_just_past(intent, about, ctx)) is not None:
         return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
     return span_reply(about, intent.start, intent.end, ctx, intent.keyword, missing)
 
 
-def answer_unrecognised(intent: Intent, message: IncomingMessage, ctx: ChatContext) -> Reply:
+def answer_unrecognised(intent: Unknown, message: IncomingMessage, ctx: ChatContext) -> Reply:
     """Words we could not read as a question may still name a task ("班主任费"): then say when it is."""
     words = normalize(message.text)
     if BARE_WORDS.match(words) and not CHATTER.search(words):
         tasks = list_tasks(ctx.database, ctx.school_id)
         if any(topic_score(words, (t.title,)) >= CLOSE for t in tasks):
-            return _whenever(Intent("query", keyword=words, ask="name"), message, tasks, ctx)
+            return _whenever(Query(keyword=words, ask=Ask.NAME), message, tasks, ctx)
     return answer_unknown(intent, message, ctx)
 
 
@@ -77,7 +77,7 @@ def _on_topic(keyword: str | None, tasks: list[TaskRow]) -> tuple[list[TaskRow],
     return (close, None) if close else (tasks, keyword)
 
 
-def _the_month_just_past(intent: Intent, tasks: list[TaskRow], ctx: ChatContext) -> Intent | None:
+def _the_month_just_past(intent: Query, tasks: list[TaskRow], ctx: ChatContext) -> Query | None:
     """A month named without a year is the next one; when that is most of a year away and holds
     nothing, the month just past is meant: the plan in hand is its school year's."""
     first, last = intent.start, intent.end
@@ -87,10 +87,10 @@ def _the_month_just_past(intent: Intent, tasks: list[TaskRow], ctx: ChatContext)
     term = ctx.term_for(first, last)
     if not agenda.sort_span(tasks, first, last, term, bool(ctx.terms) and term is None, terms=ctx.terms).empty:
         return None
-    return Intent("query", *month_range(first.year - 1, first.month), intent.keyword)
+    return Query(*month_range(first.year - 1, first.month), intent.keyword)
 
 
-def _due(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
+def _due(intent: Query, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
     first, last = intent.start, intent.end
     term = ctx.term_for(first, last)
     span = texts.describe_span(first, last, ctx.today)
@@ -107,7 +107,7 @@ def _due(intent: Intent, tasks: list[TaskRow], missing: str | None, ctx: ChatCon
     return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
 
 
-def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
+def _whenever(intent: Query, message: IncomingMessage, tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     """Any time: the tasks about the keyword still in force, soonest first; else the nearest few."""
     keyword = intent.keyword or ""
     title = texts.KEYWORD_TITLE.format(keyword=keyword)
@@ -119,7 +119,7 @@ def _whenever(intent: Intent, message: IncomingMessage, tasks: list[TaskRow], ct
         chosen = [t for score, t in scored[:MAX_NEAREST] if score >= LOOSE]
         head = [texts.TOPIC_NEAREST.format(keyword=keyword)]
     if not chosen:
-        if intent.ask == "name":   # a bare name the plan does not know was probably not a question
+        if intent.ask is Ask.NAME:   # a bare name the plan does not know was probably not a question
             return answer_unknown(intent, message, ctx)
         return Reply(title, texts.NOTHING_FOR_KEYWORD.format(keyword=keyword))
     far = date.max - timedelta(days=1)

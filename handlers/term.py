@@ -7,10 +7,10 @@ from bot import texts
 from bot.context import ChatContext
 from bot.messages import Reply
 from bot.task_dates import anchor_range, term_week
-from bot.understanding import Intent
+from bot.understanding import Query
 
 
-def answer_week_number(intent: Intent, ctx: ChatContext) -> Reply:
+def answer_week_number(intent: Query, ctx: ChatContext) -> Reply:
     day = intent.start if intent.start and intent.start > ctx.today else ctx.today
     title = texts.WEEK_NUMBER_TITLE
     if not ctx.terms:

@@ -11,20 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from .spans import Span, find_span
 
 QUESTION = re.compile(r"什么|哪些|啥|吗|么|\?|几|多少|多久|是否|有没有|谁|咋|没有?[啊呀呢嘛吧]*$|怎么|如何")
 QUERY_HINT = re.compile(r"什么时候|啥时候|哪天|几号|何时|有什么|有哪些|有啥|任务|活动|安排|计划|日程|事情|干什么|做什么|要干|要做|"
                         r"schedule|agenda|plan|todo", re.IGNORECASE)
-# What the question asks of its span, besides "what is on".
+
+
+class Ask(StrEnum):
+    """What a question asks of its span, besides what is on."""
+    TERM_DATES = "term_dates"     # when the term starts and ends, the breaks, how many weeks
+    WEEK_NUMBER = "week_number"   # which teaching week
+    DEADLINE = "deadline"         # what is due
+    ROUTINE = "routine"           # the routine duties
+    NAME = "name"                 # a bare event name: when it is
+
+
+# The words that ask each, tried in this order.
 ASKS = [
     # When the term starts and ends, the breaks, how many weeks: "什么时候放寒假", "下学期几号开学", "这学期一共多少周".
-    ("term_dates", re.compile(r"开学(?!典礼|第一课|仪式|初|前|后|工作)|放(?:寒|暑)?假|寒假|暑假|学期(?:结束|开始)|"
-                              r"(?:一共|总共|共)(?:有)?(?:多少|几)(?:个)?周|多少个?周(?!了)|(?<!第)几个?周(?!了)|^(?:期中|期末)(?:是)?(?:哪几天|什么时候|哪天|几号)")),
-    ("week_number", re.compile(r"第几(?:个)?(?:教学)?周|第几个?星期|几周了|多少周了?|教学周|周次")),
-    ("deadline", re.compile(r"截止|截至|到期|(?:要|需要|得)(?:上?交|提交|报送|上报)|交(?:什么|啥)|deadline|ddl|due", re.IGNORECASE)),
-    ("routine", re.compile(r"例行|日常工作|常规工作|固定工作|每天都要|每周都要|周期性")),
+    (Ask.TERM_DATES, re.compile(r"开学(?!典礼|第一课|仪式|初|前|后|工作)|放(?:寒|暑)?假|寒假|暑假|学期(?:结束|开始)|"
+                                r"(?:一共|总共|共)(?:有)?(?:多少|几)(?:个)?周|多少个?周(?!了)|(?<!第)几个?周(?!了)|^(?:期中|期末)(?:是)?(?:哪几天|什么时候|哪天|几号)")),
+    (Ask.WEEK_NUMBER, re.compile(r"第几(?:个)?(?:教学)?周|第几个?星期|几周了|多少周了?|教学周|周次")),
+    (Ask.DEADLINE, re.compile(r"截止|截至|到期|(?:要|需要|得)(?:上?交|提交|报送|上报)|交(?:什么|啥)|deadline|ddl|due", re.IGNORECASE)),
+    (Ask.ROUTINE, re.compile(r"例行|日常工作|常规工作|固定工作|每天都要|每周都要|周期性")),
 ]
 TERM_WORDS = re.compile(r"下个?学期|上个?学期|本学期|这个?学期|学期|还有|从|开始|结束|放|是")
 # From today on: "这个月接下来有什么", "这学期还有哪些大活动". For a week or a month 还有 may just
@@ -70,38 +82,38 @@ class Question:
     start: date | None
     end: date | None
     keyword: str | None
-    ask: str | None        # term_dates | week_number | deadline | routine | name (a bare event name) | None: what is on
+    ask: Ask | None        # None: what is on
 
 
 def question_of(words: str, today: date, term: tuple[date, date] | None) -> Question | None:
     said = words
     ask, asked = _ask(words)
-    if ask == "term_dates" and _topic(TERM_WORDS.sub(" ", ASKS[0][1].sub(" ", asked))):
+    if ask is Ask.TERM_DATES and _topic(TERM_WORDS.sub(" ", ASKS[0][1].sub(" ", asked))):
         ask, asked = None, words   # "寒假作业什么时候交": a task with 寒假 in its name
     words = asked
     span = find_span(words, today, term)
     rest = _without_spans(words[:span.at[0]] + " " + words[span.at[1]:], today, term) if span else words
-    keyword = _topic(rest) if ask != "term_dates" else next((b for b in ("寒假", "暑假") if b in said), None)
+    keyword = _topic(rest) if ask is not Ask.TERM_DATES else next((b for b in ("寒假", "暑假") if b in said), None)
     asking = QUESTION.search(words) or QUERY_HINT.search(words)
     if span and not asking and (CHATTER.search(words) or (keyword and NOT_A_TOPIC.search(keyword))):
         return None   # "明天见～", "我明天请个假", "12 明天交": a day named in passing, not a question
-    if ask == "deadline" and not span and keyword:
+    if ask is Ask.DEADLINE and not span and keyword:
         ask = None    # "期末成绩录入是哪天截止的", "读书心得每周都要交吗": when that task is due
-    if span and ask == "week_number":   # "今天第几周": the week of that day
+    if span and ask is Ask.WEEK_NUMBER:   # "今天第几周": the week of that day
         monday = span.start - timedelta(days=span.start.weekday())
         return Question(monday, monday + timedelta(days=6), keyword, ask)
     if span:
         from_today = FROM_TODAY.search(rest) or (STILL.search(rest) and (span.end - span.start).days > LONG_SPAN_DAYS)
         start = max(span.start, today) if from_today and span.start <= today <= span.end else span.start
         return Question(start, span.end, keyword, ask)
-    if ask in ("routine", "term_dates"):
+    if ask in (Ask.ROUTINE, Ask.TERM_DATES):
         return Question(None, None, keyword, ask)
-    if ask in ("week_number", "deadline") or (not keyword and QUERY_HINT.search(words)):
-        return _this_week(today, keyword, ask) if ask != "deadline" else _soon(today, keyword, ask)
+    if ask in (Ask.WEEK_NUMBER, Ask.DEADLINE) or (not keyword and QUERY_HINT.search(words)):
+        return _this_week(today, keyword, ask) if ask is not Ask.DEADLINE else _soon(today, keyword, ask)
     if keyword and (QUESTION.search(words) or QUERY_HINT.search(words)):
         return Question(None, None, keyword, None)   # 运动会什么时候: any time
     if keyword and EVENT_NAME.match(keyword) and not CHATTER.search(words):
-        return Question(None, None, keyword, "name")
+        return Question(None, None, keyword, Ask.NAME)
     return None
 
 
@@ -115,7 +127,7 @@ def _without_spans(text: str, today: date, term) -> str:
     return text
 
 
-def _ask(words: str) -> tuple[str | None, str]:
+def _ask(words: str) -> tuple[Ask | None, str]:
     """What is asked of the span, and the words without the phrase that said so."""
     for name, pattern in ASKS:
         if m := pattern.search(words):
@@ -133,14 +145,14 @@ def _topic(rest: str) -> str | None:
     return keyword or None
 
 
-def _this_week(today: date, keyword: str | None, ask: str | None) -> Question:
+def _this_week(today: date, keyword: str | None, ask: Ask | None) -> Question:
     monday = today - timedelta(days=today.weekday())
     return Question(monday, monday + timedelta(days=6), keyword, ask)
 
 
-def _soon(today: date, keyword: str | None, ask: str | None) -> Question:
+def _soon(today: date, keyword: str | None, ask: Ask | None) -> Question:
     """"最近有什么要交的": the coming week, from today."""
     return Question(today, today + timedelta(days=DEFAULT_SOON_DAYS - 1), keyword, ask)
 
 
-__all__ = ["QUESTION", "Question", "Span", "question_of"]
+__all__ = ["QUESTION", "Ask", "Question", "Span", "question_of"]

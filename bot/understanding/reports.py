@@ -7,6 +7,16 @@ a report ("好了", "交了") need a task number beside them.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
+
+
+class ReportStatus(StrEnum):
+    """What a report says of a task; stored as its value (storage.status)."""
+    DONE = "done"
+    DOING = "doing"
+    BLOCKED = "blocked"
+    TODO = "todo"   # an undo: back to not done
+
 
 TASK_REF = r"(?:任务|第)?\s*#?(?P<task>\d{1,5})(?:\s*号任务|\s*号)?"
 NOT_DONE = r"(?:还)?(?:差(?:几个|多少)人?)?没(?:有)?(?:完成|交|报|做|反馈|弄|提交|done)"
@@ -22,15 +32,15 @@ WHO_REPORTED = re.compile(r"(?:谁|哪些|哪几位|几位|多少人|几个人|�
                           r"(?:报|交|做|完成|提交)(?:了|完)?(?:没有?|吗|么)[?？]*$")
 # Undo first (取消完成 must not read as 完成), then trouble (完成不了, 搞不定), then under way, then done.
 STATUS_WORDS = [
-    ("todo", r"取消完成|撤销完成|撤消完成|撤销|撤消|撤回|取消|未完成|改为未完成|重置|undo|"
-             r"(?:还)?没(?:有)?(?:完成|做完|弄完|交)"),
-    ("blocked", r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|做不了|做不完|弄不了|弄不好|搞不定|搞不了|来不及|"
-                r"需要帮助|需要协助|受阻|卡住了?|困难|推不动|推进不了|联系不上|没法|没办法|blocked|stuck"),
-    ("doing", r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|在写|在准备|在改|在整理|在填|做了一半|一半了|处理中|推进中|已开始|"
-              r"快(?:要)?(?:完成|做完|弄完|好)了?|差不多(?:完成|做完|弄完|好)了?|完成了?(?:一半|大半|部分)|"
-              r"开始做|开始弄|doing|in progress|wip"),
-    ("done", r"已经完成|已完成|完成了|完成|做完了?|做好了?|弄好了?|弄完了?|搞定了?|搞完了?|办完了?|办好了?|已提交|已上交|已交|"
-             r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finish(?:ed)?了?|完事了?"),
+    (ReportStatus.TODO, r"取消完成|撤销完成|撤消完成|撤销|撤消|撤回|取消|未完成|改为未完成|重置|undo|"
+                        r"(?:还)?没(?:有)?(?:完成|做完|弄完|交)"),
+    (ReportStatus.BLOCKED, r"遇到困难|有困难|遇到问题|有问题|无法完成|完成不了|做不了|做不完|弄不了|弄不好|搞不定|搞不了|来不及|"
+                           r"需要帮助|需要协助|受阻|卡住了?|困难|推不动|推进不了|联系不上|没法|没办法|blocked|stuck"),
+    (ReportStatus.DOING, r"正在进行|进行中|正在做|正在弄|在做|在弄|在搞|在写|在准备|在改|在整理|在填|做了一半|一半了|处理中|推进中|已开始|"
+                         r"快(?:要)?(?:完成|做完|弄完|好)了?|差不多(?:完成|做完|弄完|好)了?|完成了?(?:一半|大半|部分)|"
+                         r"开始做|开始弄|doing|in progress|wip"),
+    (ReportStatus.DONE, r"已经完成|已完成|完成了|完成|做完了?|做好了?|弄好了?|弄完了?|搞定了?|搞完了?|办完了?|办好了?|已提交|已上交|已交|"
+                        r"已做完?|已办|提交了|交了|上交了|好了|ok了|done|finish(?:ed)?了?|完事了?"),
 ]
 STATUS = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STATUS_WORDS), re.IGNORECASE)
 # "12完成了吗", "完成 12 了吗", "9 有困难吗？": a status asked about a task is a progress check.
@@ -79,9 +89,9 @@ def report_of(words: str) -> dict | None:
         return None
     if WHEN_SAID.search(words[:m.start()]) and not PERFECTIVE.search(words[m.start():m.end() + 1]):
         return None   # "12 今晚完成", "12 周五前完成": when it will be done; "12 下午已完成" is done
-    status = m.lastgroup
+    status = ReportStatus(m.lastgroup)
     before, after = words[:m.start()], words[m.end():]
-    if NOT_PLAIN.search(before) or (NOT_PLAIN.search(after) if status != "blocked" else NOT_A_NOTE.match(after)):
+    if NOT_PLAIN.search(before) or (NOT_PLAIN.search(after) if status is not ReportStatus.BLOCKED else NOT_A_NOTE.match(after)):
         return None   # an instruction, a guess, a condition or someone else's words ("12 完成的老师请接龙")
     numbers = TASK_NUMBER.findall(before + " " + after)
     if len(set(numbers)) > 1:
@@ -93,8 +103,8 @@ def report_of(words: str) -> dict | None:
         in_after = number.start() > len(before)
         before_rest = before if in_after else before.replace(number.group(0), "", 1)
         note_words = after.replace(number.group(0), "", 1) if in_after else after
-        person = _person(before_rest) or (None if status == "blocked" else _person(note_words))
-        leftover = _leftover(before_rest) + ("" if status == "blocked" else _leftover(note_words))
+        person = _person(before_rest) or (None if status is ReportStatus.BLOCKED else _person(note_words))
+        leftover = _leftover(before_rest) + ("" if status is ReportStatus.BLOCKED else _leftover(note_words))
         if leftover and leftover != person:
             return None   # words around the report that are neither a name nor a particle
     else:
@@ -102,12 +112,12 @@ def report_of(words: str) -> dict | None:
             return None
         task = PUNCTUATION.sub("", before) or None
         note_words = after
-        if status != "blocked" and _leftover(after):
+        if status is not ReportStatus.BLOCKED and _leftover(after):
             return None
     note = PUNCTUATION.sub(" ", note_words).strip() or None
     if task and not number and len(task) > MAX_TASK_WORDS:
         return None
-    return {"status": status, "task": task, "note": note if status == "blocked" else None, "person": person}
+    return {"status": status, "task": task, "note": note if status is ReportStatus.BLOCKED else None, "person": person}
 
 
 def _leftover(words: str) -> str:
@@ -134,9 +144,9 @@ def reports_of(words: str) -> list[dict]:
     if (single := report_of(words)) is not None:
         return [single]
     m = STATUS.search(words)
-    if m is None or m.lastgroup == "blocked" or NOT_PLAIN.search(words) or PROMISE.search(words):
+    if m is None or m.lastgroup == ReportStatus.BLOCKED or NOT_PLAIN.search(words) or PROMISE.search(words):
         return []
     rest = PUNCTUATION.sub(" ", ALLOWED.sub(" ", words[:m.start()] + " " + words[m.end():])).strip()
     if not JOINED_NUMBERS.match(rest):
         return []
-    return [{"status": m.lastgroup, "task": n, "note": None, "person": None} for n in dict.fromkeys(TASK_NUMBER.findall(rest))]
+    return [{"status": ReportStatus(m.lastgroup), "task": n, "note": None, "person": None} for n in dict.fromkeys(TASK_NUMBER.findall(rest))]
