@@ -3,6 +3,7 @@
 A row is marked `sending` before its push and `sent` after. After a crash, rows
 still `sending` are the pushes that were in flight: they are sent again, which is
 the one duplicate no webhook lets anyone rule out. Aware datetimes in, naive UTC stored.
+Callers take the kinds and states (storage.models.ReminderKind, DeliveryState) from here.
 """
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import ReminderDelivery, SchedulerMark
+from .models import DeliveryState, ReminderDelivery, ReminderKind, SchedulerMark
 
 
 @dataclass(frozen=True)
 class NewDelivery:
     dedupe_key: str
-    kind: str
+    kind: ReminderKind
     task_id: int | None
     chat_id: int
     occurrence: date
@@ -31,12 +32,12 @@ class NewDelivery:
 class DeliveryRow:
     id: int
     dedupe_key: str
-    kind: str
+    kind: ReminderKind
     task_id: int | None
     chat_id: int
     occurrence: date
     due_at: datetime
-    state: str
+    state: DeliveryState
     attempts: int
     detail: str | None = None
 
@@ -70,7 +71,7 @@ def _record_one(db: Database, delivery: NewDelivery) -> int:
 
 def _new_row(d: NewDelivery) -> ReminderDelivery:
     return ReminderDelivery(dedupe_key=d.dedupe_key, kind=d.kind, task_id=d.task_id, chat_id=d.chat_id, occurrence=d.occurrence,
-                            due_at=_utc(d.due_at), state="pending", attempts=0, detail=d.detail)
+                            due_at=_utc(d.due_at), state=DeliveryState.PENDING, attempts=0, detail=d.detail)
 
 
 def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
@@ -80,8 +81,8 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
         select(ReminderDelivery)
         .where(ReminderDelivery.due_at <= moment)
         .where(or_(
-            ReminderDelivery.state.in_(("pending", "sending")),
-            (ReminderDelivery.state == "retry") & (ReminderDelivery.next_attempt_at <= moment),
+            ReminderDelivery.state.in_((DeliveryState.PENDING, DeliveryState.SENDING)),
+            (ReminderDelivery.state == DeliveryState.RETRY) & (ReminderDelivery.next_attempt_at <= moment),
         ))
         .order_by(ReminderDelivery.due_at, ReminderDelivery.id)
     )
@@ -89,11 +90,11 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
         return [_row(r) for r in s.scalars(query)]
 
 
-def mark(db: Database, delivery_id: int, state: str, error: str | None = None, next_attempt: datetime | None = None) -> None:
+def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None = None, next_attempt: datetime | None = None) -> None:
     values = {"state": state, "last_error": error, "next_attempt_at": _utc(next_attempt) if next_attempt else None}
-    if state == "sending":
+    if state is DeliveryState.SENDING:
         values["attempts"] = ReminderDelivery.attempts + 1
-    if state == "sent":
+    if state is DeliveryState.SENT:
         values["sent_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
     with db.transaction() as s:
         s.execute(update(ReminderDelivery).where(ReminderDelivery.id == delivery_id).values(**values))
@@ -119,8 +120,8 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _row(r: ReminderDelivery) -> DeliveryRow:
-    return DeliveryRow(r.id, r.dedupe_key, r.kind, r.task_id, r.chat_id, r.occurrence,
-                       r.due_at.replace(tzinfo=timezone.utc), r.state, r.attempts, r.detail)
+    return DeliveryRow(r.id, r.dedupe_key, ReminderKind(r.kind), r.task_id, r.chat_id, r.occurrence,
+                       r.due_at.replace(tzinfo=timezone.utc), DeliveryState(r.state), r.attempts, r.detail)
 
 
 def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int) -> bool:
@@ -150,9 +151,9 @@ def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int
 def troubled_groups(db: Database, since: datetime) -> list[tuple[int, int, int]]:
     """(chat id, failed, retrying) for each group with reminders that failed or wait for a retry since then."""
     query = (select(ReminderDelivery.chat_id,
-                    func.sum(case((ReminderDelivery.state == "failed", 1), else_=0)),
-                    func.sum(case((ReminderDelivery.state == "retry", 1), else_=0)))
-             .where(ReminderDelivery.due_at >= _utc(since), ReminderDelivery.state.in_(("failed", "retry")))
+                    func.sum(case((ReminderDelivery.state == DeliveryState.FAILED, 1), else_=0)),
+                    func.sum(case((ReminderDelivery.state == DeliveryState.RETRY, 1), else_=0)))
+             .where(ReminderDelivery.due_at >= _utc(since), ReminderDelivery.state.in_((DeliveryState.FAILED, DeliveryState.RETRY)))
              .group_by(ReminderDelivery.chat_id))
     with db.read() as s:
         return [(chat, int(failed or 0), int(retrying or 0)) for chat, failed, retrying in s.execute(query)]

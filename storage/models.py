@@ -6,6 +6,7 @@ Times are stored as naive UTC; dates are school-calendar dates in the school's z
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
                         UniqueConstraint, event)
@@ -213,17 +214,39 @@ class InboundMessage(Base):
     handled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class ReminderKind(StrEnum):
+    """What a ledger row reminds of; stored as its value."""
+    DIGEST = "digest"          # the week's tasks, on its first school day
+    EVE = "eve"                # the school day before a short event
+    MORNING = "morning"        # the morning of a short event
+    DEADLINE = "deadline"      # some days before a longer task ends
+    RECURRING = "recurring"    # a routine duty's weekday
+    CHASE = "chase"            # a deadline's morning: who has not reported
+    ALERT = "alert"            # to the admin group: another group's robot keeps failing
+    MISSED = "missed"          # reminders missed while the bot was down, as one note
+
+
+class DeliveryState(StrEnum):
+    """Where a ledger row is on its way out; stored as its value."""
+    PENDING = "pending"        # recorded, not tried yet
+    SENDING = "sending"        # being pushed: still so after a crash means it was in flight
+    SENT = "sent"
+    RETRY = "retry"            # throttled, paced or a passing error: tried again at next_attempt_at
+    FAILED = "failed"          # an error that will not heal, or too many attempts
+    DROPPED = "dropped"        # nothing to say any more: the task left the plan, or everyone reported
+
+
 class ReminderDelivery(Base):
     """The push ledger: one row per (reminder kind, task, occurrence, group), sent at most once."""
     __tablename__ = "reminder_delivery"
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(30))       # digest | eve | morning | deadline | recurring | chase
+    kind: Mapped[str] = mapped_column(String(30))       # a ReminderKind
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"))
     occurrence: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed | folded
+    state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING.value)  # a DeliveryState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # after a throttle or failure

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.school_days import is_school_day
 from bot.task_dates import TaskLike, Term, in_force
 from bot.timegrammar.recurrence import Recurrence
+from storage.deliveries import ReminderKind
 
 SHORT_EVENT_DAYS = 7   # longer items (a whole month) get deadline reminders instead of eve/morning ones
 
@@ -44,7 +45,7 @@ class ReminderSettings:
 
 @dataclass(frozen=True)
 class Due:
-    kind: str                # digest | eve | morning | deadline | recurring | chase
+    kind: ReminderKind       # one of digest, eve, morning, deadline, recurring, chase
     task_id: int | None      # None for the digest
     occurrence: date         # the event day, deadline day or week's Monday it is about
     at: datetime             # when it should be pushed (aware)
@@ -94,9 +95,9 @@ def _event(task, settings: ReminderSettings, calendar: _Calendar) -> list[Due]:
     if settings.eve:
         eve = calendar.school_day_before(task.start)
         if eve is not None:
-            reminders.append(Due("eve", task.id, task.start, calendar.at(eve, settings.eve_time)))
+            reminders.append(Due(ReminderKind.EVE, task.id, task.start, calendar.at(eve, settings.eve_time)))
     if settings.morning:
-        reminders.append(Due("morning", task.id, task.start, calendar.at(task.start, settings.morning_time)))
+        reminders.append(Due(ReminderKind.MORNING, task.id, task.start, calendar.at(task.start, settings.morning_time)))
     return reminders
 
 
@@ -105,7 +106,7 @@ def _deadlines(task, end: date, settings: ReminderSettings, calendar: _Calendar)
     for lead in settings.deadline_days:
         day = calendar.school_day_on_or_before(end - timedelta(days=lead))
         if day is not None and day >= task.start:
-            reminders.append(Due("deadline", task.id, end, calendar.at(day, settings.deadline_time), lead_days=lead))
+            reminders.append(Due(ReminderKind.DEADLINE, task.id, end, calendar.at(day, settings.deadline_time), lead_days=lead))
     return reminders
 
 
@@ -114,7 +115,7 @@ def _chase(task, settings: ReminderSettings, calendar: _Calendar, first: date, l
     day = calendar.school_day_on_or_before(end)
     if day is None or not first <= end <= last or day < task.start:
         return []
-    return [Due("chase", task.id, end, calendar.at(day, settings.chase_time))]
+    return [Due(ReminderKind.CHASE, task.id, end, calendar.at(day, settings.chase_time))]
 
 
 def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
@@ -126,7 +127,7 @@ def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: dat
     day = first
     while day <= last:
         if day.weekday() in wanted and calendar.is_school_day(day) and _in_term(day, terms) and in_force(task, day, day):
-            reminders.append(Due("recurring", task.id, day, calendar.at(day, settings.recurring_time)))
+            reminders.append(Due(ReminderKind.RECURRING, task.id, day, calendar.at(day, settings.recurring_time)))
         day += timedelta(days=1)
     return reminders
 
@@ -138,7 +139,7 @@ def _digests(calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
         week = [monday + timedelta(days=i) for i in range(7)]
         school_day = next((d for d in week if calendar.is_school_day(d) and _in_term(d, terms)), None)
         if school_day is not None:
-            digests.append(Due("digest", None, monday, calendar.at(school_day, calendar.settings.digest_time)))
+            digests.append(Due(ReminderKind.DIGEST, None, monday, calendar.at(school_day, calendar.settings.digest_time)))
         monday += timedelta(weeks=1)
     return digests
 

@@ -8,7 +8,7 @@ from bot.answers import span_reply
 from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.progress import SchoolProgress
-from storage.deliveries import DeliveryRow
+from storage.deliveries import DeliveryRow, ReminderKind
 from storage.people import MemberRow
 from storage.plans import TaskRow, list_tasks
 
@@ -16,25 +16,25 @@ from storage.plans import TaskRow, list_tasks
 def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, platform: str = "dingtalk") -> Reply | None:
     """The message for one ledger row; None when its task has since left the plan, or a chase
     finds everyone has reported by the time it is sent."""
-    if delivery.kind == "digest":
+    if delivery.kind is ReminderKind.DIGEST:
         monday = delivery.occurrence
         upcoming = list_tasks(context.database, context.school_id, monday, date.max)  # "nothing this week; next up…"
         return span_reply(upcoming, monday, monday + timedelta(days=6), context)
-    if delivery.kind == "alert":
+    if delivery.kind is ReminderKind.ALERT:
         return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
-    if delivery.kind == "missed":
+    if delivery.kind is ReminderKind.MISSED:
         return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or "若干"))
     if task is None:
         return None
-    if delivery.kind == "chase":
+    if delivery.kind is ReminderKind.CHASE:
         return _chase(task, context, platform)
     line = texts.task_line(task).lstrip("- ")
     day = texts.describe_day(delivery.occurrence)
     words = {
-        "eve": lambda: texts.REMIND_EVE.format(day=day, line=line),
-        "morning": lambda: texts.REMIND_MORNING.format(day=day, line=line),
-        "recurring": lambda: texts.REMIND_RECURRING.format(day=day, line=line),
-        "deadline": lambda: texts.REMIND_DEADLINE.format(days=delivery.detail or "", end=day, line=line),
+        ReminderKind.EVE: lambda: texts.REMIND_EVE.format(day=day, line=line),
+        ReminderKind.MORNING: lambda: texts.REMIND_MORNING.format(day=day, line=line),
+        ReminderKind.RECURRING: lambda: texts.REMIND_RECURRING.format(day=day, line=line),
+        ReminderKind.DEADLINE: lambda: texts.REMIND_DEADLINE.format(days=delivery.detail or "", end=day, line=line),
     }[delivery.kind]()
     return Reply(texts.REMIND_TITLE, words)
 
