@@ -28,6 +28,7 @@ class CallbackRejected(Exception):
 
 
 def sign(timestamp: str, secret: str) -> str:
+    """DingTalk's HMAC-SHA256 signature, the same for callbacks (app secret) and custom robots' 加签 (robot secret)."""
     digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 

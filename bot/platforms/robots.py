@@ -1,21 +1,19 @@
 """Pushing to group robot webhooks: DingTalk custom robots (optionally signed, 加签) and WeCom group robots.
 
-DingTalk 加签: sign = urlencode(Base64(HmacSHA256(secret, timestamp + "\\n" + secret))),
-added with the millisecond timestamp to the webhook's query (PROTOCOLS.md §3.1).
+DingTalk 加签: the callback's signature (dingtalk.sign), URL-encoded and added with the
+millisecond timestamp to the webhook's query (PROTOCOLS.md §3.1).
 Both platforms allow a robot about 20 messages a minute and answer 130101 (DingTalk)
 or 45009 (WeCom) beyond that.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 import requests
 
 from bot.messages import Reply
+from bot.platforms.dingtalk import sign
 
 THROTTLED = {130101, 45009}
 TIMEOUT_S = 10
@@ -31,9 +29,8 @@ class PushResult:
 def signed_url(webhook: str, secret: str | None, now_ms: int) -> str:
     if not secret:
         return webhook
-    digest = hmac.new(secret.encode(), f"{now_ms}\n{secret}".encode(), hashlib.sha256).digest()
     separator = "&" if "?" in webhook else "?"
-    return f"{webhook}{separator}timestamp={now_ms}&sign={quote_plus(base64.b64encode(digest))}"
+    return f"{webhook}{separator}timestamp={now_ms}&sign={quote_plus(sign(str(now_ms), secret))}"
 
 
 def body(platform: str, reply: Reply) -> dict:
