@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import texts
-from bot.task_dates import Term, dated_range, due_in, in_force, recurs_in
+from bot.task_dates import dated_range, due_in, in_force, recurs_in
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
+from storage.school_calendar import Term
 
 MAX_LINES = 20
 LONG_SPAN_DAYS = 31

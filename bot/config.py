@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from storage.school_calendar import Term
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SCHOOLBOT"
 CONFIG_ENV = "SCHOOLBOT_CONFIG"
@@ -27,11 +29,8 @@ class ConfigError(ValueError):
     """The configuration file or an override is invalid; the message says which key."""
 
 
-@dataclass(frozen=True)
-class Term:
-    name: str
-    start: date
-    end: date
+# The keys a config may give a value type; a term's days off and its edited mark are the office's.
+CONFIG_KEYS = {Term: ("name", "start", "end")}
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ def _build(cls, data, where: str):
     if not isinstance(data, dict):
         raise ConfigError(f"{where or 'config'} must be a mapping")
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = set(CONFIG_KEYS.get(cls) or (f.name for f in dataclasses.fields(cls)))
     unknown = sorted(set(data) - names)
     if unknown:
         raise ConfigError(f"unknown config key {_join(where, unknown[0])}")

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.task_dates import Term, term_now_or_next
+from bot.task_dates import term_now_or_next
 from storage.db import Database
+from storage.school_calendar import Term
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")   # the default; the configured timezone is passed in
 DEFAULT_REPLY_BYTES = 3800  # under both DingTalk's and WeCom's markdown limits

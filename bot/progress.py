@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.people.progress import Progress, progress_of
 from bot.people.roles import Person, Role, Unit, units_for
-from bot.task_dates import Term, period_start
+from bot.task_dates import period_start
 from storage import people, status
 from storage.db import Database
 from storage.people import MemberRow
 from storage.plans import TaskRow
+from storage.school_calendar import Term
 
 from .context import SCHOOL_TZ, ChatContext
 

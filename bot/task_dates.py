@@ -12,6 +12,8 @@ from typing import Protocol
 
 from bot.school_days import is_school_day
 from bot.timegrammar.recurrence import Recurrence
+from storage.school_calendar import Term
+
 ANCHOR_DAYS = 14
 
 
@@ -24,16 +26,9 @@ class TaskLike(Protocol):
     valid_to: date | None
 
 
-class Term(Protocol):
-    """A term's first and last day; the configured terms (bot.config.Term) are such objects. A stored
-    term (storage.school_calendar.TermRow) also carries the school's own days off in it."""
-    start: date
-    end: date
-
-
 def days_off(term: Term | None) -> frozenset[date]:
     """The school's own holidays in the term, for a year the national calendar may not know."""
-    return getattr(term, "days_off", frozenset())
+    return term.days_off if term is not None else frozenset()
 
 
 def in_force(task: TaskLike, first: date, last: date) -> bool:

@@ -1,7 +1,8 @@
 """A school's terms and its own holidays, as the office keeps them.
 
 The config's `school.terms` seed the table; once the office changes a term's dates on its
-page, the config no longer overrides them (see plans.ensure_school).
+page, the config no longer overrides them (see plans.ensure_school). `Term` is the one term
+value the bot knows, whether read from the config or from this table.
 """
 from __future__ import annotations
 
@@ -12,20 +13,25 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import Holiday, Term, utcnow
+from .models import Holiday, utcnow
+from .models import Term as TermTable
 
 
 @dataclass(frozen=True)
-class TermRow:
+class Term:
+    """A term's first and last day; as stored, also the school's own days off in it."""
     name: str
     start: date
     end: date
-    edited: bool = False
+    edited: bool = False                      # the office changed its dates: the config's no longer apply
     days_off: frozenset[date] = frozenset()   # the school's own holidays within the term
 
 
-TERMS = (select(Term.name, Term.start_date, Term.end_date, Term.edited_at)
-         .where(Term.school_id == bindparam("school_id")).order_by(Term.start_date))
+TermRow = Term   # its name before config, storage and the task dates shared one term: for callers still moving
+
+
+TERMS = (select(TermTable.name, TermTable.start_date, TermTable.end_date, TermTable.edited_at)
+         .where(TermTable.school_id == bindparam("school_id")).order_by(TermTable.start_date))
 
 HOLIDAY_DAYS = select(Holiday.day).where(Holiday.school_id == bindparam("school_id"))
 
@@ -34,11 +40,11 @@ class CalendarError(Exception):
     """str() is a one-line Chinese explanation."""
 
 
-def school_terms(db: Database, school_id: int) -> tuple[TermRow, ...]:
+def school_terms(db: Database, school_id: int) -> tuple[Term, ...]:
     with db.read() as s:
         terms = s.execute(TERMS, {"school_id": school_id}).all()
         days = [d for (d,) in s.execute(HOLIDAY_DAYS, {"school_id": school_id})] if terms else []
-    return tuple(TermRow(n, s, e, at is not None, frozenset(d for d in days if s <= d <= e)) for n, s, e, at in terms)
+    return tuple(Term(n, s, e, at is not None, frozenset(d for d in days if s <= d <= e)) for n, s, e, at in terms)
 
 
 def save_term(db: Database, school_id: int, name: str, start: date, end: date, original: str | None = None) -> None:
@@ -49,9 +55,9 @@ def save_term(db: Database, school_id: int, name: str, start: date, end: date, o
         raise CalendarError("学期结束日期早于开始日期")
     try:
         with db.transaction() as s:
-            term = s.scalar(select(Term).where(Term.school_id == school_id, Term.name == (original or name)))
+            term = s.scalar(select(TermTable).where(TermTable.school_id == school_id, TermTable.name == (original or name)))
             if term is None:
-                term = Term(school_id=school_id)
+                term = TermTable(school_id=school_id)
                 s.add(term)
             term.name, term.start_date, term.end_date, term.edited_at = name, start, end, utcnow()
     except IntegrityError as exc:
@@ -60,7 +66,7 @@ def save_term(db: Database, school_id: int, name: str, start: date, end: date, o
 
 def delete_term(db: Database, school_id: int, name: str) -> None:
     with db.transaction() as s:
-        s.execute(delete(Term).where(Term.school_id == school_id, Term.name == name))
+        s.execute(delete(TermTable).where(TermTable.school_id == school_id, TermTable.name == name))
 
 
 def school_holidays(db: Database, school_id: int) -> list[tuple[date, str]]:

@@ -55,3 +55,52 @@ def test_intents_carry_only_their_own_fields():
     assert parse("完成 12，13 有困难", TODAY) == Report(ReportStatus.DONE, "12", also=(Report(ReportStatus.BLOCKED, "13"),))
     assert parse("下周有什么要交的", TODAY).ask is Ask.DEADLINE
     assert not hasattr(Link("x"), "keyword") and not hasattr(Settings(), "status")
+
+
+def test_one_term_whether_configured_or_stored(sqlite_database):
+    from bot import config, task_dates
+    from storage import plans, school_calendar
+    configured = config.load_settings(None, {"SCHOOLBOT_SCHOOL_TERMS": "[{name: 第一学期, start: 2026-09-01, end: 2027-01-22}]"})
+    term = configured.school.terms[0]
+    assert type(term) is school_calendar.Term and config.Term is school_calendar.Term
+    school = plans.ensure_school(sqlite_database, "青禾小学")
+    school_calendar.save_term(sqlite_database, school, term.name, term.start, term.end)
+    school_calendar.add_holiday(sqlite_database, school, date(2026, 10, 30), "校运会")
+    stored = school_calendar.school_terms(sqlite_database, school)[0]
+    assert type(stored) is type(term)
+    assert (stored.name, stored.start, stored.end, stored.edited) == (term.name, term.start, term.end, True)
+    assert task_dates.days_off(stored) == {date(2026, 10, 30)} and task_dates.days_off(term) == frozenset()
+
+
+def test_a_config_term_takes_only_name_and_dates():
+    from bot.config import ConfigError, load_settings
+    with pytest.raises(ConfigError, match=r"school\.terms\[0\]\.days_off"):
+        load_settings(None, {"SCHOOLBOT_SCHOOL_TERMS": "[{name: a, start: 2026-09-01, end: 2027-01-22, days_off: []}]"})
+
+
+def test_reminder_kinds_and_delivery_states_are_the_stored_words():
+    from storage.deliveries import DeliveryState, ReminderKind
+    assert [k.value for k in ReminderKind] == ["digest", "eve", "morning", "deadline", "recurring", "chase", "alert", "missed"]
+    assert [s.value for s in DeliveryState] == ["pending", "sending", "sent", "retry", "failed", "dropped"]
+    assert ReminderKind.EVE == "eve" and f"{ReminderKind.CHASE}:12" == "chase:12"   # dedupe keys as before
+
+
+def test_the_ledger_stores_the_words_and_reads_back_the_enums(database):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from storage import chats, deliveries, plans
+    from storage.deliveries import DeliveryState, NewDelivery, ReminderKind
+    from storage.models import ReminderDelivery
+    school = plans.ensure_school(database, "青禾小学")
+    chat = chats.ensure_chat(database, "dingtalk", "cid", "教师群", school)
+    now = datetime(2026, 9, 1, 8, tzinfo=timezone.utc)
+    deliveries.record(database, [NewDelivery("eve:1", ReminderKind.DIGEST, None, chat.id, now.date(), now)])
+    row, = deliveries.outstanding(database, now)
+    assert (row.kind, row.state) == (ReminderKind.DIGEST, DeliveryState.PENDING) and type(row.state) is DeliveryState
+    deliveries.mark(database, row.id, DeliveryState.RETRY, "paced", now)
+    with database.engine.connect() as conn:
+        stored = conn.execute(select(ReminderDelivery.kind, ReminderDelivery.state)).one()
+    assert tuple(stored) == ("digest", "retry")
+    assert deliveries.troubled_groups(database, now) == [(chat.id, 0, 1)]

@@ -16,9 +16,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.school_days import is_school_day
-from bot.task_dates import TaskLike, Term, in_force
+from bot.task_dates import TaskLike, in_force
 from bot.timegrammar.recurrence import Recurrence
 from storage.deliveries import ReminderKind
+from storage.school_calendar import Term
 
 SHORT_EVENT_DAYS = 7   # longer items (a whole month) get deadline reminders instead of eve/morning ones
 
