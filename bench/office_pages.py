@@ -13,6 +13,7 @@ from pathlib import Path
 from werkzeug.security import generate_password_hash
 
 from bench.plan_import import synthetic_plan
+from bot import schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
 from bot.plan_import import import_file
@@ -37,7 +38,7 @@ def main() -> None:
         database = Database(f"sqlite:///{tmp}/bench.db")
         database.upgrade()
         import_file(plan, settings, database)
-        school = plans.home_school(database, settings.school)
+        school = schools.home_school(database, settings.school)
         import_roster(database, school, [NewMember(f"老师{i}", (RoleRow("班主任" if i % 2 else "教师"),), dingtalk_user_id=f"dt{i}")
                                          for i in range(200)])
         chats.sync_robot_groups(database, school, settings.groups)

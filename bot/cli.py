@@ -81,9 +81,10 @@ def plan_import(file, school_year, term_start, name, school, only_into_empty, co
 
 
 def _has_plans(settings: Settings, database) -> bool:
+    from bot import schools
     from storage import plans
 
-    return plans.ever_imported(database, plans.home_school(database, settings.school))
+    return plans.ever_imported(database, schools.home_school(database, settings.school))
 
 
 @cli.command("parse")
@@ -159,7 +160,7 @@ def remind_command(now_text, dry_run, config_path) -> None:
         raise click.BadParameter(f"--now must be an ISO date-time, got {now_text!r}") from exc
     now = now if now.tzinfo else now.replace(tzinfo=settings.tz)
     if dry_run:
-        school = plans.home_school(database, settings.school)
+        school = schools.home_school(database, settings.school)
         chats.sync_robot_groups(database, school, settings.groups)
         plan = plan_pass(now, settings, database)
         for line in preview(plan, settings, database):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
-from bot import texts
+from bot import schools, texts
 from bot.config import Settings
 from bot.people.progress import Progress
 from bot.progress import SchoolProgress
@@ -31,7 +31,7 @@ class StatusTable:
 
 
 def status_table(settings: Settings, database: Database, term_name: str) -> StatusTable:
-    school_id = plans.home_school(database, settings.school)
+    school_id = schools.home_school(database, settings.school)
     terms = school_terms(database, school_id)
     term = next((t for t in terms if t.name == term_name), None)
     if term is None:

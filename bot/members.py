@@ -6,6 +6,7 @@ from pathlib import Path
 import requests
 from dingtalk.core.exceptions import DingTalkException
 
+from bot import schools
 from bot.config import Settings
 from bot.people.roles import parse_roles
 from bot.people.roster import RosterEntry, read_roster_file
@@ -22,13 +23,13 @@ KNOWN_ROLES = {"班主任", "副班主任", "教研组长", "备课组长", "年
 def import_roster_file(path: str | Path, settings: Settings, database: Database, school: str | None = None) -> RosterResult:
     """Read the whole file first (RosterError on any problem), then store it in one transaction."""
     entries = read_roster_file(path)
-    school_id = plans.ensure_school(database, school) if school else plans.home_school(database, settings.school)
+    school_id = plans.ensure_school(database, school) if school else schools.home_school(database, settings.school)
     return people.import_roster(database, school_id, [as_new_member(e) for e in entries])
 
 
 def school_members(settings: Settings, database: Database) -> list[MemberRow]:
     """The configured school's people: the school `members import` fills."""
-    school_id = plans.home_school(database, settings.school)
+    school_id = schools.home_school(database, settings.school)
     return people.load_members(database, school_id)
 
 
@@ -81,7 +82,7 @@ def sync_directory(platform: str, settings: Settings, database: Database, http: 
             raise DirectoryError(f"企业微信通讯录读取失败（{exc}），请确认应用的可见范围和通讯录权限") from exc
         entries = [DirectoryEntry(u["userid"], u.get("name") or u["userid"], u.get("mobile") or None, u.get("department_name"),
                                   _roles(u.get("position") or "")) for u in users if u.get("userid")]
-    school_id = plans.home_school(database, settings.school)
+    school_id = schools.home_school(database, settings.school)
     return people.merge_directory(database, school_id, platform, entries)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from bot import schools
 from bot.config import Settings
 from bot.plan.document import PlanDocument
 from bot.plan.errors import PlanReadError
@@ -77,7 +78,7 @@ def import_file(path: str | Path, settings: Settings, database: Database, school
 
 def store_extracted(extracted: ExtractedFile, name: str, filename: str, settings: Settings, database: Database,
                     school: str | None = None) -> plan_store.ImportResult:
-    school_id = plan_store.home_school(database, settings.school)
+    school_id = schools.home_school(database, settings.school)
     if school and school != plan_store.school_name(database, school_id):
         school_id = plan_store.ensure_school(database, school)
     year = extracted.extraction.school_year

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot import texts
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
+from bot.reminder_rules.groups import reachable, reminders_on
 from bot.reminder_rules.setting_words import describe, parse_setting_words, reminder_settings
 from bot.understanding import Settings
 from storage import chats
@@ -34,7 +35,7 @@ def answer_settings(intent: Settings, message: IncomingMessage, ctx: ChatContext
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_BAD_VALUE.format(problem=parsed.error))
         changes = parsed.changes
     if changes.get("enabled") and not target.by_webhook:
-        if target.platform != "dingtalk":
+        if not reachable(target):
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_WECOM_GROUP)
         if not ctx.robot_push:
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_ROBOT_UNCONFIGURED)
@@ -55,7 +56,7 @@ def _target(words: str, message: IncomingMessage, ctx: ChatContext) -> tuple[Cha
 
 
 def _show(chat: ChatRow) -> str:
-    enabled = chat.reminders_on
+    enabled = reminders_on(chat)
     via = texts.SETTINGS_VIA_WEBHOOK if chat.by_webhook else texts.SETTINGS_VIA_ROBOT
     lines = [texts.SETTINGS_HEADER.format(group=f"“{chat.name}”" if chat.name else "本群") + (via if enabled else "")]
     if not enabled and not chat.by_webhook:

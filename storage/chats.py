@@ -4,45 +4,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .db import Database
 from .models import ChatGroup, ChatMembership, School
 
 
 def school_count(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(School)).scalar_one()
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(School)).scalar_one()
 
 
 def school_names(db: Database) -> list[str]:
-    with db.engine.connect() as conn:
-        return list(conn.execute(select(School.name).order_by(School.name)).scalars())
+    with db.read() as s:
+        return list(s.scalars(select(School.name).order_by(School.name)))
 
 
 def find_school(db: Database, name: str) -> int | None:
     """By exact name, else the one school whose name contains the words given."""
-    with db.engine.connect() as conn:
-        exact = conn.execute(select(School.id).where(School.name == name)).scalar()
+    with db.read() as s:
+        exact = s.scalar(select(School.id).where(School.name == name))
         if exact is not None:
             return exact
-        partial = list(conn.execute(select(School.id).where(School.name.contains(name, autoescape=True))).scalars())
+        partial = list(s.scalars(select(School.id).where(School.name.contains(name, autoescape=True))))
         return partial[0] if len(partial) == 1 else None
 
 
 def school_of_chat(db: Database, platform: str, conversation_id: str) -> int | None:
-    with db.engine.connect() as conn:
-        return conn.execute(
-            select(ChatGroup.school_id).where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id)
-        ).scalar()
+    with db.read() as s:
+        return s.scalar(select(ChatGroup.school_id).where(*_keyed(platform, conversation_id)))
 
 
 def link_chat(db: Database, platform: str, conversation_id: str, name: str, school_id: int) -> None:
     with db.transaction() as s:
-        chat = s.scalar(select(ChatGroup).where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id))
-        if chat is None:
-            chat = ChatGroup(platform=platform, conversation_id=conversation_id, name=name, settings={})
-            s.add(chat)
-        chat.school_id = school_id
+        _chat_in(s, platform, conversation_id, name=name).school_id = school_id
 
 
 ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
@@ -50,15 +45,19 @@ ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
 
 @dataclass(frozen=True)
 class ReminderGroupRow:
-    """A group reminders go to: through its robot webhook, or (DingTalk) the enterprise robot in the conversation."""
+    """An active group: reached through its robot webhook, or (DingTalk) by the enterprise robot in the conversation."""
     id: int
     school_id: int | None
     platform: str
     name: str
     webhook_url: str | None
     webhook_secret: str | None
-    conversation_id: str | None
+    conversation_id: str | None   # None for a webhook group
     settings: dict
+
+    @property
+    def by_webhook(self) -> bool:
+        return self.webhook_url is not None
 
 
 def sync_robot_groups(db: Database, school_id: int, groups) -> None:
@@ -66,34 +65,17 @@ def sync_robot_groups(db: Database, school_id: int, groups) -> None:
     Their reminder settings are left alone: admins change those in chat."""
     with db.transaction() as s:
         for group in groups:
-            key = f"{ROBOT_PREFIX}{group.name}"
-            row = s.scalar(select(ChatGroup).where(ChatGroup.platform == group.platform, ChatGroup.conversation_id == key))
-            if row is None:
-                row = ChatGroup(platform=group.platform, conversation_id=key, settings={})
-                s.add(row)
+            row = _chat_in(s, group.platform, f"{ROBOT_PREFIX}{group.name}")
             row.name, row.school_id, row.is_active = group.name, school_id, True
             row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
 
 
-def reminder_groups(db: Database) -> list[ReminderGroupRow]:
-    """Webhook groups unless switched off; DingTalk conversations an admin switched on (“开启提醒”)."""
-    with db.transaction() as s:
+def active_groups(db: Database) -> list[ReminderGroupRow]:
+    """Every active group, by id; which of them get reminders is bot.reminder_rules.groups' to say."""
+    with db.read() as s:
         rows = s.scalars(select(ChatGroup).where(ChatGroup.is_active.is_(True)).order_by(ChatGroup.id))
-        found = []
-        for r in rows:
-            settings = dict(r.settings or {})
-            if reminders_on(r.platform, r.webhook_url is not None, settings):
-                conversation = None if r.webhook_url else r.conversation_id
-                found.append(ReminderGroupRow(r.id, r.school_id, r.platform, r.name, r.webhook_url, r.webhook_secret,
-                                              conversation, settings))
-        return found
-
-
-def reminders_on(platform: str, by_webhook: bool, settings: dict) -> bool:
-    """Webhook groups were configured to get reminders; a conversation has to be switched on."""
-    if by_webhook:
-        return settings.get("enabled", True) is not False
-    return platform == "dingtalk" and settings.get("enabled") is True
+        return [ReminderGroupRow(r.id, r.school_id, r.platform, r.name, r.webhook_url, r.webhook_secret,
+                                 None if r.webhook_url else r.conversation_id, dict(r.settings or {})) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -106,43 +88,32 @@ class ChatRow:
     by_webhook: bool
     settings: dict
 
-    @property
-    def reminders_on(self) -> bool:
-        return reminders_on(self.platform, self.by_webhook, self.settings)
-
 
 def _chat_row(r: ChatGroup) -> ChatRow:
     return ChatRow(r.id, r.school_id, r.platform, r.name, r.conversation_id, r.webhook_url is not None, dict(r.settings or {}))
 
 
 def ensure_chat(db: Database, platform: str, conversation_id: str, name: str, school_id: int | None) -> ChatRow:
-    """The row for a conversation the bot is in, created on first need."""
+    """The row for a conversation the bot is in, created on first need; a name is kept once known."""
     with db.transaction() as s:
-        chat = s.scalar(select(ChatGroup).where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id))
-        if chat is None:
-            chat = ChatGroup(platform=platform, conversation_id=conversation_id, name=name, school_id=school_id, settings={})
-            s.add(chat)
-            s.flush()
-        elif name and not chat.name:
+        chat = _chat_in(s, platform, conversation_id, name=name, school_id=school_id)
+        if name and not chat.name:
             chat.name = name
+        s.flush()
         return _chat_row(chat)
 
 
 def find_chat_by_name(db: Database, school_id: int, name: str) -> ChatRow | None:
-    with db.engine.connect() as conn:
-        ids = list(conn.execute(select(ChatGroup.id).where(ChatGroup.name == name, ChatGroup.is_active.is_(True),
-                                                           (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None))).scalars())
-    if len(ids) != 1:
-        return None
-    with db.transaction() as s:
-        return _chat_row(s.get(ChatGroup, ids[0]))
+    with db.read() as s:
+        rows = list(s.scalars(select(ChatGroup).where(ChatGroup.name == name, ChatGroup.is_active.is_(True), _of_school(school_id))
+                              .limit(2)))
+        return _chat_row(rows[0]) if len(rows) == 1 else None
 
 
 def group_names(db: Database, school_id: int) -> list[str]:
-    with db.engine.connect() as conn:
-        return list(conn.execute(select(ChatGroup.name).where(ChatGroup.is_active.is_(True), ChatGroup.name != "",
-                                                              (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None))
-                                 .order_by(ChatGroup.name)).scalars())
+    with db.read() as s:
+        return list(s.scalars(select(ChatGroup.name).where(ChatGroup.is_active.is_(True), ChatGroup.name != "", _of_school(school_id))
+                              .order_by(ChatGroup.name)))
 
 
 def update_chat_settings(db: Database, chat_id: int, changes: dict) -> ChatRow:
@@ -155,20 +126,39 @@ def update_chat_settings(db: Database, chat_id: int, changes: dict) -> ChatRow:
 
 def member_ids(db: Database, chat_id: int) -> list[int]:
     """The people seen writing in a group."""
-    with db.engine.connect() as conn:
-        return list(conn.execute(select(ChatMembership.member_id).where(ChatMembership.chat_id == chat_id)).scalars())
+    with db.read() as s:
+        return list(s.scalars(select(ChatMembership.member_id).where(ChatMembership.chat_id == chat_id)))
 
 
 def school_chats(db: Database, school_id: int) -> list[ChatRow]:
     """Every group of the school the bot can reach: webhook groups and conversations it has seen."""
-    with db.transaction() as s:
+    with db.read() as s:
         rows = s.scalars(select(ChatGroup).where(ChatGroup.is_active.is_(True), ChatGroup.platform.in_(("dingtalk", "wecom")),
-                                                 (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None))
+                                                 _of_school(school_id))
                          .order_by(ChatGroup.name, ChatGroup.id))
         return [_chat_row(r) for r in rows]
 
 
 def get_chat(db: Database, chat_id: int) -> ChatRow | None:
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.get(ChatGroup, chat_id)
         return _chat_row(row) if row else None
+
+
+def _keyed(platform: str, conversation_id: str) -> tuple:
+    """The one chat a platform's conversation id names."""
+    return ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id
+
+
+def _of_school(school_id: int):
+    """The school's groups and those not yet linked to any school."""
+    return (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None)
+
+
+def _chat_in(s: Session, platform: str, conversation_id: str, **new) -> ChatGroup:
+    """The conversation's row, added with the `new` values when there is none yet."""
+    chat = s.scalar(select(ChatGroup).where(*_keyed(platform, conversation_id)))
+    if chat is None:
+        chat = ChatGroup(platform=platform, conversation_id=conversation_id, settings={}, **new)
+        s.add(chat)
+    return chat

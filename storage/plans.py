@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import office_settings
+from . import office_settings, school_calendar
 from .db import Database
 from .models import OfficeSetting, Plan, School, StatusReport, Task, Term, utcnow
 
@@ -74,22 +75,21 @@ class ImportResult:
     tasks: tuple[TaskRow, ...]
 
 
-def ensure_school(db: Database, name: str, terms=()) -> int:
-    """The school's id, creating it and syncing its configured terms (objects with name, start, end)."""
+def ensure_school(db: Database, name: str) -> int:
+    """The id of the school with this name, created if there is none."""
     try:
-        return _ensure_school(db, name, terms)
+        return _ensure_school(db, name)
     except IntegrityError:  # another worker created it at the same instant
-        return _ensure_school(db, name, terms)
+        return _ensure_school(db, name)
 
 
-def _ensure_school(db: Database, name: str, terms) -> int:
+def _ensure_school(db: Database, name: str) -> int:
     with db.transaction() as s:
         school = s.scalar(select(School).where(School.name == name))
         if school is None:
             school = School(name=name, next_task_number=1)
             s.add(school)
             s.flush()
-        _sync_terms_in(s, school.id, terms)
         return school.id
 
 
@@ -98,87 +98,66 @@ EVER_IMPORTED = "plan_ever_imported"   # a removed sample must not come back wit
 NAMED_BY_OFFICE = "school_named_by_office"
 
 
-def home_school(db: Database, school) -> int:
-    """This install's own school (config `school`: name, terms), kept by id so that the office can
-    rename it on the set-up page. Until the office names it, the config's name applies."""
+def home_school_id(db: Database) -> int | None:
+    """The school pinned as this install's own, while it exists."""
     pinned = office_settings.get(db, HOME_SCHOOL)
-    if not pinned.isdigit() or not _school_exists(db, int(pinned)):
-        school_id = ensure_school(db, school.name, school.terms)
-        office_settings.put(db, HOME_SCHOOL, str(school_id))
-        return school_id
-    school_id = int(pinned)
-    if not office_settings.get(db, NAMED_BY_OFFICE) and school_name(db, school_id) != school.name:
-        _take_config_name(db, school_id, school.name)
-    _sync_terms(db, school_id, school.terms)
-    return school_id
+    return int(pinned) if pinned.isdigit() and school_name(db, int(pinned)) else None
 
 
-def _take_config_name(db: Database, school_id: int, name: str) -> None:
-    """The config's name, unless the office named the school meanwhile (checked under the same lock)."""
+def pin_home_school(db: Database, school_id: int) -> None:
+    office_settings.put(db, HOME_SCHOOL, str(school_id))
+
+
+def named_by_office(db: Database) -> bool:
+    return bool(office_settings.get(db, NAMED_BY_OFFICE))
+
+
+class NameTaken(ValueError):
+    """Another school has the name."""
+
+
+def school_name_taken(db: Database, school_id: int, name: str) -> bool:
+    """Whether a school other than this one has the name."""
+    with db.read() as s:
+        return s.execute(select(School.id).where(School.name == name, School.id != school_id)).first() is not None
+
+
+def set_school_name(db: Database, school_id: int, name: str, by_office: bool) -> bool:
+    """Store the name as given. by_office: marked as the office's in the same transaction, so a writer
+    at that instant (or a kill) cannot separate the name from its mark; otherwise written only while no
+    such mark exists, checked under the school's row lock. False when not written; NameTaken when
+    another school has the name."""
     try:
         with db.transaction() as s:
             school = s.scalar(select(School).where(School.id == school_id).with_for_update())
-            if s.get(OfficeSetting, NAMED_BY_OFFICE) is None and name.strip():
-                school.name = " ".join(name.split())[:100]
-    except IntegrityError:
-        pass   # the config names another school of this install: keep the name we have
-
-
-class SchoolNameTaken(ValueError):
-    """str() is a one-line Chinese explanation."""
-
-
-def checked_school_name(db: Database, school_id: int, name: str) -> str:
-    """The name as it would be stored; SchoolNameTaken when it is empty or another school's."""
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise SchoolNameTaken("学校名称不能为空")
-    with db.engine.connect() as conn:
-        other = conn.execute(select(School.id).where(School.name == name, School.id != school_id)).first()
-    if other is not None:
-        raise SchoolNameTaken(f"已有名为“{name}”的学校")
-    return name
-
-
-def rename_school(db: Database, school_id: int, name: str, by_office: bool = True) -> None:
-    """The office's name is kept with the mark that it is the office's, in one transaction, so a
-    worker syncing the config's name at that instant (or a kill) cannot undo it."""
-    name = checked_school_name(db, school_id, name)
-    try:
-        with db.transaction() as s:
-            s.get(School, school_id).name = name
+            if not by_office and s.get(OfficeSetting, NAMED_BY_OFFICE) is not None:
+                return False
+            school.name = name
             if by_office:
                 office_settings.put_in(s, NAMED_BY_OFFICE, "1")
+        return True
     except IntegrityError as exc:
-        raise SchoolNameTaken(f"已有名为“{name}”的学校") from exc
+        raise NameTaken(name) from exc
 
 
 def school_name(db: Database, school_id: int) -> str:
-    with db.engine.connect() as conn:
-        return conn.execute(select(School.name).where(School.id == school_id)).scalar() or ""
+    with db.read() as s:
+        return s.scalar(select(School.name).where(School.id == school_id)) or ""
 
 
-def _school_exists(db: Database, school_id: int) -> bool:
-    return bool(school_name(db, school_id))
-
-
-def _sync_terms(db: Database, school_id: int, terms) -> None:
-    if not terms:
-        return
+def put_terms(db: Database, school_id: int, choose: Callable[[tuple[school_calendar.Term, ...]], Iterable]) -> None:
+    """Store the terms that choose(stored terms) returns (objects with name, start, end), by name: a new
+    name is added, a known one takes the dates given. choose sees the stored terms inside the same
+    transaction, so nothing the office saves meanwhile is overwritten unseen."""
     with db.transaction() as s:
-        _sync_terms_in(s, school_id, terms)
-
-
-def _sync_terms_in(s: Session, school_id: int, terms) -> None:
-    """The config's terms, until the office takes the term list over: once it has edited a term on its
-    page, a config term it renamed or deleted is not brought back."""
-    office_edited = s.scalar(select(Term.id).where(Term.school_id == school_id, Term.edited_at.is_not(None)).limit(1)) is not None
-    for spec in terms:
-        term = s.scalar(select(Term).where(Term.school_id == school_id, Term.name == spec.name))
-        if term is None and not office_edited:
-            s.add(Term(school_id=school_id, name=spec.name, start_date=spec.start, end_date=spec.end))
-        elif term is not None and term.edited_at is None:   # dates the office set on its page win over the config
-            term.start_date, term.end_date = spec.start, spec.end
+        stored = {t.name: t for t in s.scalars(select(Term).where(Term.school_id == school_id).order_by(Term.start_date))}
+        rows = tuple(school_calendar.Term(t.name, t.start_date, t.end_date, edited=t.edited_at is not None) for t in stored.values())
+        for spec in choose(rows):
+            term = stored.get(spec.name)
+            if term is None:
+                s.add(Term(school_id=school_id, name=spec.name, start_date=spec.start, end_date=spec.end))
+            else:
+                term.start_date, term.end_date = spec.start, spec.end
 
 
 def replace_plan(db: Database, school_id: int, incoming: PlanImport) -> ImportResult:
@@ -229,18 +208,18 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
 
     Plain columns rather than ORM objects: this runs for every question teachers ask.
     """
-    with db.engine.connect() as conn:
+    with db.read() as s:
         if first is not None and last is not None:
-            rows = conn.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last})
+            rows = s.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last})
         else:
-            rows = conn.execute(SCHOOL_TASKS, {"school_id": school_id})
+            rows = s.execute(SCHOOL_TASKS, {"school_id": school_id})
         return [TaskRow(*row) for row in rows]
 
 
 def list_tasks_marked(db: Database, school_id: int) -> list[TaskRow]:
     """list_tasks() with `edited` and `plan_name` filled, for the office's task list."""
-    with db.engine.connect() as conn:
-        return [TaskRow(*row) for row in conn.execute(SCHOOL_TASKS_MARKED, {"school_id": school_id})]
+    with db.read() as s:
+        return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS_MARKED, {"school_id": school_id})]
 
 
 @dataclass(frozen=True)
@@ -262,8 +241,8 @@ def list_plans(db: Database, school_id: int) -> list[PlanRow]:
                     Plan.unread_dates)
              .outerjoin(counted, counted.c.plan_id == Plan.id)
              .where(Plan.school_id == school_id, Plan.removed_at.is_(None)).order_by(Plan.imported_at.desc(), Plan.id.desc()))
-    with db.engine.connect() as conn:
-        return [PlanRow(*row) for row in conn.execute(query)]
+    with db.read() as s:
+        return [PlanRow(*row) for row in s.execute(query)]
 
 
 def ever_imported(db: Database, school_id: int) -> bool:
@@ -290,16 +269,16 @@ def remove_plan(db: Database, school_id: int, plan_id: int) -> str | None:
 
 def get_task(db: Database, task_id: int) -> TaskRow | None:
     query = select(*TASK_COLUMNS, *MARK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.id == task_id, Task.withdrawn_at.is_(None))
-    with db.engine.connect() as conn:
-        row = conn.execute(query).first()
+    with db.read() as s:
+        row = s.execute(query).first()
     return TaskRow(*row) if row else None
 
 
 def get_task_by_number(db: Database, school_id: int, number: int) -> TaskRow | None:
     query = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
              .where(Task.school_id == school_id, Task.number == number, Task.withdrawn_at.is_(None)))
-    with db.engine.connect() as conn:
-        row = conn.execute(query).first()
+    with db.read() as s:
+        row = s.execute(query).first()
     return TaskRow(*row) if row else None
 
 

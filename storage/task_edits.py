@@ -1,7 +1,8 @@
 """Corrections the office makes by hand: edit, add, delete and merge tasks.
 
 Every change marks the task `edited_at`, so a later re-import of the plan keeps it
-(storage/plans.py). Deleting a task someone reported on hides it instead.
+(storage/plans.py). Deleting a task someone reported on hides it instead. The values
+come checked (bot/task_edit_rules.py); they are stored as given.
 """
 from __future__ import annotations
 
@@ -26,14 +27,13 @@ class TaskChange:
     recurrence: str | None = None
 
 
-class EditError(Exception):
-    """str() is a one-line Chinese explanation."""
+class TaskGone(LookupError):
+    """No such current task in the school (deleted meanwhile, or another school's)."""
 
 
 def update_task(db: Database, school_id: int, task_id: int, change: TaskChange) -> None:
     with db.transaction() as s:
-        task = _task(s, school_id, task_id)
-        _apply(task, change)
+        _apply(_task(s, school_id, task_id), change)
 
 
 def add_task(db: Database, school_id: int, change: TaskChange) -> int:
@@ -64,7 +64,7 @@ def delete_task(db: Database, school_id: int, task_id: int) -> None:
 def merge_tasks(db: Database, school_id: int, keep_id: int, other_id: int) -> None:
     """Two lines of the plan that are one task: the other's reports move to the one kept."""
     if keep_id == other_id:
-        raise EditError("请选择两项不同的任务")
+        raise ValueError("merging needs two different tasks")   # merged into itself, the task would be deleted
     with db.transaction() as s:
         keep, other = _task(s, school_id, keep_id), _task(s, school_id, other_id)
         s.execute(update(StatusReport).where(StatusReport.task_id == other.id).values(task_id=keep.id))
@@ -77,20 +77,14 @@ def merge_tasks(db: Database, school_id: int, keep_id: int, other_id: int) -> No
 def _task(s, school_id: int, task_id: int) -> Task:
     task = s.scalar(select(Task).where(Task.id == task_id, Task.school_id == school_id, Task.withdrawn_at.is_(None)))
     if task is None:
-        raise EditError("没有这项任务（可能已被删除）")
+        raise TaskGone(task_id)
     return task
 
 
 def _apply(task: Task, change: TaskChange) -> None:
-    if not change.title.strip():
-        raise EditError("任务名称不能为空")
-    if change.start and change.end and change.end < change.start:
-        raise EditError("结束日期早于开始日期")
-    task.title = change.title.strip()[:200]
-    task.start_date = change.start
-    task.end_date = change.end or change.start
-    task.owner = (change.owner or "").strip() or None
-    task.recurrence = change.recurrence or None
+    task.title, task.start_date = change.title, change.start
+    task.end_date = change.end or change.start   # every dated task has both days: the span queries compare end_date
+    task.owner, task.recurrence = change.owner, change.recurrence
     if change.start:
-        task.term_anchor, task.week = None, None   # a date given by hand replaces a vague one
+        task.term_anchor, task.week = None, None   # a stored date is what counts: no vague one beside it
     task.edited_at = utcnow()

@@ -9,8 +9,10 @@ import pytest
 from icalendar import Calendar
 from werkzeug.security import generate_password_hash
 
+from bot import schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, SchoolSettings, Settings, Term
+from bot.reminders.groups import reminder_groups
 from storage import chats, people, plans, status
 from storage.people import NewMember, RoleRow, import_roster, load_members
 from tests.factories.plan_files import text_plan_to_docx
@@ -186,12 +188,12 @@ def test_group_reminder_settings_on_the_page(sqlite_database):
     sign_in(client)
     page = client.get("/admin/groups").get_data(as_text=True)
     assert "全体教师群" in page and "周报：开，每周第一个上课日 07:30" in page
-    group = chats.reminder_groups(sqlite_database)[0]
+    group = reminder_groups(sqlite_database)[0]
     form = {"enabled": "1", "digest": "1", "digest_time": "08:15", "eve": "1", "eve_time": "16:00", "morning_time": "07:30",
             "deadline": "1", "deadline_time": "07:30", "recurring_time": "07:30", "chase": "1", "chase_time": "08:00",
             "deadline_days": "5，2", "quiet_start": "21:00", "quiet_end": "07:00", "csrf_token": token(client, f"/admin/groups/{group.id}")}
     assert client.post(f"/admin/groups/{group.id}", data=form).status_code == 302
-    stored = chats.reminder_groups(sqlite_database)[0].settings
+    stored = reminder_groups(sqlite_database)[0].settings
     assert (stored["digest_time"], stored["morning"], stored["recurring"], stored["deadline_days"]) == ("08:15", False, False, [5, 2])
     bad = client.post(f"/admin/groups/{group.id}", data={**form, "deadline_days": "0", "csrf_token": token(client, f"/admin/groups/{group.id}")})
     assert bad.status_code == 400 and "1 到 30" in bad.get_data(as_text=True)
@@ -234,12 +236,12 @@ def test_terms_and_holidays_on_the_page_drive_chat_and_reminders(sqlite_database
                         groups=(RobotGroup("全体教师群", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"),))
     client = create_app(settings, sqlite_database).test_client()
     sign_in(client)
-    school = plans.ensure_school(sqlite_database, "青禾小学", settings.school.terms)
+    school = schools.ensure_school(sqlite_database, "青禾小学", settings.school.terms)
     chats.sync_robot_groups(sqlite_database, school, settings.groups)
     saved = client.post("/admin/terms", data={"original": "第一学期", "name": "第一学期", "start": "2026-09-07", "end": "2027-01-22",
                                              "csrf_token": token(client, "/admin/terms")})
     assert saved.status_code == 302
-    plans.ensure_school(sqlite_database, "青禾小学", settings.school.terms)      # the config does not undo the page
+    schools.ensure_school(sqlite_database, "青禾小学", settings.school.terms)      # the config does not undo the page
     assert school_terms(sqlite_database, school)[0].start == date(2026, 9, 7)
     asked = IncomingMessage("dingtalk", "m-1", "cid", "u-1", "王老师", "第3周有什么", datetime(2026, 9, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert "9月21日" in Dispatcher(settings, sqlite_database).handle(asked).markdown   # week 3 counted from 9月7日

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from bot import schools
 from bot.app import create_app
 from bot.config import RobotGroup, Settings
 from storage import chats, plans
@@ -88,7 +89,7 @@ def test_the_office_s_first_week_in_a_browser(browser, first_start, tmp_path):
     submit(page, "按这个学年重新识别")
     assert "2026-2027学年第一学期" in page.inner_text("main") and "这份计划是" not in page.inner_text("main")
     submit(page, "确认导入")
-    school = plans.home_school(db, settings.school)
+    school = schools.home_school(db, settings.school)
     meet = next(t for t in plans.list_tasks(db, school) if "运动会" in t.title)
     assert meet.start == date(2026, 10, 15)
 

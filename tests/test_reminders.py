@@ -10,6 +10,7 @@ import requests
 import bot.platforms.robots as robots
 from bot.config import RobotGroup, SchoolSettings, Settings, Term
 from bot.plan_import import import_file
+from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import LAST_PASS, plan_pass, record_pass
 from bot.reminders.sending import send_outstanding
 from storage import chats, deliveries, plans
@@ -118,7 +119,7 @@ def test_the_admin_group_hears_of_a_failing_robot_once_a_day(school):
     with db.transaction() as s:
         from storage.models import ChatGroup
         s.query(ChatGroup).filter_by(name="全体教师群").one().webhook_secret = "SECwrong"
-    groups = chats.reminder_groups(db)
+    groups = reminder_groups(db)
     settings = Settings(
         school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
         groups=tuple(RobotGroup(g.name, g.platform, g.webhook_url, g.webhook_secret or "") for g in groups if g.name == "教务处"),

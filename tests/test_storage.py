@@ -96,9 +96,11 @@ def test_terms_are_synced_from_config(database):
     class ConfiguredTerm:
         name, start, end = "第一学期", date(2026, 9, 1), date(2027, 1, 22)
 
-    school = plans.ensure_school(database, "青禾小学", [ConfiguredTerm])
+    from bot import schools
+
+    school = schools.ensure_school(database, "青禾小学", [ConfiguredTerm])
     ConfiguredTerm.end = date(2027, 1, 29)   # the office moved the end of term
-    assert plans.ensure_school(database, "青禾小学", [ConfiguredTerm]) == school
+    assert schools.ensure_school(database, "青禾小学", [ConfiguredTerm]) == school
     with database.transaction() as s:
         stored = s.scalars(select(Term).where(Term.school_id == school)).all()
         assert [(t.name, t.start_date, t.end_date) for t in stored] == [("第一学期", date(2026, 9, 1), date(2027, 1, 29))]
