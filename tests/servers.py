@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
@@ -32,17 +33,43 @@ def wait_until_healthy(base_url: str, process, seconds: float) -> bool:
     return False
 
 
+def wait_until(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.01) -> bool:
+    """Poll `condition` until it holds or the deadline passes; whether it held (assert on it)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return bool(condition())
+        time.sleep(interval)
+    return True
+
+
+def drain(executor, workers: int, timeout: float = 10.0) -> None:
+    """Return once every task submitted to `executor` before this call has finished.
+
+    `workers` tasks meet at a barrier with this thread. The executor's queue is first in, first
+    out, so they can all be running together only when no worker is busy with earlier work: past
+    the barrier, whatever the earlier tasks would ever do (post a reply, say) is done. Raises
+    threading.BrokenBarrierError if they never meet (fewer workers than said)."""
+    barrier = threading.Barrier(workers + 1, timeout=timeout)
+    for _ in range(workers):
+        executor.submit(barrier.wait)
+    barrier.wait()
+
+
+POLL_S = 0.01   # how soon a test server notices shutdown (werkzeug's default, 0.5 s, made every teardown slow)
+
+
 @contextlib.contextmanager
 def serving(app):
     """Run a WSGI app on a free loopback port; yields its base URL."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_S}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.shutdown()
+        server.shutdown()   # serve_forever closes the socket as it returns
         thread.join(timeout=5)
 
 
@@ -132,6 +159,8 @@ class FakeRobot:
         self.rejected: list[str] = []
         self.script: list[str] = []
         self.delay = 0.0   # seconds each push takes, to catch a sender mid-pass
+        self.in_flight = 0   # pushes being answered now (a sender killed mid-push leaves one landing)
+        self._lock = threading.Lock()
         self.app = Flask("fake-robot")
 
         @self.app.post("/dingtalk/robot/send")
@@ -151,6 +180,15 @@ class FakeRobot:
             return self._answer("wecom", 45009)
 
     def _answer(self, platform: str, throttle_code: int):
+        with self._lock:
+            self.in_flight += 1
+        try:
+            return self._answer_now(platform, throttle_code)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer_now(self, platform: str, throttle_code: int):
         time.sleep(self.delay)
         step = self.script.pop(0) if self.script else "ok"
         if step == "hang":

@@ -27,7 +27,7 @@ def deep(depth: int, leaf='"x"') -> str:
 
 @pytest.mark.parametrize("field", ["text", "senderNick", "atUsers", "sessionWebhook", "zzz"])
 def test_a_body_nested_1000_deep_is_answered_with_4xx_or_read(dingtalk, field):
-    app_url, fake_url, _ = dingtalk
+    app_url, fake_url = dingtalk.app_url, dingtalk.fake_url
     body = json.dumps(callback_body(fake_url, "帮助", msg_id=f"deep-{field}"))
     for depth in (900, 1000, 5000):
         response = post(app_url, body[:-1] + f', "{field}": {deep(depth)}' + "}")
@@ -35,7 +35,7 @@ def test_a_body_nested_1000_deep_is_answered_with_4xx_or_read(dingtalk, field):
 
 
 def test_an_infinite_webhook_expiry_reads_as_unsaid(dingtalk):
-    app_url, fake_url, fake = dingtalk
+    app_url, fake_url, fake, _ = dingtalk
     body = json.dumps(callback_body(fake_url, "帮助", msg_id="inf"))
     body = body.replace('"sessionWebhookExpiredTime": ', '"sessionWebhookExpiredTime": 1e400, "was": ')
     assert post(app_url, body).status_code == 200
@@ -44,7 +44,7 @@ def test_an_infinite_webhook_expiry_reads_as_unsaid(dingtalk):
 
 @pytest.mark.parametrize("rich", [5, True, 1.5, "text", {"text": "x"}, [5, None, {"text": 7}]])
 def test_a_quote_with_rich_text_of_the_wrong_type_is_no_quote(dingtalk, rich):
-    app_url, fake_url, _ = dingtalk
+    app_url, fake_url = dingtalk.app_url, dingtalk.fake_url
     body = callback_body(fake_url, "帮助", msg_id=f"rich-{rich!r}")
     body["text"] = {"content": "帮助", "isReplyMsg": True, "repliedMsg": {"content": {"richText": rich}}}
     assert post(app_url, body).status_code == 200

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.config import SchoolSettings, Settings, Term, WeComSettings
 from bot.dispatch import Dispatcher
@@ -49,11 +49,12 @@ def test_a_redelivery_is_dropped_only_once_handled(sqlite_database):
 
 def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):
     answered = []
-    inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=1))
+    inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=30))
     row = inbox.accept(message())
     assert queue.claim(sqlite_database, row, inbox.lease) is not None   # a worker took it, then its process died
     assert inbox.resume(ThreadPoolExecutor(1)) == 0                        # not while the lease holds
-    time.sleep(1.2)
+    with sqlite_database.engine.begin() as conn:                           # the lease runs out: its claim is 31 s old
+        conn.execute(update(InboundMessage).values(claimed_at=InboundMessage.claimed_at - timedelta(seconds=31)))
     inbox.late_delivery["wecom"] = lambda m, r: answered.append(r.markdown)
     executor = ThreadPoolExecutor(1)
     assert inbox.resume(executor) == 1
@@ -75,14 +76,14 @@ def test_a_failing_answer_is_retried_then_given_up(sqlite_database):
 
 def test_a_message_waits_out_a_long_write_instead_of_vanishing(tmp_path):
     path = tmp_path / "busy.db"
-    database = Database(f"sqlite:///{path}", busy_timeout_s=0.1)
+    database = Database(f"sqlite:///{path}", busy_timeout_s=0.05)
     database.upgrade()
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")            # an import holding the write lock
-    threading.Timer(1.5, holder.rollback).start()
+    holder.execute("BEGIN IMMEDIATE")            # an import holding the write lock, four busy timeouts long
+    threading.Timer(0.2, holder.rollback).start()
     started = time.monotonic()
     stored = queue.receive(database, "dingtalk", "m-busy", "{}")
-    assert stored.fresh and time.monotonic() - started >= 1.0
+    assert stored.fresh and time.monotonic() - started >= 0.2
     holder.close()
 
 
