@@ -27,9 +27,6 @@ class Term:
     days_off: frozenset[date] = frozenset()   # the school's own holidays within the term
 
 
-TermRow = Term   # its name before config, storage and the task dates shared one term: for callers still moving
-
-
 TERMS = (select(TermTable.name, TermTable.start_date, TermTable.end_date, TermTable.edited_at)
          .where(TermTable.school_id == bindparam("school_id")).order_by(TermTable.start_date))
 
