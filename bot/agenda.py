@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import texts
-from bot.task_dates import dated_range, due_in, in_force, recurs_in
+from bot.task_dates import dated_range, due_in, in_force, recurs_in, term_for
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
 from storage.school_calendar import Term
@@ -58,7 +58,7 @@ def sort_span(tasks, first: date, last: date, term: Term | None, duties_rest: bo
     for task in tasks:
         covered = dated_range(task, term)
         if covered is not None:
-            during_term = duties_rest and covered[0] != covered[1] and any(t.start <= covered[1] and t.end >= covered[0] for t in terms)
+            during_term = duties_rest and covered[0] != covered[1] and term_for(terms, *covered) is not None
             if covered[0] <= last and covered[1] >= first and not during_term and _first_time(task, covered, seen):
                 (days.setdefault(covered[0], []) if covered[0] == covered[1] else longer).append(task)
         elif (task.recurrence and not duties_rest and in_force(task, first, last)

@@ -17,6 +17,7 @@ from bot.console import console_message
 from bot.dispatch import Dispatcher
 from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
+from bot.task_dates import term_for
 from bot.understanding import parse
 
 school_year_option = click.option("--school-year", help="Override the plan's school year: 2023-2024, or 2024 for a calendar-year plan.")
@@ -111,7 +112,7 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
         day = date.fromisoformat(today) if today else datetime.now(settings.tz).date()
     except ValueError as exc:
         raise click.BadParameter(f"--today must be YYYY-MM-DD, got {today!r}") from exc
-    term = settings.term_on(day)
+    term = term_for(settings.school.terms, day)
     return parse(text, day, (term.start, term.end) if term else None).to_json()
 
 

@@ -128,9 +128,6 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def term_on(self, day: date) -> Term | None:
-        return next((t for t in self.school.terms if t.start <= day <= t.end), None)
-
     def secret_values(self) -> tuple[str, ...]:
         """Every configured secret, for the log formatter to mask wherever it appears."""
         values = [self.dingtalk.app_secret, self.wecom.secret, self.wecom.token, self.wecom.encoding_aes_key,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.task_dates import term_now_or_next
+from bot.task_dates import term_for, term_now_or_next
 from storage.db import Database
 from storage.school_calendar import Term
 
@@ -26,7 +26,7 @@ class ChatContext:
 
     def term_for(self, first: date, last: date) -> Term | None:
         """The configured term a span of days falls in (the first it touches)."""
-        return next((t for t in sorted(self.terms, key=lambda t: t.start) if t.start <= last and t.end >= first), None)
+        return term_for(self.terms, first, last)
 
     @property
     def term(self) -> Term | None:

@@ -36,10 +36,25 @@ def in_force(task: TaskLike, first: date, last: date) -> bool:
     return (task.valid_from is None or task.valid_from <= last) and (task.valid_to is None or task.valid_to >= first)
 
 
+def term_for(terms, first: date, last: date | None = None) -> Term | None:
+    """The term a day, or the span first..last, falls in: of those it touches, the one that starts first."""
+    last = first if last is None else last
+    return next((t for t in sorted(terms, key=lambda t: t.start) if t.start <= last and t.end >= first), None)
+
+
+def in_term(terms, day: date) -> bool:
+    """Whether the day is term time; without any terms known, every day is."""
+    return not terms or term_for(terms, day) is not None
+
+
+def next_term(terms, day: date) -> Term | None:
+    """The first term to begin after the day."""
+    return min((t for t in terms if t.start > day), key=lambda t: t.start, default=None)
+
+
 def term_now_or_next(terms, day: date) -> Term | None:
     """The term a day is in, else the next to begin."""
-    ordered = sorted(terms, key=lambda t: t.start)
-    return next((t for t in ordered if t.start <= day <= t.end), None) or next((t for t in ordered if t.start > day), None)
+    return term_for(terms, day) or next_term(terms, day)
 
 
 def term_week(term: Term, day: date) -> int:

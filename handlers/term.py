@@ -6,7 +6,7 @@ from datetime import timedelta
 from bot import texts
 from bot.context import ChatContext
 from bot.messages import Reply
-from bot.task_dates import anchor_range, term_week
+from bot.task_dates import anchor_range, next_term, term_now_or_next, term_week
 from bot.understanding import Query
 
 
@@ -18,7 +18,7 @@ def answer_week_number(intent: Query, ctx: ChatContext) -> Reply:
     term = ctx.term_for(day, day)
     name = term.name if term else ""
     if term is None:
-        upcoming = next((t for t in sorted(ctx.terms, key=lambda t: t.start) if t.start > day), None)
+        upcoming = next_term(ctx.terms, day)
         if upcoming is None:
             return Reply(title, texts.WEEK_NUMBER_BREAK.format(day=texts.describe_day(day)))
         return Reply(title, texts.WEEK_NUMBER_BEFORE.format(term=upcoming.name,
@@ -35,9 +35,10 @@ def answer_term_dates(ctx: ChatContext) -> Reply:
     """The term in force (or next), the break after it and the term after that: 开学, 放假, 期中, 期末, weeks."""
     title = texts.TERM_DATES_TITLE
     ordered = sorted(ctx.terms, key=lambda t: t.start)
-    now = next((i for i, t in enumerate(ordered) if t.end >= ctx.today), None)
-    if now is None:
+    current = term_now_or_next(ordered, ctx.today)
+    if current is None:
         return Reply(title, texts.WEEK_NUMBER_UNKNOWN)
+    now = ordered.index(current)
     lines = [f"#### {title}"]
     for i, term in enumerate(ordered[now:now + 2]):
         weeks = term_week(term, term.end)

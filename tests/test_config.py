@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.config import PROJECT_ROOT, ConfigError, load_settings
+from bot.task_dates import term_for
 
 EXAMPLE = PROJECT_ROOT / "config.example.yaml"
 
@@ -42,8 +43,8 @@ plan: {max_file_mb: 5}
 """), environ={})
     assert settings.school.terms[0].start == date(2026, 9, 1)
     assert settings.plan.max_file_mb == 5
-    assert settings.term_on(date(2026, 10, 1)).name == "第一学期"
-    assert settings.term_on(date(2027, 3, 1)) is None
+    assert term_for(settings.school.terms, date(2026, 10, 1)).name == "第一学期"
+    assert term_for(settings.school.terms, date(2027, 3, 1)) is None
 
 
 def test_environment_overrides_every_key(tmp_path):

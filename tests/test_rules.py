@@ -12,6 +12,7 @@ from bot import schools, task_edit_rules
 from bot.platforms.dingtalk import sign, verify
 from bot.platforms.robots import signed_url
 from bot.reminder_rules.groups import reachable, receiving, reminders_on
+from bot.task_dates import in_term, next_term, term_for, term_now_or_next
 from bot.task_edit_rules import EditError, checked_change
 from storage import task_edits
 from storage.school_calendar import Term
@@ -148,3 +149,28 @@ def test_the_robot_s_sign_is_the_callback_signature_url_encoded():
 
 def test_a_robot_without_a_secret_is_not_signed():
     assert signed_url("https://oapi.dingtalk.com/robot/send?access_token=t", None, 1) == "https://oapi.dingtalk.com/robot/send?access_token=t"
+
+
+# --- which term applies to a day or a span ----------------------------------------------------------
+
+def test_the_term_of_a_day_or_a_span_is_the_first_one_it_touches():
+    terms = (SPRING, AUTUMN)   # in any order
+    assert term_for(terms, date(2026, 10, 1)) == AUTUMN
+    assert term_for(terms, date(2027, 2, 1)) is None                          # the winter break
+    assert term_for(terms, date(2027, 1, 18), date(2027, 3, 1)) == AUTUMN      # a span across the break: the earlier term
+    assert term_for(terms, date(2027, 1, 23), date(2027, 2, 22)) == SPRING     # touching the spring term's first day
+    assert term_for((), date(2026, 10, 1)) is None
+
+
+def test_the_term_now_else_the_next_one():
+    terms = (SPRING, AUTUMN)
+    assert term_now_or_next(terms, date(2027, 1, 22)) == AUTUMN
+    assert term_now_or_next(terms, date(2027, 1, 23)) == SPRING
+    assert next_term(terms, date(2026, 8, 1)) == AUTUMN
+    assert term_now_or_next(terms, date(2027, 7, 3)) is None
+
+
+def test_every_day_is_term_time_when_no_terms_are_known():
+    assert in_term((), date(2027, 2, 1))
+    assert not in_term((AUTUMN, SPRING), date(2027, 2, 1))
+    assert in_term((AUTUMN, SPRING), date(2027, 2, 22))

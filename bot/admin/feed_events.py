@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Event
 
 from bot import texts
-from bot.task_dates import Term, dated_range, in_force
+from bot.task_dates import Term, dated_range, in_force, term_for
 from bot.timegrammar.recurrence import Recurrence
 
 from .edges import FIRST_DAY, LAST_DAY
@@ -50,7 +50,7 @@ def all_day(uid: str, stamp: datetime, summary: str, owner: str | None, first: d
 def dated_events(tasks, terms, uid: Callable, stamp: datetime) -> list[Event]:
     events = []
     for task in tasks:
-        term = next((t for t in terms if task.valid_from is None or t.end >= task.valid_from), None)
+        term = term_for(terms, task.valid_from or date.min, date.max)   # the first term of the plan's period
         covered = dated_range(task, term)
         if covered is None or not (FIRST_DAY <= covered[0] and covered[1] <= LAST_DAY):
             continue   # a date outside the school's years is a typo stored earlier; one bad task must not break the feed

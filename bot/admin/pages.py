@@ -11,7 +11,7 @@ import chinese_calendar
 from bot.plan.document import PlanDocument
 from bot.plan.items import PlanItem
 from bot.school_days import is_school_day
-from bot.task_dates import Term, dated_range
+from bot.task_dates import Term, dated_range, in_term, term_for
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def calendar_view(tasks, first: date, last: date, terms: tuple[Term, ...],
 
 def placed_tasks(tasks, first: date, last: date, terms: tuple[Term, ...]) -> list[tuple[tuple[date, date], object]]:
     """The dated tasks with the days they cover, anchors placed in the term the view falls in."""
-    term = next((t for t in terms if t.start <= last and t.end >= first), None)
+    term = term_for(terms, first, last)
     return [(covered, task) for task in tasks if (covered := dated_range(task, term)) is not None]
 
 
@@ -108,8 +108,7 @@ def is_long(start: date, end: date) -> bool:
 
 def calendar_day(day: date, placed, terms: tuple[Term, ...], holidays: Mapping[date, str], today: date) -> CalendarDay:
     here = tuple(task for (start, end), task in placed if start <= day <= end)
-    in_term = any(t.start <= day <= t.end for t in terms) if terms else True
-    return CalendarDay(day, here, in_term, *school_day_and_name(day, holidays), today=day == today)
+    return CalendarDay(day, here, in_term(terms, day), *school_day_and_name(day, holidays), today=day == today)
 
 
 def school_day_and_name(day: date, holidays: Mapping[date, str]) -> tuple[bool, str]:

@@ -16,7 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.school_days import is_school_day
-from bot.task_dates import TaskLike, in_force
+from bot.task_dates import TaskLike, in_force, in_term
 from bot.timegrammar.recurrence import Recurrence
 from storage.deliveries import ReminderKind
 from storage.school_calendar import Term
@@ -127,7 +127,7 @@ def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: dat
     reminders = []
     day = first
     while day <= last:
-        if day.weekday() in wanted and calendar.is_school_day(day) and _in_term(day, terms) and in_force(task, day, day):
+        if day.weekday() in wanted and calendar.is_school_day(day) and in_term(terms, day) and in_force(task, day, day):
             reminders.append(Due(ReminderKind.RECURRING, task.id, day, calendar.at(day, settings.recurring_time)))
         day += timedelta(days=1)
     return reminders
@@ -138,15 +138,11 @@ def _digests(calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
     monday = first - timedelta(days=first.weekday())
     while monday <= last:
         week = [monday + timedelta(days=i) for i in range(7)]
-        school_day = next((d for d in week if calendar.is_school_day(d) and _in_term(d, terms)), None)
+        school_day = next((d for d in week if calendar.is_school_day(d) and in_term(terms, d)), None)
         if school_day is not None:
             digests.append(Due(ReminderKind.DIGEST, None, monday, calendar.at(school_day, calendar.settings.digest_time)))
         monday += timedelta(weeks=1)
     return digests
-
-
-def _in_term(day: date, terms) -> bool:
-    return not terms or any(t.start <= day <= t.end for t in terms)
 
 
 class _Calendar:
