@@ -1,7 +1,13 @@
-"""Shared fixtures: real databases (SQLite always, PostgreSQL when reachable) and paths."""
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when reachable) and paths.
+
+Each test gets a database of its own, fresh at the newest schema: a copy of one migrated once
+per session (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), then upgraded,
+which finds nothing to do. Migrating from nothing is tested where that is the point.
+"""
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -16,17 +22,37 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # This machine runs PostgreSQL with trust auth; CI elsewhere may not.
 POSTGRES_URL = os.environ.get("SCHOOLBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Set by .ci/run: there the seeds and scorers of ../shared must be present, and a test that needs them fails without.
+REQUIRE_SHARED = "SCHOOLBOT_REQUIRE_SHARED"
 
 
-def shared_or_skip() -> Path:
-    if not (SHARED / "eval").is_dir():
-        pytest.skip("../shared is not beside the project (it holds the seeds and scorers)")
-    return SHARED
+def shared_or_skip(shared: Path = SHARED) -> Path:
+    """../shared (the seeds and scorers): skip without it, or fail where $SCHOOLBOT_REQUIRE_SHARED is set."""
+    if not (shared / "eval").is_dir():
+        why = f"{shared} is not beside the project (it holds the seeds and scorers)"
+        if os.environ.get(REQUIRE_SHARED):
+            pytest.fail(f"{why}, and ${REQUIRE_SHARED} says it must be", pytrace=False)
+        pytest.skip(why)
+    return shared
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    template = Database(f"sqlite:///{path}")
+    template.upgrade()
+    template.dispose()
+    return path
 
 
 @pytest.fixture
-def sqlite_database(tmp_path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+def sqlite_database(tmp_path, _sqlite_template) -> Database:
+    target = tmp_path / "bot.db"
+    source, copy = sqlite3.connect(_sqlite_template), sqlite3.connect(target)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    database = Database(f"sqlite:///{target}")
     database.upgrade()
     yield database
     database.dispose()
@@ -45,14 +71,34 @@ def postgres_server_url() -> str:
     return url
 
 
+def _database_url(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_server_url) -> str:
+    """A migrated database of this session's own (random name, so parallel runs never share one)."""
+    name = f"schoolbot_template_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    template = Database(_database_url(postgres_server_url, name))
+    template.upgrade()
+    template.dispose()   # TEMPLATE needs it unconnected
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def postgres_database(postgres_server_url) -> Database:
+def postgres_database(postgres_server_url, _postgres_template) -> Database:
     """A fresh database per test, dropped afterwards."""
     name = f"schoolbot_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template}"'))
+    database = Database(_database_url(postgres_server_url, name))
     database.upgrade()
     yield database
     database.dispose()

@@ -1,12 +1,12 @@
-"""`python -m bot plan …` as the office and our evaluators run it: a real process, a real database file."""
+"""`python -m bot plan …` as the office and our evaluators run it: the real command line (in this
+process, see tests/commands.py), a real database file."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests import commands
 from tests.conftest import ROOT
 
 SAMPLE_TXT = ROOT / "examples" / "sample_plan.txt"
@@ -14,10 +14,9 @@ SAMPLE_DOCX = ROOT / "examples" / "sample_plan.docx"
 
 
 def run_bot(*args, config=None, cwd=ROOT):
-    command = [sys.executable, "-m", "bot", *map(str, args)]
     if config is not None:
-        command += ["--config", str(config)]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+        args += ("--config", config)
+    return commands.run_bot(*args, cwd=cwd)
 
 
 @pytest.fixture
