@@ -5,6 +5,8 @@ thread: claim the row, answer, hand the reply to the platform's `deliver`, mark 
 handled. A process killed at any instant leaves rows that `resume` (at start, then
 every half lease) claims and finishes, delivering through the platform's late path.
 A redelivered message already handled is dropped; one still queued is not worked twice.
+An answer that fails is put back and tried again by `resume`, at most storage.inbox.MAX_ATTEMPTS
+times; when the dispatcher's error handler owes the teacher an apology, the first failure sends it.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from concurrent.futures import Executor
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta, timezone
 
+from bot.dispatch import StepFailed
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.dingtalk import SessionWebhook
 from storage import inbox
@@ -78,17 +81,35 @@ class Inbox:
             return None
         return received.id
 
-    def compute(self, row_id: int) -> tuple[IncomingMessage, Reply | None] | None:
-        """Claim and answer; None when another worker holds the message or it is handled."""
+    def compute(self, row_id: int, deliver: Deliver | None = None) -> tuple[IncomingMessage, Reply | None] | None:
+        """Claim and answer; None when another worker holds the message, it is handled, or given up.
+        A failed answer goes back to the queue (storage.inbox.release) and is raised again."""
         payload = inbox.claim(self.database, row_id, self.lease)
         if payload is None:
             return None
         message = decode(payload)
         try:
             return message, self.answer(message)
-        except Exception:
-            inbox.release(self.database, row_id)
+        except Exception as error:
+            attempt = inbox.release(self.database, row_id)
+            if attempt >= inbox.MAX_ATTEMPTS:
+                log.error("inbound message %s failed %d times; given up", row_id, attempt)
+            if isinstance(error, StepFailed):
+                self.apologise(row_id, message, error.apology, attempt, deliver)
             raise
+
+    def apologise(self, row_id: int, message: IncomingMessage, apology: Reply, attempt: int, deliver: Deliver | None) -> None:
+        """出错了，请稍后再试, on the first attempt only. Retries come half a lease apart: one apology
+        per retry would be five in a few minutes, and a retry that succeeds still brings the answer,
+        so the teacher hears once that it went wrong, then the answer or nothing more. (A first
+        attempt killed with its process counts as the first: the teacher then hears no apology.)"""
+        deliver = deliver or self.late_delivery.get(message.platform)
+        if attempt != 1 or deliver is None:
+            return
+        try:
+            deliver(message, apology)
+        except Exception as failed:
+            log.warning("apologising for inbound message %s failed: %s", row_id, type(failed).__name__)
 
     def finish(self, row_id: int) -> None:
         inbox.finish(self.database, row_id)
@@ -96,13 +117,15 @@ class Inbox:
     def run(self, row_id: int, deliver: Deliver) -> None:
         """Worker-thread entry: never raises, so one bad message cannot take the worker down."""
         try:
-            done = self.compute(row_id)
+            done = self.compute(row_id, deliver)
             if done is None:
                 return
             message, reply = done
             if reply is not None:
                 deliver(message, reply)
             self.finish(row_id)
+        except StepFailed as failed:   # the dispatcher has logged it, with its traceback
+            log.warning("inbound message %s: step %s failed; it stays queued", row_id, failed.step)
         except Exception:
             log.exception("working inbound message %s failed; it stays queued", row_id)
 

@@ -2,7 +2,8 @@
 
 `receive` stores it (retrying while SQLite is busy, so a long import cannot drop it);
 `claim` takes it for work with a lease, atomically, so of two workers or a resumed
-process only one answers; `finish` marks it handled; `unfinished` lists what a killed
+process only one answers; `release` puts failed work back, at most MAX_ATTEMPTS tries in all
+(claims of work that died count too); `finish` marks it handled; `unfinished` lists what a killed
 process left, for the next one to finish. A redelivery of a handled message is
 dropped; a redelivery of one still waiting is left to whoever holds it.
 """
@@ -59,13 +60,15 @@ def _receive_once(db: Database, platform: str, msg_id: str, payload: str) -> Rec
 
 
 def claim(db: Database, row_id: int, lease: timedelta) -> str | None:
-    """The message's payload if this caller now holds it; None if it is handled or held by another."""
+    """The message's payload if this caller now holds it; None if it is handled, held by another, or given up:
+    work that died MAX_ATTEMPTS times (a reply that never gets through, a message that kills its worker) is not tried again."""
     now = utcnow()
+    died = and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)
     with db.engine.begin() as conn:
+        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id, died, InboundMessage.attempts >= MAX_ATTEMPTS)
+                     .values(state="failed", claimed_at=None))
         claimed = conn.execute(update(InboundMessage).where(
-            InboundMessage.id == row_id,
-            or_(InboundMessage.state == "received",
-                and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),
+            InboundMessage.id == row_id, or_(InboundMessage.state == "received", died),
         ).values(state="working", claimed_at=now, attempts=InboundMessage.attempts + 1)).rowcount
         if claimed != 1:
             return None
@@ -79,12 +82,13 @@ def finish(db: Database, row_id: int) -> None:
                      .values(state="handled", handled_at=utcnow(), payload=None))
 
 
-def release(db: Database, row_id: int) -> None:
-    """The work failed: back to the queue, or given up after MAX_ATTEMPTS."""
+def release(db: Database, row_id: int) -> int:
+    """The work failed: back to the queue, or given up after MAX_ATTEMPTS. Returns which attempt this was."""
     with db.engine.begin() as conn:
         attempts = conn.execute(select(InboundMessage.attempts).where(InboundMessage.id == row_id)).scalar_one()
         state = "failed" if attempts >= MAX_ATTEMPTS else "received"
         conn.execute(update(InboundMessage).where(InboundMessage.id == row_id).values(state=state, claimed_at=None))
+    return attempts
 
 
 def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str]]:

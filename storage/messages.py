@@ -1,7 +1,7 @@
 """Inbound message ids: platforms retry deliveries, the bot answers each message once."""
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
@@ -21,3 +21,12 @@ def remember_inbound(db: Database, platform: str, msg_id: str) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+def forget_inbound(db: Database, platform: str, msg_id: str) -> None:
+    """Undo `remember_inbound` for a message whose answer failed: a resend of it is answered, not dropped.
+    Only a row it wrote (handled, never claimed): a queued message is the inbox's to keep."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(InboundMessage).where(
+            InboundMessage.platform == platform, InboundMessage.msg_id == msg_id[:200],
+            InboundMessage.state == "handled", InboundMessage.attempts == 0))
