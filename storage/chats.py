@@ -32,12 +32,12 @@ def find_school(db: Database, name: str) -> int | None:
 
 def school_of_chat(db: Database, platform: str, conversation_id: str) -> int | None:
     with db.read() as s:
-        return s.scalar(select(ChatGroup.school_id).where(*_keyed(platform, conversation_id)))
+        return s.scalar(select(ChatGroup.school_id).where(*is_conversation(platform, conversation_id)))
 
 
 def link_chat(db: Database, platform: str, conversation_id: str, name: str, school_id: int) -> None:
     with db.transaction() as s:
-        _chat_in(s, platform, conversation_id, name=name).school_id = school_id
+        chat_in(s, platform, conversation_id, name=name).school_id = school_id
 
 
 ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
@@ -65,7 +65,7 @@ def sync_robot_groups(db: Database, school_id: int, groups) -> None:
     Their reminder settings are left alone: admins change those in chat."""
     with db.transaction() as s:
         for group in groups:
-            row = _chat_in(s, group.platform, f"{ROBOT_PREFIX}{group.name}")
+            row = chat_in(s, group.platform, f"{ROBOT_PREFIX}{group.name}")
             row.name, row.school_id, row.is_active = group.name, school_id, True
             row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
 
@@ -96,7 +96,7 @@ def _chat_row(r: ChatGroup) -> ChatRow:
 def ensure_chat(db: Database, platform: str, conversation_id: str, name: str, school_id: int | None) -> ChatRow:
     """The row for a conversation the bot is in, created on first need; a name is kept once known."""
     with db.transaction() as s:
-        chat = _chat_in(s, platform, conversation_id, name=name, school_id=school_id)
+        chat = chat_in(s, platform, conversation_id, name=name, school_id=school_id)
         if name and not chat.name:
             chat.name = name
         s.flush()
@@ -145,8 +145,8 @@ def get_chat(db: Database, chat_id: int) -> ChatRow | None:
         return _chat_row(row) if row else None
 
 
-def _keyed(platform: str, conversation_id: str) -> tuple:
-    """The one chat a platform's conversation id names."""
+def is_conversation(platform: str, conversation_id: str) -> tuple:
+    """The where-clauses for the one chat a platform's conversation id names (for storage's own queries)."""
     return ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id
 
 
@@ -155,9 +155,9 @@ def _of_school(school_id: int):
     return (ChatGroup.school_id == school_id) | ChatGroup.school_id.is_(None)
 
 
-def _chat_in(s: Session, platform: str, conversation_id: str, **new) -> ChatGroup:
-    """The conversation's row, added with the `new` values when there is none yet."""
-    chat = s.scalar(select(ChatGroup).where(*_keyed(platform, conversation_id)))
+def chat_in(s: Session, platform: str, conversation_id: str, **new) -> ChatGroup:
+    """The conversation's row in the caller's transaction, added with the `new` values when there is none yet."""
+    chat = s.scalar(select(ChatGroup).where(*is_conversation(platform, conversation_id)))
     if chat is None:
         chat = ChatGroup(platform=platform, conversation_id=conversation_id, settings={}, **new)
         s.add(chat)

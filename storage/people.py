@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import chats
 from .db import Database
 from .models import ChatGroup, ChatMembership, Member, MemberRole
 
@@ -221,11 +222,8 @@ def _by_platform_id(s: Session, school_id: int, column: str, user_id: str, name:
 
 
 def _join(s: Session, school_id: int, platform: str, conversation_id: str, chat_name: str, member_id: int) -> None:
-    chat = s.scalar(select(ChatGroup).where(ChatGroup.platform == platform, ChatGroup.conversation_id == conversation_id))
-    if chat is None:
-        chat = ChatGroup(platform=platform, conversation_id=conversation_id, name=chat_name, school_id=school_id, settings={})
-        s.add(chat)
-        s.flush()
+    chat = chats.chat_in(s, platform, conversation_id, name=chat_name, school_id=school_id)
+    s.flush()
     if s.get(ChatMembership, (chat.id, member_id)) is None:
         s.add(ChatMembership(chat_id=chat.id, member_id=member_id))
         s.flush()

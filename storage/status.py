@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from . import chats
 from .db import Database
 from .models import ChatGroup, StatusReport
 
@@ -42,8 +43,7 @@ def record_report(db: Database, report: NewReport) -> bool:
         with db.transaction() as s:
             chat_id = None
             if report.platform and report.conversation_id:
-                chat_id = s.scalar(select(ChatGroup.id).where(ChatGroup.platform == report.platform,
-                                                              ChatGroup.conversation_id == report.conversation_id))
+                chat_id = s.scalar(select(ChatGroup.id).where(*chats.is_conversation(report.platform, report.conversation_id)))
             s.add(StatusReport(task_id=report.task_id, member_id=report.member_id, reported_by_id=report.reported_by_id,
                                chat_id=chat_id, status=report.status, note=report.note, words=report.words[:500],
                                platform=report.platform, platform_msg_id=report.platform_msg_id,
