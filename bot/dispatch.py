@@ -121,6 +121,8 @@ class Dispatcher:
         self.database = database
         self._school_id: int | None = None
         self.robot_push = bool(settings.dingtalk.app_key and settings.dingtalk.app_secret)
+        # The bot's own sender ids, per platform. Neither platform is known to call back with the robot's
+        # own posts; this guards against one that does. WeCom's app never writes as a user.
         robot = settings.dingtalk.robot_code or settings.dingtalk.app_key
         self.own_ids: dict[str, frozenset[str]] = {"dingtalk": frozenset({robot} - {""})}
 
