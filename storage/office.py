@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import LoginAttempt, LoginGuard, OfficeState, PlanDraft, School, utcnow
+from .models import LoginAttempt, LoginGuard, OfficeSetting, OfficeState, PlanDraft, School, utcnow
+from .plans import HOME_SCHOOL
 
 
 def record_login(db: Database, ip: str, ok: bool) -> None:
@@ -95,7 +96,23 @@ def drop_draft(db: Database, draft_id: int) -> None:
         s.execute(delete(PlanDraft).where(PlanDraft.id == draft_id))
 
 
+def pinned_school(db: Database) -> tuple[int, str] | None:
+    """(id, name) of the school pinned as this install's own, in one read; None before the first pin
+    or when the pinned school is gone (bot.schools.home_school pins it)."""
+    with db.read() as s:
+        pinned = s.scalar(select(OfficeSetting.value).where(OfficeSetting.key == HOME_SCHOOL)) or ""
+        if not (pinned.isascii() and pinned.isdigit() and len(pinned) <= 10):
+            return None
+        name = s.scalar(select(School.name).where(School.id == int(pinned)))
+    return (int(pinned), name) if name else None
+
+
 def feed_token(db: Database, school_id: int, renew: bool = False) -> str:
+    if not renew:   # the common case reads: the token is made once
+        with db.read() as s:
+            token = s.scalar(select(School.feed_token).where(School.id == school_id))
+        if token:
+            return token
     with db.transaction() as s:
         school = s.scalar(select(School).where(School.id == school_id).with_for_update())
         if renew or not school.feed_token:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from bot import holiday_years
+from bot import holiday_years, schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
 from bot.task_dates import recurs_in
@@ -50,7 +50,7 @@ def test_setup_names_the_school_sets_terms_days_off_and_password_and_signs_in(sq
     assert done.status_code == 302 and done.location.endswith("/admin/")
     home = client.get("/admin/").get_data(as_text=True)
     assert "东湖路小学" in home and "设置完成" in home                       # signed in, header names the school
-    school = plans.home_school(sqlite_database, SchoolSettings())
+    school = schools.home_school(sqlite_database, SchoolSettings())
     assert [t.name for t in school_calendar.school_terms(sqlite_database, school)] == [form["term0_name"], form["term1_name"]]
     days = [d for d, _ in school_calendar.school_holidays(sqlite_database, school)]
     assert {date(2026, 10, 30), date(2026, 10, 31), date(2026, 12, 31)} <= set(days)
@@ -98,7 +98,7 @@ def test_the_office_renames_the_school_and_a_restart_keeps_the_name(sqlite_datab
     again = create_app(settings_with(), sqlite_database).test_client()   # config still says 青禾小学
     sign_in(again)
     assert "青禾实验小学" in again.get("/admin/").get_data(as_text=True)
-    assert plans.school_name(sqlite_database, plans.home_school(sqlite_database, settings_with().school)) == "青禾实验小学"
+    assert plans.school_name(sqlite_database, schools.home_school(sqlite_database, settings_with().school)) == "青禾实验小学"
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def office(sqlite_database, tmp_path):
     client = create_app(settings_with(), sqlite_database).test_client()
     sign_in(client)
     import_plan(client, tmp_path)
-    return client, sqlite_database, plans.home_school(sqlite_database, settings_with().school)
+    return client, sqlite_database, schools.home_school(sqlite_database, settings_with().school)
 
 
 def test_removing_a_plan_takes_its_tasks_and_hides_reported_ones(office, tmp_path):
@@ -181,13 +181,13 @@ def test_dashboard_shows_today_week_overdue_reminders_and_failing_robots(sqlite_
     client = create_app(settings, sqlite_database).test_client()
     sign_in(client)
     import_plan(client, tmp_path)
-    db, school = sqlite_database, plans.home_school(sqlite_database, settings.school)
+    db, school = sqlite_database, schools.home_school(sqlite_database, settings.school)
     import_roster(db, school, [NewMember("王芳", (RoleRow("班主任"),), dingtalk_user_id="dt-wang"),
                                NewMember("李强", (RoleRow("班主任"),), dingtalk_user_id="dt-li")])
     from storage import chats
     chats.sync_robot_groups(db, school, settings.groups)
     moment = datetime(2026, 10, 22, 7, 0, tzinfo=settings.tz)   # a Thursday: 家访 (10-20) overdue, 消防 (10-23) tomorrow
-    monkeypatch.setattr("bot.admin.views.datetime", _Frozen(moment))
+    monkeypatch.setattr("bot.admin.extension.datetime", _Frozen(moment))
     page = client.get("/admin/").get_data(as_text=True)
     assert "10月22日 星期四" in page
     overdue = page[page.index('id="overdue"'):page.index('id="upcoming"')]
@@ -212,7 +212,7 @@ def test_a_year_the_national_calendar_does_not_know_gets_fixed_holidays_and_a_no
     term = Term("第一学期", date(unknown - 1, 9, 1), date(unknown, 1, 22))
     settings = Settings(school=SchoolSettings(name="青禾小学", terms=(term,)), admin_web=settings_with().admin_web)
     client = create_app(settings, sqlite_database).test_client()   # start-up prefills
-    school = plans.home_school(sqlite_database, settings.school)
+    school = schools.home_school(sqlite_database, settings.school)
     days = dict(school_calendar.school_holidays(sqlite_database, school))
     assert days.get(date(unknown, 1, 1)) == "元旦" and days.get(date(unknown, 10, 7)) == "国庆节"
     [stored] = school_calendar.school_terms(sqlite_database, school)
@@ -237,7 +237,7 @@ def test_the_home_page_counts_each_plan_s_unread_dates(sqlite_database, tmp_path
                                                     "1. 9月10日开展教师节表彰活动，德育处负责。"]), encoding="utf-8")
     draft = upload(client, tmp_path / "德育计划.txt").location
     client.post(draft + "/accept", data={"csrf_token": token(client, draft)})
-    [plan] = plans.list_plans(sqlite_database, plans.home_school(sqlite_database, settings_with().school))
+    [plan] = plans.list_plans(sqlite_database, schools.home_school(sqlite_database, settings_with().school))
     assert plan.unread_dates == 1
     row = re.search(r"<tr><td>德育计划</td>.*?</tr>", client.get("/admin/").get_data(as_text=True), re.S).group(0)
     assert "1 处" in row

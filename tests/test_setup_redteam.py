@@ -19,7 +19,7 @@ from flask import got_request_exception
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot import holiday_years, office_setup
+from bot import holiday_years, office_setup, schools
 from bot.admin import setup_views
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
@@ -74,7 +74,7 @@ def test_setup_with_a_term_renamed_onto_another_term_s_name_is_a_400_not_a_500(s
     assert (form["term0_original"], form["term1_original"]) == ("秋季学期", "春季学期")
     response = client.post("/admin/setup", data=form | {"term0_name": "春季学期", "school_name": "东湖路小学"})
     assert response.status_code == 400 and "春季学期" in response.get_data(as_text=True)
-    school = plans.home_school(sqlite_database, with_config_terms().school)
+    school = schools.home_school(sqlite_database, with_config_terms().school)
     assert plans.school_name(sqlite_database, school) == "示例学校"      # nothing half-saved
 
 
@@ -83,7 +83,7 @@ def test_renaming_a_configured_term_on_setup_does_not_bring_the_old_term_back(sq
     client = app.test_client()
     set_up(client, term0_name="2026-2027学年第一学期")
     assert client.get("/admin/").status_code == 200                       # any request runs home_school()
-    school = plans.home_school(sqlite_database, with_config_terms().school)
+    school = schools.home_school(sqlite_database, with_config_terms().school)
     names = [t.name for t in school_calendar.school_terms(sqlite_database, school)]
     assert names == ["2026-2027学年第一学期", "春季学期"], names
 
@@ -119,20 +119,20 @@ def test_two_simultaneous_setups_with_the_code_only_one_succeeds(database, monke
 
 def test_a_worker_between_the_rename_and_its_mark_does_not_undo_the_office_s_name(sqlite_database, monkeypatch):
     settings = settings_with()
-    school = plans.home_school(sqlite_database, settings.school)
+    school = schools.home_school(sqlite_database, settings.school)
     real_put = office_settings.put
     raced = []
 
     def put(db, key, value):
         if key == plans.NAMED_BY_OFFICE and not raced:
             raced.append(True)
-            plans.home_school(db, settings.school)     # another gunicorn worker answers a request now
+            schools.home_school(db, settings.school)     # another gunicorn worker answers a request now
         return real_put(db, key, value)
 
     monkeypatch.setattr(office_settings, "put", put)
-    plans.rename_school(sqlite_database, school, "青禾实验小学")
+    schools.rename_school(sqlite_database, school, "青禾实验小学")
     monkeypatch.setattr(office_settings, "put", real_put)
-    assert plans.school_name(sqlite_database, plans.home_school(sqlite_database, settings.school)) == "青禾实验小学"
+    assert plans.school_name(sqlite_database, schools.home_school(sqlite_database, settings.school)) == "青禾实验小学"
 
 
 def test_guessing_the_current_password_on_the_school_page_is_rate_limited(sqlite_database):
@@ -169,7 +169,7 @@ def test_a_removed_sample_plan_is_not_imported_again_by_the_next_dev_run(tmp_pat
     sample = ["plan", "import", "--only-into-empty", "--name", "示例计划", ROOT / "examples" / "sample_plan.docx", "--config", config]
     assert run_bot(*sample).returncode == 0
     db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
-    school = plans.home_school(db, SchoolSettings())
+    school = schools.home_school(db, SchoolSettings())
     [sample_plan] = plans.list_plans(db, school)
     assert plans.remove_plan(db, school, sample_plan.id) == "示例计划"   # what /admin/plans/<id>/remove does
     assert run_bot(*sample).returncode == 0                              # dev.py run after a restart
@@ -179,7 +179,7 @@ def test_a_removed_sample_plan_is_not_imported_again_by_the_next_dev_run(tmp_pat
 
 def test_workers_starting_together_prefill_holidays_without_errors(postgres_database):
     unknown = holiday_years.KNOWN_YEARS[-1] + 1
-    school = plans.home_school(postgres_database, SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(unknown - 1, 9, 1),
+    school = schools.home_school(postgres_database, SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(unknown - 1, 9, 1),
                                                                                            date(unknown, 7, 10)),)))
     terms = school_calendar.school_terms(postgres_database, school)
     workers = [Database(postgres_database.url) for _ in range(6)]
@@ -379,10 +379,10 @@ def test_names_typed_by_hostile_users_are_escaped_on_every_new_page(sqlite_datab
     client.post(draft + "/accept", data={"csrf_token": token(client, draft), "name": PAYLOAD})
     client.post("/admin/tasks/new", data={"title": PAYLOAD, "start": "2026-10-22", "end": "2026-10-22", "owner": PAYLOAD,
                                           "csrf_token": token(client, "/admin/tasks/new")})
-    school = plans.home_school(sqlite_database, unconfigured().school)
+    school = schools.home_school(sqlite_database, unconfigured().school)
     assert plans.school_name(sqlite_database, school).startswith("<script>")
     assert any(p.name.startswith("<script>") for p in plans.list_plans(sqlite_database, school))
-    monkeypatch.setattr("bot.admin.views.datetime", _Frozen(datetime(2026, 10, 22, 7, 0, tzinfo=unconfigured().tz)))
+    monkeypatch.setattr("bot.admin.extension.datetime", _Frozen(datetime(2026, 10, 22, 7, 0, tzinfo=unconfigured().tz)))
     seen = ""
     for path in ["/admin/", "/admin/tasks", f"/admin/tasks?q={PAYLOAD}", f"/admin/tasks?owner={PAYLOAD}", "/admin/school",
                  "/admin/terms", "/admin/calendar", "/admin/board"]:
@@ -441,7 +441,7 @@ def test_the_dashboard_survives_odd_stored_data(sqlite_database, tmp_path, monke
     client = app.test_client()
     sign_in(client)
     import_plan(client, tmp_path)
-    school = plans.home_school(sqlite_database, settings.school)
+    school = schools.home_school(sqlite_database, settings.school)
     chats.sync_robot_groups(sqlite_database, school, settings.groups)
     odd = [("monthly:by²", None, None, None, None), ("weekly:zz", None, None, None, None), ("daily:", None, None, None, None),
            (None, date(2026, 10, 22), date(2026, 10, 20), None, None), (None, None, date(2026, 10, 22), "midterm", 0),
@@ -454,7 +454,7 @@ def test_the_dashboard_survives_odd_stored_data(sqlite_database, tmp_path, monke
     got_request_exception.connect(lambda sender, exception, **_: failures.append(repr(exception)), app, weak=False)
     for moment in [datetime(2026, 10, 22, 7, 0), datetime(2026, 10, 19, 0, 0), datetime(2027, 1, 25, 12, 0),
                    datetime(2027, 3, 1, 23, 59), datetime(2030, 1, 1, 8, 0)]:
-        monkeypatch.setattr("bot.admin.views.datetime", _Frozen(moment.replace(tzinfo=settings.tz)))
+        monkeypatch.setattr("bot.admin.extension.datetime", _Frozen(moment.replace(tzinfo=settings.tz)))
         assert client.get("/admin/").status_code == 200, moment
         assert client.get("/admin/tasks?kind=routine").status_code == 200
     assert failures == []
@@ -502,7 +502,7 @@ def test_a_kill_at_any_step_of_setup_leaves_an_install_that_can_still_be_set_up_
     resent = restarted.post("/admin/setup", data=form)          # the office presses the button again
     assert resent.status_code == 302, resent.get_data(as_text=True)[-400:]
     assert restarted.get("/admin/").status_code == 200
-    school = plans.home_school(sqlite_database, unconfigured().school)
+    school = schools.home_school(sqlite_database, unconfigured().school)
     assert plans.school_name(sqlite_database, school) == "东湖路小学"
     assert len(school_calendar.school_terms(sqlite_database, school)) == 2
     days = {d for d, _ in school_calendar.school_holidays(sqlite_database, school)}
@@ -547,7 +547,7 @@ def test_setup_form_fuzz_never_answers_5xx(sqlite_database):
     code = office_settings.get(sqlite_database, office_settings.SETUP_CODE)
     fields = ["code", "school_name", "term0_name", "term0_start", "term0_end", "term1_name", "term1_start", "term1_end",
               "term0_original", "term1_original", "days_off", "password", "password_again"]
-    school = plans.home_school(sqlite_database, unconfigured().school)
+    school = schools.home_school(sqlite_database, unconfigured().school)
     errors = []
     for n in range(300):
         form = {"csrf_token": token(client, "/admin/setup"), "code": code, "school_name": "东湖路小学", "term0_name": "第一学期",

@@ -91,7 +91,8 @@ def _overdue(db: Database, school_id: int, dated, today: date, term, settings: S
 
 
 def _upcoming(db: Database, settings: Settings, now: datetime, school_id: int, tasks: dict):
-    due: list[tuple[Due, str]] = upcoming(now, now + timedelta(hours=24), settings, db, school_id)
+    # the office's school is the install's own: groups with no school of their own belong to it
+    due: list[tuple[Due, str]] = upcoming(now, now + timedelta(hours=24), settings, db, school_id, home_school=school_id)
     for reminder, group in due:
         task = tasks.get(reminder.task_id)
         title = task.title if task else ("本周任务汇总" if reminder.kind == "digest" else "")

@@ -15,12 +15,16 @@ import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash
 
 from bot import office_setup
 from storage import office
 from storage.db import Database
+
+from .extension import current_office
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -62,8 +66,8 @@ def login_required(view):
 
 def _office() -> tuple[Database, str]:
     """The app's database and the password hash in force: the config's, else the one set on the set-up page."""
-    database = current_app.extensions["schoolbot.database"]
-    return database, office_setup.password_hash(current_app.extensions["schoolbot.settings"], database)
+    office_pages = current_office()
+    return office_pages.database, office_setup.password_hash(office_pages.settings, office_pages.database)
 
 
 def sign_out_everywhere(db: Database) -> None:
@@ -101,3 +105,19 @@ def start_session(db: Database, password_hash: str) -> None:
 
 def current_password_hash() -> str:
     return _office()[1]
+
+
+class CookieKeyFromDatabase(SecureCookieSessionInterface):
+    """Session cookies signed with the config's key, else one kept in the database; read when first
+    needed, so the app starts (and /healthz answers) while the database is down."""
+
+    def __init__(self, load_key) -> None:
+        self._load_key = load_key
+
+    def get_signing_serializer(self, app):
+        if not app.secret_key:
+            try:
+                app.secret_key = self._load_key()
+            except SQLAlchemyError:
+                return None   # no sessions until the database answers
+        return super().get_signing_serializer(app)

@@ -4,92 +4,96 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
-from bot.config import Settings
 from bot.plan.errors import PlanReadError
 from bot.plan.unread import unread_times
 from bot.plan_import import extract_upload, school_year_of, store_extracted
 from storage import office, plans
-from storage.db import Database
 from storage.school_calendar import school_terms
 
+from .blueprint import admin
 from .edges import whole_number
+from .extension import database, school_id, settings, today
 from .guard import login_required
 from .pages import highlighted_lines
 
 ALLOWED = (".docx", ".xlsx", ".txt")
 
 
-def add_plan_views(bp: Blueprint, settings: Settings, database: Database, school_id, today) -> None:
-    @bp.route("/plans/upload", methods=["GET", "POST"])
-    @login_required
-    def upload():
-        if request.method == "GET":
-            return render_template("admin/upload.html")
-        file = request.files.get("plan")
-        if file is None or not file.filename:
-            return render_template("admin/upload.html", error="请选择计划文件。"), 400
-        name = Path(file.filename).name
-        if Path(name).suffix.lower() not in ALLOWED:
-            return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
-        data = file.read()
-        try:
-            extract_upload(data, name, settings, today(), school_terms(database, school_id()))   # refuse what cannot be read before keeping it
-        except PlanReadError as exc:
-            return render_template("admin/upload.html", error=str(exc)), 400
-        draft_id = office.save_draft(database, school_id(), name, data)
-        return redirect(url_for("admin.draft", draft_id=draft_id))
+@admin.route("/plans/upload", methods=["GET", "POST"])
+@login_required
+def upload():
+    if request.method == "GET":
+        return render_template("admin/upload.html")
+    file = request.files.get("plan")
+    if file is None or not file.filename:
+        return render_template("admin/upload.html", error="请选择计划文件。"), 400
+    name = Path(file.filename).name
+    if Path(name).suffix.lower() not in ALLOWED:
+        return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
+    data = file.read()
+    try:
+        extract_upload(data, name, settings(), today(), school_terms(database(), school_id()))   # refuse what cannot be read before keeping it
+    except PlanReadError as exc:
+        return render_template("admin/upload.html", error=str(exc)), 400
+    draft_id = office.save_draft(database(), school_id(), name, data)
+    return redirect(url_for("admin.draft", draft_id=draft_id))
 
-    def reviewed(draft_id: int, first_year: int | None):
-        """The uploaded file and what extraction finds in it, read the same way for review and import;
-        first_year: the school year as the office corrected it (2025 for 2025-2026)."""
-        found = office.get_draft(database, draft_id, school_id())
-        if found is None:
-            abort(404)
-        return found, extract_upload(found.data, found.filename, settings, today(), school_terms(database, school_id()), first_year)
 
-    @bp.get("/plans/drafts/<id:draft_id>")
-    @login_required
-    def draft(draft_id: int):
-        chosen = _chosen_year(request.args.get("year"))
-        try:
-            found, extracted = reviewed(draft_id, chosen)
-        except PlanReadError as exc:
-            return render_template("admin/error.html", message=str(exc)), 400
-        items = extracted.extraction.items
-        unread = unread_times(extracted.document, extracted.extraction)
-        year = extracted.extraction.school_year
-        current = school_year_of(today()).first
-        years = sorted(set(range(current - 3, current + 3)) | ({year.first} if year else set()))
-        return render_template("admin/draft.html", draft=found, items=items, year=year, chosen=chosen, years=years,
-                               other_year=year is not None and not year.calendar and year.first != current,
-                               lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
-                               unread_count=sum(len(spans) for spans in unread.values()))
+def _reviewed(draft_id: int, first_year: int | None):
+    """The uploaded file and what extraction finds in it, read the same way for review and import;
+    first_year: the school year as the office corrected it (2025 for 2025-2026)."""
+    found = office.get_draft(database(), draft_id, school_id())
+    if found is None:
+        abort(404)
+    return found, extract_upload(found.data, found.filename, settings(), today(), school_terms(database(), school_id()), first_year)
 
-    @bp.post("/plans/drafts/<id:draft_id>/accept")
-    @login_required
-    def accept(draft_id: int):
-        found, extracted = reviewed(draft_id, _chosen_year(request.form.get("year")))
-        name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
-        result = store_extracted(extracted, name, found.filename, settings, database)
-        office.drop_draft(database, draft_id)
-        flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
-        return redirect(url_for("admin.tasks"))
 
-    @bp.post("/plans/drafts/<id:draft_id>/discard")
-    @login_required
-    def discard(draft_id: int):
-        office.drop_draft(database, draft_id)
-        flash("已放弃这次上传，原有计划没有变化。")
-        return redirect(url_for("admin.home"))
+@admin.get("/plans/drafts/<id:draft_id>")
+@login_required
+def draft(draft_id: int):
+    chosen = _chosen_year(request.args.get("year"))
+    try:
+        found, extracted = _reviewed(draft_id, chosen)
+    except PlanReadError as exc:
+        return render_template("admin/error.html", message=str(exc)), 400
+    items = extracted.extraction.items
+    unread = unread_times(extracted.document, extracted.extraction)
+    year = extracted.extraction.school_year
+    current = school_year_of(today()).first
+    years = sorted(set(range(current - 3, current + 3)) | ({year.first} if year else set()))
+    return render_template("admin/draft.html", draft=found, items=items, year=year, chosen=chosen, years=years,
+                           other_year=year is not None and not year.calendar and year.first != current,
+                           lines=highlighted_lines(extracted.document, items, unread), plan_name=Path(found.filename).stem,
+                           unread_count=sum(len(spans) for spans in unread.values()))
 
-    @bp.post("/plans/<id:plan_id>/remove")
-    @login_required
-    def remove_plan(plan_id: int):
-        name = plans.remove_plan(database, school_id(), plan_id)
-        flash(f"已删除计划《{name}》及其任务；有人上报过的任务已隐藏，上报记录保留。" if name else "这份计划已不存在。")
-        return redirect(url_for("admin.home"))
+
+@admin.post("/plans/drafts/<id:draft_id>/accept")
+@login_required
+def accept(draft_id: int):
+    found, extracted = _reviewed(draft_id, _chosen_year(request.form.get("year")))
+    name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
+    result = store_extracted(extracted, name, found.filename, settings(), database())
+    office.drop_draft(database(), draft_id)
+    flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
+    return redirect(url_for("admin.tasks"))
+
+
+@admin.post("/plans/drafts/<id:draft_id>/discard")
+@login_required
+def discard(draft_id: int):
+    office.drop_draft(database(), draft_id)
+    flash("已放弃这次上传，原有计划没有变化。")
+    return redirect(url_for("admin.home"))
+
+
+@admin.post("/plans/<id:plan_id>/remove")
+@login_required
+def remove_plan(plan_id: int):
+    name = plans.remove_plan(database(), school_id(), plan_id)
+    flash(f"已删除计划《{name}》及其任务；有人上报过的任务已隐藏，上报记录保留。" if name else "这份计划已不存在。")
+    return redirect(url_for("admin.home"))
 
 
 def _chosen_year(value: str | None) -> int | None:

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot import office_setup
-from bot.config import Settings
+from bot import office_setup, schools
 from storage import office, plans, school_calendar
 from storage.db import Database
 
+from .blueprint import admin
 from .edges import school_date
+from .extension import database, school, school_id, school_renamed, settings, today
 from .guard import FAILURE_WINDOW, MAX_FAILURES, client_ip, current_password_hash, login_required, start_session
 
 TERM_ROWS = 2
@@ -22,61 +23,63 @@ DONE_ELSEWHERE = "设置刚刚已在另一个浏览器里完成：请用那里�
 YEAR = re.compile(r"((?:19|20)\d{2})")
 
 
-def add_setup_views(bp: Blueprint, settings: Settings, database: Database, school_id, today) -> None:
-    @bp.route("/setup", methods=["GET", "POST"])
-    def setup():
-        if not office_setup.needs_setup(settings, database):
-            return redirect(url_for("admin.home"))
-        school = school_id()
-        if request.method == "GET":
-            return render_template("admin/setup.html", form=_prefilled(database, school, today()))
-        form = request.form
-        if not office.reserve_attempt(database, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
-            return render_template("admin/setup.html", form=form, error="尝试次数过多，请 15 分钟后再试。"), 429
-        if not office_setup.setup_code_matches(database, form.get("code", "")):
-            return render_template("admin/setup.html", form=form,
-                                   error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
-        office.give_back_attempt(database, client_ip())
-        try:   # everything is checked before anything is written
-            chosen = _checked_setup(database, school, form)
-        except ValueError as exc:
-            return render_template("admin/setup.html", form=form, error=str(exc)), 400
-        if not office_setup.claim_setup(database, form.get("code", "")):
-            return render_template("admin/error.html", message=DONE_ELSEWHERE), 409   # another browser was a moment faster
-        _save_school(database, school, chosen)
-        new_hash = generate_password_hash(form["password"])
-        if not office_setup.finish_setup(database, new_hash):   # the password last: until it is kept, set-up can be redone
-            return render_template("admin/error.html", message=DONE_ELSEWHERE), 409
-        start_session(database, new_hash)
-        flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
+@admin.route("/setup", methods=["GET", "POST"])
+def setup():
+    db = database()
+    if not office_setup.needs_setup(settings(), db):
         return redirect(url_for("admin.home"))
+    home = school_id()
+    if request.method == "GET":
+        return render_template("admin/setup.html", form=_prefilled(db, home, today()))
+    form = request.form
+    if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+        return render_template("admin/setup.html", form=form, error="尝试次数过多，请 15 分钟后再试。"), 429
+    if not office_setup.setup_code_matches(db, form.get("code", "")):
+        return render_template("admin/setup.html", form=form,
+                               error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
+    office.give_back_attempt(db, client_ip())
+    try:   # everything is checked before anything is written
+        chosen = _checked_setup(db, home, form)
+    except ValueError as exc:
+        return render_template("admin/setup.html", form=form, error=str(exc)), 400
+    if not office_setup.claim_setup(db, form.get("code", "")):
+        return render_template("admin/error.html", message=DONE_ELSEWHERE), 409   # another browser was a moment faster
+    _save_school(db, home, chosen)
+    new_hash = generate_password_hash(form["password"])
+    if not office_setup.finish_setup(db, new_hash):   # the password last: until it is kept, set-up can be redone
+        return render_template("admin/error.html", message=DONE_ELSEWHERE), 409
+    start_session(db, new_hash)
+    flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
+    return redirect(url_for("admin.home"))
 
-    @bp.route("/school", methods=["GET", "POST"])
-    @login_required
-    def school_settings():
-        school = school_id()
-        page = {"name": plans.school_name(database, school), "password_in_config": bool(settings.admin_web.password_hash)}
-        if request.method == "GET":
-            return render_template("admin/school.html", **page)
-        form = request.form
-        try:
-            if form.get("school_name", "").strip() and form["school_name"].strip() != page["name"]:
-                plans.rename_school(database, school, form["school_name"])
-                flash(f"学校名称已改为“{plans.school_name(database, school)}”。")
-            if form.get("password") and not page["password_in_config"]:
-                if not office.reserve_attempt(database, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
-                    return render_template("admin/school.html", **page, error="尝试次数过多，请 15 分钟后再试。"), 429
-                if not check_password_hash(current_password_hash(), form.get("current_password", "")):
-                    raise ValueError("当前密码不对，密码没有修改。")
-                office.give_back_attempt(database, client_ip())
-                office_setup.check_new_password(form["password"], form.get("password_again", ""))
-                new_hash = generate_password_hash(form["password"])
-                office_setup.change_password(database, new_hash)   # every other session ends with the old password
-                start_session(database, new_hash)
-                flash("密码已修改，其他已登录的浏览器需要重新登录。")
-        except ValueError as exc:
-            return render_template("admin/school.html", **(page | {"name": form.get("school_name", "")}), error=str(exc)), 400
-        return redirect(url_for("admin.school_settings"))
+
+@admin.route("/school", methods=["GET", "POST"])
+@login_required
+def school_settings():
+    db, home = database(), school()
+    page = {"name": home.name, "password_in_config": bool(settings().admin_web.password_hash)}
+    if request.method == "GET":
+        return render_template("admin/school.html", **page)
+    form = request.form
+    try:
+        if form.get("school_name", "").strip() and form["school_name"].strip() != page["name"]:
+            schools.rename_school(db, home.id, form["school_name"])
+            school_renamed()
+            flash(f"学校名称已改为“{school().name}”。")
+        if form.get("password") and not page["password_in_config"]:
+            if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+                return render_template("admin/school.html", **page, error="尝试次数过多，请 15 分钟后再试。"), 429
+            if not check_password_hash(current_password_hash(), form.get("current_password", "")):
+                raise ValueError("当前密码不对，密码没有修改。")
+            office.give_back_attempt(db, client_ip())
+            office_setup.check_new_password(form["password"], form.get("password_again", ""))
+            new_hash = generate_password_hash(form["password"])
+            office_setup.change_password(db, new_hash)   # every other session ends with the old password
+            start_session(db, new_hash)
+            flash("密码已修改，其他已登录的浏览器需要重新登录。")
+    except ValueError as exc:
+        return render_template("admin/school.html", **(page | {"name": form.get("school_name", "")}), error=str(exc)), 400
+    return redirect(url_for("admin.school_settings"))
 
 
 @dataclass(frozen=True)
@@ -86,33 +89,33 @@ class SchoolSetup:
     days_off: list[tuple[date, date, str]]
 
 
-def _checked_setup(database: Database, school: int, form) -> SchoolSetup:
+def _checked_setup(db: Database, school: int, form) -> SchoolSetup:
     """The set-up form read and checked whole; ValueError in Chinese for the first thing wrong."""
     office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
-    terms = _terms_from(form, school_calendar.school_terms(database, school))
+    terms = _terms_from(form, school_calendar.school_terms(db, school))
     days_off = office_setup.parse_days_off(form.get("days_off", ""))
-    return SchoolSetup(plans.checked_school_name(database, school, form.get("school_name", "")), terms, days_off)
+    return SchoolSetup(schools.checked_school_name(db, school, form.get("school_name", "")), terms, days_off)
 
 
-def _save_school(database: Database, school: int, chosen: SchoolSetup) -> None:
+def _save_school(db: Database, school: int, chosen: SchoolSetup) -> None:
     try:
-        plans.rename_school(database, school, chosen.name)
+        schools.rename_school(db, school, chosen.name)
         for original, term in chosen.terms:
-            school_calendar.save_term(database, school, term.name, term.start, term.end, original or None)
+            school_calendar.save_term(db, school, term.name, term.start, term.end, original or None)
     except (ValueError, school_calendar.CalendarError) as exc:   # a race with another page: set-up goes on
         flash(f"部分设置没有保存：{exc}。请在“学期与假期”或“学校设置”里补上。")
-    _add_days_off(database, school, chosen.days_off)
+    _add_days_off(db, school, chosen.days_off)
 
 
-def _prefilled(database: Database, school: int, today: date) -> dict:
+def _prefilled(db: Database, school: int, day: date) -> dict:
     """The form as first shown: the school's terms if it has them, else the usual two for the school
     year of the newest plan (or of today)."""
-    name = plans.school_name(database, school)
+    name = plans.school_name(db, school)
     form = {"school_name": "" if name == "示例学校" else name}
-    terms = school_calendar.school_terms(database, school)
+    terms = school_calendar.school_terms(db, school)
     if not terms:
-        stored = [p.school_year for p in plans.list_plans(database, school) if p.school_year and YEAR.search(p.school_year)]
-        year = int(YEAR.search(stored[0])[1]) if stored else office_setup.school_year_of(today)
+        stored = [p.school_year for p in plans.list_plans(db, school) if p.school_year and YEAR.search(p.school_year)]
+        year = int(YEAR.search(stored[0])[1]) if stored else office_setup.school_year_of(day)
         terms = office_setup.suggested_terms(year)
         form["terms_guessed"] = "1"
     for index, term in enumerate(terms[:TERM_ROWS]):
@@ -147,9 +150,9 @@ def _terms_from(form, existing) -> list[tuple[str, office_setup.TermDraft]]:
     return terms
 
 
-def _add_days_off(database: Database, school: int, spans) -> None:
+def _add_days_off(db: Database, school: int, spans) -> None:
     for first, last, name in spans:
         day = first
         while day <= last:
-            school_calendar.add_holiday(database, school, day, name)
+            school_calendar.add_holiday(db, school, day, name)
             day += timedelta(days=1)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.task_dates import dated_range
+from bot.task_dates import dated_range, term_now_or_next
 from storage.task_edits import BY_HAND
 
 KINDS = (("dated", "有日期"), ("routine", "例行事项"), ("term", "学期节点"), ("undated", "无日期"))
@@ -44,6 +44,11 @@ def marks_of(task) -> tuple[str, ...]:
     if task.plan_name == BY_HAND:
         return ("added",)
     return ("edited",) if task.edited else ()
+
+
+def term_on(terms, day: date):
+    """The term a day is in, else the next one, else the last: where undated anchors are placed."""
+    return term_now_or_next(terms, day) or max(terms, key=lambda t: t.start, default=None)
 
 
 def matching(tasks, chosen: TaskFilter, term) -> list:

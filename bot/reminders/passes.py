@@ -15,6 +15,8 @@ from bot.context import ChatContext
 from bot.progress import SchoolProgress
 from bot.reminder_rules.planning import Due, due_between
 from bot.reminder_rules.setting_words import reminder_settings
+from bot.reminders.groups import reminder_groups
+from bot.schools import home_school as install_school
 from bot.reminders.messages import render
 from storage import chats, deliveries, plans
 from storage import school_calendar as calendar_store
@@ -51,23 +53,26 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
     return PassPlan(start, now, tuple(planned), names)
 
 
-def upcoming(now: datetime, until: datetime, settings: Settings, db: Database, school_id: int) -> list[tuple[Due, str]]:
+def upcoming(now: datetime, until: datetime, settings: Settings, db: Database, school_id: int,
+             home_school: int | None = None) -> list[tuple[Due, str]]:
     """The reminders the scheduler will plan between now and until for one school's groups, with each
-    group's name, by time: what the office's home page shows, from the same planning as the passes."""
-    default_school = plans.home_school(db, settings.school)
-    found = [(d, group.name) for group, due in _due_by_group(now, until, settings, db)
+    group's name, by time: what the office's home page shows, from the same planning as the passes.
+    home_school: the install's own school when the caller has looked it up already."""
+    default_school = install_school(db, settings.school) if home_school is None else home_school
+    found = [(d, group.name) for group, due in _due_by_group(now, until, settings, db, default_school)
              if (group.school_id or default_school) == school_id for d in due]
     return sorted(found, key=lambda pair: (pair[0].at, pair[1]))
 
 
-def _due_by_group(start: datetime, end: datetime, settings: Settings, db: Database):
+def _due_by_group(start: datetime, end: datetime, settings: Settings, db: Database, default_school: int | None = None):
     """(group, the reminders due to it in [start, end)) for every group that gets reminders."""
-    default_school = plans.home_school(db, settings.school)
+    if default_school is None:
+        default_school = install_school(db, settings.school)
     tasks_by_school: dict[int, list] = {}
     chased_by_school: dict[int, frozenset[int]] = {}
     calendar_by_school: dict[int, tuple] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
-    for group in chats.reminder_groups(db):
+    for group in reminder_groups(db):
         school = group.school_id or default_school
         choice = (school, reminder_settings(group.settings))
         if choice not in due_by_choice:
@@ -106,8 +111,8 @@ def _delivery(due: Due, group_id: int) -> NewDelivery:
 
 def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
-    default_school = plans.home_school(db, settings.school)
-    groups = chats.reminder_groups(db)
+    default_school = install_school(db, settings.school)
+    groups = reminder_groups(db)
     schools = {g.id: g.school_id or default_school for g in groups}
     platforms = {g.id: g.platform for g in groups}
     terms_by_school: dict[int, tuple] = {}
