@@ -103,19 +103,20 @@ WEEKDAYS = re.compile(
     rf"(?:\s*(?:至|到|[-—~])\s*(?:周|星期|礼拜)?(?P<to>[一二三四五六日天]))?(?!{COUNT_WORD})"
 )
 CJK = r"(?=[\u4e00-\u9fff])"
-# (pattern, value, weak, characters of which one must be present for the pattern to match at all)
+# (pattern, the rhythm (or how to read it from the match), weak, characters of which one must be present for the
+# pattern to match at all)
 RECURRENCES = [
-    (re.compile(r"每(?:一?个)?月(?:的)?月?初?\s*[（(]?\s*(?P<n>[12]?\d|3[01])\s*[日号]\s*(?:之|以)?前\s*[）)]?"), "monthly:by{n}", False, "每"),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一(?:周|个工作日|天)|每月下旬"), "monthly:end", False, "每"),
-    (re.compile(r"每(?:一?个)?月(?:的)?月?初|每月第一周|每月上旬"), "monthly:start", False, "每"),
-    (re.compile(rf"每(?:一?个)?月(?!份)|月月|(?<![\d一二三四五六七八九十])一月一{CJK}|按月"), "monthly", False, "月"),
-    (re.compile(r"[两二]周一次|每[两二]周|每隔一周|隔周|间周|单周|双周|每半个?月|半个?月一次"), "biweekly", False, "周半"),
-    (re.compile(rf"每(?:一?个)?(?:周|星期|礼拜)(?![一二三四五六日天](?!{COUNT_WORD}))|周周|(?<![\d一两二三四五六七八九十])一周一{CJK}"), "weekly", False, "周星礼"),
-    (re.compile(rf"每一?天|每日|(?<!\d)天天|(?<![\d月])日日|每个(?:工作|上学)日|(?<![\d一二三四五六七八九十])一日一{CJK}"), "daily", False, "天日"),
-    (re.compile(r"每(?:一?个)?季度?"), "quarterly", False, "季"),
-    (re.compile(r"每(?:一?个)?学期|(?<![第上下本新这该每])一学期"), "termly", False, "学"),
-    (re.compile(r"(?:本|这个?)学期"), "termly", True, "学"),
-    (re.compile(rf"每(?:一?个)?学年|每一?年度?|(?<![\d一二三四五六七八九十])一年一{CJK}"), "yearly", False, "年"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?初?\s*[（(]?\s*(?P<n>[12]?\d|3[01])\s*[日号]\s*(?:之|以)?前\s*[）)]?"), lambda m: Recurrence.monthly_by(m["n"]), False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?(?:底|末)(?:之?前)?|每月最后一(?:周|个工作日|天)|每月下旬"), Recurrence("monthly", part="end"), False, "每"),
+    (re.compile(r"每(?:一?个)?月(?:的)?月?初|每月第一周|每月上旬"), Recurrence("monthly", part="start"), False, "每"),
+    (re.compile(rf"每(?:一?个)?月(?!份)|月月|(?<![\d一二三四五六七八九十])一月一{CJK}|按月"), Recurrence("monthly"), False, "月"),
+    (re.compile(r"[两二]周一次|每[两二]周|每隔一周|隔周|间周|单周|双周|每半个?月|半个?月一次"), Recurrence("biweekly"), False, "周半"),
+    (re.compile(rf"每(?:一?个)?(?:周|星期|礼拜)(?![一二三四五六日天](?!{COUNT_WORD}))|周周|(?<![\d一两二三四五六七八九十])一周一{CJK}"), Recurrence("weekly"), False, "周星礼"),
+    (re.compile(rf"每一?天|每日|(?<!\d)天天|(?<![\d月])日日|每个(?:工作|上学)日|(?<![\d一二三四五六七八九十])一日一{CJK}"), Recurrence("daily"), False, "天日"),
+    (re.compile(r"每(?:一?个)?季度?"), Recurrence("quarterly"), False, "季"),
+    (re.compile(r"每(?:一?个)?学期|(?<![第上下本新这该每])一学期"), Recurrence("termly"), False, "学"),
+    (re.compile(r"(?:本|这个?)学期"), Recurrence("termly"), True, "学"),
+    (re.compile(rf"每(?:一?个)?学年|每一?年度?|(?<![\d一二三四五六七八九十])一年一{CJK}"), Recurrence("yearly"), False, "年"),
 ]
 ANCHORS = [
     (re.compile(r"开学(?:前|初|之初|伊始|之际|第一周|前后|[“\"”‘']?第一课)|学期初|(?:新)?学期伊始|开学季|(?<![学假])期初"), "term_start", "学初"),
@@ -161,11 +162,11 @@ def _find_times(text: str, in_cell: bool, scope: Scope) -> tuple[TimeMatch, ...]
         found.append(TimeMatch(m.start(), m.end(), WEEK, week=first, week_last=last, day_level=True))
     if not present.isdisjoint("周星礼"):
         found += _weekdays(text, scope)
-    for pattern, value, weak, needs in RECURRENCES:
+    for pattern, rule, weak, needs in RECURRENCES:
         if present.isdisjoint(needs):
             continue
         for m in pattern.finditer(text):
-            found.append(TimeMatch(m.start(), m.end(), RECUR, rule=Recurrence.parse(value.format(**m.groupdict())), weak=weak))
+            found.append(TimeMatch(m.start(), m.end(), RECUR, rule=rule(m) if callable(rule) else rule, weak=weak))
     for pattern, anchor, needs in ANCHORS:
         if present.isdisjoint(needs):
             continue

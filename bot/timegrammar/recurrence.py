@@ -1,8 +1,11 @@
 """A duty's rhythm as a value: every day, week (on some weekdays), two weeks, month (early, late,
-by a day), term, quarter or year. Stored and printed as a short code ("weekly:TUE,THU")."""
+by a day), term, quarter or year. The plan reader finds these values and the task dates, answers
+and reminders work with them; only storage keeps the short code ("weekly:TUE,THU"): `.code` writes
+it, `Recurrence.parse` reads it back."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import WEEKDAY_CODES
 
@@ -27,20 +30,28 @@ class Recurrence:
     @classmethod
     def parse(cls, code: str | None) -> Recurrence | None:
         """The value behind a stored code; None for no code or one this version does not know."""
-        if not code:
-            return None
-        kind, _, detail = code.strip().partition(":")
-        if kind not in KINDS:
-            return None
-        if kind == "weekly" and detail:
-            return cls(kind, weekdays=tuple(WEEKDAY_CODES.index(c) for c in detail.split(",") if c in WEEKDAY_CODES))
-        if kind == "monthly" and detail.startswith("by"):
-            day = detail[2:]   # ASCII digits only ("²".isdigit() holds), a day a month has
-            return cls(kind, by_day=int(day)) if day.isascii() and day.isdigit() and 1 <= int(day) <= 31 else cls(kind)
-        if kind == "monthly" and detail in ("start", "end"):
-            return cls(kind, part=detail)
-        return cls(kind)
+        return _parsed(code) if code else None
+
+    @classmethod
+    def monthly_by(cls, day: str) -> Recurrence:
+        """每月8日前: due by that day of every month; a day no month has (or not ASCII digits) says only monthly."""
+        ok = day.isascii() and day.isdigit() and 1 <= int(day) <= 31   # "²".isdigit() holds
+        return cls("monthly", by_day=int(day)) if ok else cls("monthly")
 
     def on_weekdays(self, weekdays: tuple[int, ...]) -> Recurrence:
         """"每周1次" in one cell and "周二下午" in another: weekly on Tuesdays. Other rhythms keep theirs."""
         return Recurrence(self.kind, weekdays=weekdays) if self.kind == "weekly" and weekdays else self
+
+
+@lru_cache(maxsize=256)   # a school's plan uses a few dozen codes; the values are frozen, so they are shared
+def _parsed(code: str) -> Recurrence | None:
+    kind, _, detail = code.strip().partition(":")
+    if kind not in KINDS:
+        return None
+    if kind == "weekly" and detail:
+        return Recurrence(kind, weekdays=tuple(WEEKDAY_CODES.index(c) for c in detail.split(",") if c in WEEKDAY_CODES))
+    if kind == "monthly" and detail.startswith("by"):
+        return Recurrence.monthly_by(detail[2:])
+    if kind == "monthly" and detail in ("start", "end"):
+        return Recurrence(kind, part=detail)
+    return Recurrence(kind)
