@@ -21,7 +21,7 @@ from bot.reminders.messages import render
 from storage import chats, deliveries, plans
 from storage import school_calendar as calendar_store
 from storage.db import Database
-from storage.deliveries import DeliveryRow, NewDelivery
+from storage.deliveries import DeliveryRow, DeliveryState, NewDelivery, ReminderKind
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=2)
@@ -47,7 +47,7 @@ def plan_pass(now: datetime, settings: Settings, db: Database) -> PassPlan:
         missed = len(due) - len(fresh)
         planned += [_delivery(d, group.id) for d in fresh]
         if missed:
-            planned.append(NewDelivery(f"missed:{group.id}:{now.isoformat()}", "missed", None, group.id,
+            planned.append(NewDelivery(f"missed:{group.id}:{now.isoformat()}", ReminderKind.MISSED, None, group.id,
                                        now.astimezone(settings.tz).date(), now, detail=str(missed)))
         names[group.id] = group.name
     return PassPlan(start, now, tuple(planned), names)
@@ -118,7 +118,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     terms_by_school: dict[int, tuple] = {}
     lines = []
     for d in plan.deliveries:
-        row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, "pending", 0, d.detail)
+        row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, DeliveryState.PENDING, 0, d.detail)
         task = plans.get_task(db, d.task_id) if d.task_id else None
         platform = platforms[d.chat_id]
         school = schools[d.chat_id]
