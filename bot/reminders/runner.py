@@ -17,13 +17,14 @@ import requests
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot import holiday_years
+from bot import holiday_years, schools
 from bot.config import Settings, load_settings
+from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.sending import SendReport, send_outstanding
 from storage import chats, deliveries, plans
 from storage.db import Database
-from storage.deliveries import NewDelivery
+from storage.deliveries import NewDelivery, ReminderKind
 from storage.school_calendar import school_terms
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
     if not deliveries.take_lease(database, LEASE, settings.scheduler_id or HOLDER, now, LEASE_S):
         log.info("another scheduler holds the lease; skipping this pass")
         return None
-    school = plans.home_school(database, settings.school)
+    school = schools.home_school(database, settings.school)
     holiday_years.prefill(database, school, school_terms(database, school))   # before 元旦 of a year the calendar lacks
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
@@ -56,11 +57,11 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
 
 def alert_admins(now: datetime, settings: Settings, database: Database, failing: set[str]) -> int:
     """Tell the admin group, once a day per failing group; the log has said it already."""
-    admin = next((g for g in chats.reminder_groups(database) if g.name == settings.admin_group), None)
+    admin = next((g for g in reminder_groups(database) if g.name == settings.admin_group), None)
     if admin is None:
         return 0
     day = now.astimezone(settings.tz).date()
-    alerts = [NewDelivery(f"alert:{name}:{day.isoformat()}", "alert", None, admin.id, day, now, detail=name)
+    alerts = [NewDelivery(f"alert:{name}:{day.isoformat()}", ReminderKind.ALERT, None, admin.id, day, now, detail=name)
               for name in sorted(failing) if name != admin.name]
     return deliveries.record(database, alerts)
 

@@ -17,15 +17,18 @@ from datetime import datetime, timedelta
 
 import requests
 
+from bot import schools
 from bot.config import Settings
 from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.platforms.dingtalk_api import DingTalkApi
 from bot.platforms.robots import PushResult, push
 from bot.progress import SchoolProgress
+from bot.reminders.groups import reminder_groups
 from bot.reminders.messages import mentions_for, render
 from storage import chats, deliveries, plans
 from storage.db import Database
+from storage.deliveries import DeliveryState, ReminderKind
 from storage.school_calendar import school_terms
 
 log = logging.getLogger(__name__)
@@ -45,14 +48,14 @@ class SendReport:
 
 def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session) -> SendReport:
     rows = deliveries.outstanding(db, now)
-    groups = {g.id: g for g in chats.reminder_groups(db)}
+    groups = {g.id: g for g in reminder_groups(db)}
     by_group: dict[int, list] = defaultdict(list)
     for row in rows:
         by_group[row.chat_id].append(row)
     report = SendReport()
     if not by_group:
         return report
-    default_school = plans.home_school(db, settings.school)
+    default_school = schools.home_school(db, settings.school)
     channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
@@ -92,13 +95,13 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
     terms = school_terms(db, group.school_id or default_school) if group is not None else ()
     for row in rows:
         if group is None:
-            deliveries.mark(db, row.id, "failed", "group removed")
+            deliveries.mark(db, row.id, DeliveryState.FAILED, "group removed")
             report.failed += 1
             continue
         while recent and time.monotonic() - recent[0] > 60:
             recent.popleft()
         if len(recent) >= PER_MINUTE:  # the robot's budget is spent: the next pass continues
-            deliveries.mark(db, row.id, "retry", "paced", now + timedelta(seconds=60))
+            deliveries.mark(db, row.id, DeliveryState.RETRY, "paced", now + timedelta(seconds=60))
             report.retrying += 1
             continue
         school = group.school_id or default_school
@@ -106,24 +109,24 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
         task = plans.get_task(db, row.task_id) if row.task_id else None
         reply = render(row, task, context, group.platform)
         if reply is None:
-            deliveries.mark(db, row.id, "dropped", "nothing to say any more (task withdrawn, or everyone reported)")
+            deliveries.mark(db, row.id, DeliveryState.DROPPED, "nothing to say any more (task withdrawn, or everyone reported)")
             continue
-        if task is not None and task.owner and not reply.mentions and row.kind != "chase":
+        if task is not None and task.owner and not reply.mentions and row.kind is not ReminderKind.CHASE:
             if roster is None:   # read once per group's batch, and only when a reminder names an owner
                 roster = SchoolProgress(db, school, tz=tz)
             reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
-        deliveries.mark(db, row.id, "sending")
+        deliveries.mark(db, row.id, DeliveryState.SENDING)
         recent.append(time.monotonic())
         result = channel.push(group, reply)
         if result.ok:
-            deliveries.mark(db, row.id, "sent")
+            deliveries.mark(db, row.id, DeliveryState.SENT)
             report.sent += 1
         elif result.retry and row.attempts + 1 < MAX_ATTEMPTS:
             delay = timedelta(seconds=min(30 * 2 ** row.attempts, 1800))
-            deliveries.mark(db, row.id, "retry", result.error, now + delay)
+            deliveries.mark(db, row.id, DeliveryState.RETRY, result.error, now + delay)
             report.retrying += 1
         else:
-            deliveries.mark(db, row.id, "failed", result.error)
+            deliveries.mark(db, row.id, DeliveryState.FAILED, result.error)
             report.failed += 1
             report.failing_groups.add(group.name)
             log.warning("reminders to group %s keep failing: %s", group.name, result.error)
