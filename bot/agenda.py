@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import texts
-from bot.task_dates import dated_range, due_in, in_force, recurs_in, term_for
+from bot.task_dates import dated_range, due_in, in_force, recurrence_of, recurs_in, term_for
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
 from storage.school_calendar import Term
@@ -56,24 +56,23 @@ def sort_span(tasks, first: date, last: date, term: Term | None, duties_rest: bo
     days: dict[date, list] = {}
     longer, routine, this_term, seen = [], [], [], set()
     for task in tasks:
-        covered = dated_range(task, term)
+        covered, rhythm = dated_range(task, term), recurrence_of(task)
         if covered is not None:
             during_term = duties_rest and covered[0] != covered[1] and term_for(terms, *covered) is not None
             if covered[0] <= last and covered[1] >= first and not during_term and _first_time(task, covered, seen):
                 (days.setdefault(covered[0], []) if covered[0] == covered[1] else longer).append(task)
-        elif (task.recurrence and not duties_rest and in_force(task, first, last)
-              and recurs_in(task.recurrence, first, last, term) and _first_time(task, task.recurrence, seen)):
+        elif (rhythm and not duties_rest and in_force(task, first, last)
+              and recurs_in(rhythm, first, last, term) and _first_time(task, rhythm, seen)):
             routine.append(task)
-        elif (on_topic and not duties_rest and term is not None and _once_a_term(task.recurrence)
-              and in_force(task, first, last) and _first_time(task, task.recurrence, seen)):
+        elif (on_topic and not duties_rest and term is not None and _once_a_term(rhythm)
+              and in_force(task, first, last) and _first_time(task, rhythm, seen)):
             this_term.append(task)
     longer.sort(key=lambda t: dated_range(t, term))
     return SpanTasks(days, longer, routine, this_term)
 
 
-def _once_a_term(rule: str | None) -> bool:
-    recurrence = Recurrence.parse(rule)
-    return recurrence is not None and recurrence.kind in ("termly", "yearly")
+def _once_a_term(rhythm: Recurrence | None) -> bool:
+    return rhythm is not None and rhythm.kind in ("termly", "yearly")
 
 
 def sort_due(tasks, first: date, last: date, term: Term | None) -> dict[date, list]:
@@ -118,7 +117,7 @@ def span_groups(found: SpanTasks, first: date, last: date, term: Term | None, ta
                             texts.ASK_MONTH.format(month=start.month) if start.month == end.month else "", start, end))
     if found.this_term:
         groups.append(Group(f"**{texts.THIS_TERM}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in found.this_term]))
-    on_the_day = [t for t in found.routine if single_day and Recurrence.parse(t.recurrence).weekdays] if found.routine else []
+    on_the_day = [t for t in found.routine if single_day and recurrence_of(t).weekdays] if found.routine else []
     if on_the_day:
         groups.append(Group(f"**{texts.ROUTINE}**", [texts.routine_line(t) for t in on_the_day[:MAX_DAY_ROUTINE]], texts.ASK_ROUTINE))
     if (last - first).days > LONG_SPAN_DAYS:   # a term: in date order, what is over at the end
@@ -132,7 +131,7 @@ def routine_summary(routine: list, listed: int = 0) -> str | None:
     rest = routine[listed:] if listed else routine
     if not rest:
         return None
-    kinds = Counter(texts.rhythm_word(t.recurrence) for t in rest)
+    kinds = Counter(texts.rhythm_word(recurrence_of(t)) for t in rest)
     return texts.ROUTINE_SUMMARY.format(count=len(rest), kinds=" · ".join(f"{k} {n}" for k, n in kinds.most_common()))
 
 

@@ -14,10 +14,10 @@ from bot import schools, texts
 from bot.config import Settings
 from bot.people.progress import Progress
 from bot.progress import SchoolProgress
-from bot.task_dates import Term, dated_range
+from bot.task_dates import dated_range
 from storage import plans, status
 from storage.db import Database
-from storage.school_calendar import school_terms
+from storage.school_calendar import Term, school_terms
 
 
 class ExportError(Exception):

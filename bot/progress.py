@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.people.progress import Progress, progress_of
 from bot.people.roles import Person, Role, Unit, units_for
-from bot.task_dates import period_start
+from bot.task_dates import period_start, recurrence_of
 from storage import people, status
 from storage.db import Database
 from storage.people import MemberRow
@@ -56,7 +56,7 @@ class SchoolProgress:
         return {t.id: progress_of(self.units(t.owner), self._this_round(t, latest.get(t.id, {})), names) for t in tasks}
 
     def _this_round(self, task: TaskRow, latest: dict) -> dict:
-        since = period_start(task.recurrence, self.today, self.term) if self.today else None
+        since = period_start(recurrence_of(task), self.today, self.term) if self.today else None
         if since is None:
             return latest
         return {m: r for m, r in latest.items() if r.reported_at.astimezone(self.tz).date() >= since}

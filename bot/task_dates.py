@@ -3,7 +3,8 @@
 Dated tasks happen on their dates. Term anchors are placed in the term: 开学初 is
 the first week, 期中 the two weeks around the middle, 期末 the last two weeks.
 Recurring duties happen on their weekdays, or somewhere in every week, month or
-term; they are listed once per answer rather than once per day.
+term; they are listed once per answer rather than once per day. A task keeps its rhythm as
+the stored code; `recurrence_of` reads it as a Recurrence, which is what everything else takes.
 """
 from __future__ import annotations
 
@@ -20,10 +21,15 @@ ANCHOR_DAYS = 14
 class TaskLike(Protocol):
     start: date | None
     end: date | None
-    recurrence: str | None
+    recurrence: str | None    # the stored code ("weekly:TUE"): read it with recurrence_of
     term_anchor: str | None
     valid_from: date | None   # the plan's period
     valid_to: date | None
+
+
+def recurrence_of(task: TaskLike) -> Recurrence | None:
+    """The task's rhythm; None for a one-off task, or a code this version does not know."""
+    return Recurrence.parse(task.recurrence)
 
 
 def days_off(term: Term | None) -> frozenset[date]:
@@ -84,16 +90,15 @@ def anchor_range(anchor: str, term: Term) -> tuple[date, date] | None:
     return ranges.get(anchor)
 
 
-def recurs_in(rule: str, first: date, last: date, term: Term | None) -> bool:
-    """Whether a duty with this rule falls due between first and last (inclusive)."""
+def recurs_in(recurrence: Recurrence | None, first: date, last: date, term: Term | None) -> bool:
+    """Whether a duty with this rhythm falls due between first and last (inclusive)."""
+    if recurrence is None:
+        return False
     if term is not None and (last < term.start or first > term.end):
         return False  # holidays: duties rest
     off = days_off(term)
     days = [d for i in range((last - first).days + 1) if is_school_day(d := first + timedelta(days=i), off)]
     if not days:
-        return False
-    recurrence = Recurrence.parse(rule)
-    if recurrence is None:
         return False
     if recurrence.weekdays:
         return any(day.weekday() in recurrence.weekdays for day in days)
@@ -118,7 +123,7 @@ def due_in(task: TaskLike, title: str, first: date, last: date, term: Term | Non
         if covered[0] != covered[1] and not any(word in title for word in DELIVERABLE):
             return None   # a month's event ("10月 秋季运动会") is no deadline; "10月份完成开题报告" is
         return covered[1] if first <= covered[1] <= last else None
-    recurrence = Recurrence.parse(task.recurrence)
+    recurrence = recurrence_of(task)
     if recurrence is None or not in_force(task, first, last):
         return None
     if term is None or last < term.start or first > term.end:
@@ -150,10 +155,9 @@ def _school_day_on_or_before(day: date, floor: date, off: frozenset[date]) -> da
     return None
 
 
-def period_start(rule: str | None, today: date, term: Term | None) -> date | None:
+def period_start(recurrence: Recurrence | None, today: date, term: Term | None) -> date | None:
     """Where the current round of a recurring duty began: reports before it are about an earlier round.
     None for a one-off task, whose reports always count."""
-    recurrence = Recurrence.parse(rule)
     if recurrence is None:
         return None
     kind = recurrence.kind

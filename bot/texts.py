@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.task_dates import dated_range
+from bot.task_dates import dated_range, recurrence_of
 from bot.timegrammar.recurrence import Recurrence
 
 RECURRENCE_WORDS = {
@@ -22,13 +22,12 @@ ERROR_PREFIX = "错误："
 UNKNOWN_YEAR = "学年未知"
 
 
-def describe_recurrence(rule: str) -> str:
-    recurrence = Recurrence.parse(rule)
-    if recurrence is not None and recurrence.weekdays:
+def describe_recurrence(recurrence: Recurrence) -> str:
+    if recurrence.weekdays:
         return "每" + "、".join(WEEKDAY_WORDS[d] for d in recurrence.weekdays)
-    if recurrence is not None and recurrence.by_day is not None:
+    if recurrence.by_day is not None:
         return f"每月{recurrence.by_day}日前"
-    return RECURRENCE_WORDS.get(rule, rule)
+    return RECURRENCE_WORDS.get(recurrence.code, recurrence.code)
 
 
 def describe_dates(start: date, end: date | None) -> str:
@@ -43,13 +42,15 @@ def describe_dates(start: date, end: date | None) -> str:
 
 
 def describe_when(start: date | None, end: date | None, recurrence: str | None, anchor: str | None, week: int | None) -> str:
+    """A stored task's or a plan item's time, from its fields as kept (the rhythm as its code)."""
     parts = []
     if start is not None:
         parts.append(describe_dates(start, end))
     elif week is not None:
         parts.append(f"第{week}周")
     if recurrence:
-        parts.append(describe_recurrence(recurrence))
+        rhythm = Recurrence.parse(recurrence)
+        parts.append(describe_recurrence(rhythm) if rhythm else recurrence)   # a newer version's code: as written
     if anchor and start is None:
         parts.append(ANCHOR_WORDS.get(anchor, anchor))
     return " ".join(parts) or "未定时间"
@@ -120,9 +121,8 @@ def describe_range_heading(start: date, end: date) -> str:
     return describe_dates(start, end)
 
 
-def rhythm_word(rule: str | None) -> str:
-    recurrence = Recurrence.parse(rule)
-    return RHYTHM_WORDS.get(recurrence.kind, rule or "") if recurrence else (rule or "")
+def rhythm_word(recurrence: Recurrence) -> str:
+    return RHYTHM_WORDS.get(recurrence.kind, recurrence.kind)
 
 
 def describe_day(day: date) -> str:
@@ -157,7 +157,7 @@ def task_line(task, with_dates: bool = False, term=None, tally: str | None = Non
 
 def routine_line(task) -> str:
     owner = f"（{task.owner}）" if task.owner else ""
-    return f"- {describe_recurrence(task.recurrence)}：#{task.number} {task.title}{owner}"
+    return f"- {describe_recurrence(recurrence_of(task))}：#{task.number} {task.title}{owner}"
 
 ONBOARD_TITLE = "请先绑定学校"
 ONBOARD = "本群还没有绑定学校。请管理员发送“绑定学校 学校名称”，例如：绑定学校 {example}"

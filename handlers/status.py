@@ -16,8 +16,7 @@ from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.people.progress import UnitState
 from bot.progress import SchoolProgress
-from bot.task_dates import dated_range, in_force
-from bot.timegrammar.recurrence import Recurrence
+from bot.task_dates import dated_range, in_force, recurrence_of
 from bot.understanding import Mine, Progress, Report, ReportStatus
 from storage import status
 from storage.people import MemberRow
@@ -207,7 +206,7 @@ def _entry(state: UnitState, names: dict[int, str]) -> str:
 
 def _a_deliverable(task: TaskRow, ctx: ChatContext) -> bool:
     """An undated duty worth listing as someone's task: once a term or a month, in force now."""
-    recurrence = Recurrence.parse(task.recurrence)
+    recurrence = recurrence_of(task)
     return recurrence is not None and recurrence.kind in ("termly", "monthly", "yearly") and in_force(task, ctx.today, ctx.today)
 
 

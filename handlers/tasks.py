@@ -9,7 +9,7 @@ from bot.answers import fit, span_reply
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.progress import SchoolProgress
-from bot.task_dates import dated_range, in_force
+from bot.task_dates import dated_range, in_force, recurrence_of
 from bot.timegrammar.resolve import month_range
 from bot.understanding import Ask, Query, Unknown
 from bot.understanding.normalize import normalize
@@ -28,18 +28,18 @@ FAR_MONTH_DAYS = 180
 
 
 def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> Reply:
-    if intent.ask is Ask.WEEK_NUMBER:
+    if intent.ask == Ask.WEEK_NUMBER:
         return answer_week_number(intent, ctx)
-    if intent.ask is Ask.TERM_DATES:
+    if intent.ask == Ask.TERM_DATES:
         return answer_term_dates(ctx)
-    if intent.ask is Ask.ROUTINE:
+    if intent.ask == Ask.ROUTINE:
         return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
     if intent.start is None:
         return _whenever(intent, message, list_tasks(ctx.database, ctx.school_id), ctx)
     # Tasks dated after the span are still wanted when it is empty: "下一项…".
     tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
     about, missing = _on_topic(intent.keyword, tasks)
-    if intent.ask is Ask.DEADLINE:
+    if intent.ask == Ask.DEADLINE:
         return _due(intent, about, missing, ctx)
     if (recent := _the_month_just_past(intent, about, ctx)) is not None:
         return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
@@ -119,7 +119,7 @@ def _whenever(intent: Query, message: IncomingMessage, tasks: list[TaskRow], ctx
         chosen = [t for score, t in scored[:MAX_NEAREST] if score >= LOOSE]
         head = [texts.TOPIC_NEAREST.format(keyword=keyword)]
     if not chosen:
-        if intent.ask is Ask.NAME:   # a bare name the plan does not know was probably not a question
+        if intent.ask == Ask.NAME:   # a bare name the plan does not know was probably not a question
             return answer_unknown(intent, message, ctx)
         return Reply(title, texts.NOTHING_FOR_KEYWORD.format(keyword=keyword))
     far = date.max - timedelta(days=1)
@@ -136,12 +136,12 @@ def _whenever(intent: Query, message: IncomingMessage, tasks: list[TaskRow], ctx
 def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
     """Every routine duty in force now, one line per rhythm."""
     title = texts.ROUTINE_TITLE
-    duties = [t for t in agenda.once(tasks) if t.recurrence and in_force(t, ctx.today, ctx.today)]
+    duties = [t for t in agenda.once(tasks) if recurrence_of(t) and in_force(t, ctx.today, ctx.today)]
     if not duties:
         return Reply(title, texts.ROUTINE_NONE)
     by_rhythm: dict[str, list[TaskRow]] = {}
     for task in sorted(duties, key=lambda t: t.number):
-        by_rhythm.setdefault(texts.describe_recurrence(task.recurrence), []).append(task)
+        by_rhythm.setdefault(texts.describe_recurrence(recurrence_of(task)), []).append(task)
     lines = [f"#### {title}（{len(duties)} 项）"]
     for rhythm, group in by_rhythm.items():
         lines.append(f"**{rhythm}**：" + "；".join(f"#{t.number} {t.title}" for t in group))

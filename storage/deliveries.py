@@ -92,9 +92,9 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
 
 def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None = None, next_attempt: datetime | None = None) -> None:
     values = {"state": state, "last_error": error, "next_attempt_at": _utc(next_attempt) if next_attempt else None}
-    if state is DeliveryState.SENDING:
+    if state == DeliveryState.SENDING:
         values["attempts"] = ReminderDelivery.attempts + 1
-    if state is DeliveryState.SENT:
+    if state == DeliveryState.SENT:
         values["sent_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
     with db.transaction() as s:
         s.execute(update(ReminderDelivery).where(ReminderDelivery.id == delivery_id).values(**values))

@@ -13,6 +13,7 @@ from bot import holiday_years, schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
 from bot.task_dates import recurs_in
+from bot.timegrammar.recurrence import Recurrence
 from storage import office_settings, plans, school_calendar, status
 from storage.people import NewMember, RoleRow, import_roster, load_members
 from tests.test_admin_web import PASSWORD, import_plan, settings_with, sign_in, token, upload
@@ -218,7 +219,7 @@ def test_a_year_the_national_calendar_does_not_know_gets_fixed_holidays_and_a_no
     [stored] = school_calendar.school_terms(sqlite_database, school)
     assert date(unknown, 1, 1) in stored.days_off
     if date(unknown, 1, 1).weekday() < 5:   # a weekday the bot would otherwise take for a school day
-        assert not recurs_in("weekly:" + "MON TUE WED THU FRI".split()[date(unknown, 1, 1).weekday()], date(unknown, 1, 1),
+        assert not recurs_in(Recurrence("weekly", weekdays=(date(unknown, 1, 1).weekday(),)), date(unknown, 1, 1),
                              date(unknown, 1, 1), stored)
     school_calendar.delete_holiday(sqlite_database, school, date(unknown, 5, 3))   # the office's deletion sticks
     create_app(settings, sqlite_database)

@@ -83,4 +83,4 @@ def test_a_stored_rule_with_an_impossible_day_is_a_plain_monthly_duty(code):
     from bot.task_dates import recurs_in
     from bot.timegrammar.recurrence import Recurrence
     assert Recurrence.parse(code) == Recurrence("monthly")
-    recurs_in(code, date(2026, 10, 1), date(2026, 10, 31), None)   # and nothing downstream overflows
+    recurs_in(Recurrence.parse(code), date(2026, 10, 1), date(2026, 10, 31), None)   # and nothing downstream overflows

@@ -104,3 +104,24 @@ def test_the_ledger_stores_the_words_and_reads_back_the_enums(database):
         stored = conn.execute(select(ReminderDelivery.kind, ReminderDelivery.state)).one()
     assert tuple(stored) == ("digest", "retry")
     assert deliveries.troubled_groups(database, now) == [(chat.id, 0, 1)]
+
+
+def test_a_tasks_rhythm_is_read_once_from_its_stored_code():
+    from bot import texts
+    from bot.task_dates import recurrence_of, recurs_in
+    from bot.timegrammar.recurrence import Recurrence
+    from storage.plans import TaskRow
+    task = TaskRow(1, 3, "升旗仪式", None, None, "weekly:MON", None, None, None, "", "", 1)
+    rhythm = recurrence_of(task)
+    assert rhythm == Recurrence("weekly", weekdays=(0,)) and rhythm is Recurrence.parse("weekly:MON")   # cached, shared
+    assert texts.describe_recurrence(rhythm) == "每周一" and texts.rhythm_word(rhythm) == "每周"
+    assert recurs_in(rhythm, date(2026, 9, 7), date(2026, 9, 7), None) and not recurs_in(None, date(2026, 9, 7), date(2026, 9, 7), None)
+    assert texts.describe_when(None, None, "fortnightly:MON", None, None) == "fortnightly:MON"   # a newer version's code
+
+
+def test_the_plan_reader_finds_rhythms_as_values():
+    from bot.plan.timewords import RECUR, find_times
+    from bot.timegrammar.recurrence import Recurrence
+    rules = {m.rule for m in find_times("每月8日前上交，每学期一次，每周二例会", None) if m.kind == RECUR}
+    assert {Recurrence("monthly", by_day=8), Recurrence("termly")} <= rules
+    assert Recurrence.monthly_by("8") == Recurrence("monthly", by_day=8) and Recurrence.monthly_by("32") == Recurrence("monthly")

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.progress import SchoolProgress
 from bot.reminder_rules.planning import Due
 from bot.reminders.passes import upcoming
-from bot.task_dates import dated_range, in_force, recurs_in, term_now_or_next
+from bot.task_dates import dated_range, in_force, recurrence_of, recurs_in, term_now_or_next
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.school_calendar import school_terms
@@ -61,7 +61,7 @@ def dashboard(settings: Settings, db: Database, school_id: int, now: datetime) -
     tasks = plans.list_tasks(db, school_id)
     ranged = [(t, dated_range(t, term)) for t in tasks]
     dated = sorted(((t, r) for t, r in ranged if r), key=lambda pair: (pair[1][0], pair[0].number))
-    routine = [t for t in tasks if t.recurrence and in_force(t, monday, sunday) and recurs_in(t.recurrence, monday, sunday, term)]
+    routine = [t for t in tasks if in_force(t, monday, sunday) and recurs_in(recurrence_of(t), monday, sunday, term)]
     return Dashboard(
         today=today,
         today_tasks=tuple(t for t, (first, last) in dated if first <= today <= last),

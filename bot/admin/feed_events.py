@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 from icalendar import Event
 
 from bot import texts
-from bot.task_dates import Term, dated_range, in_force, term_for
+from bot.task_dates import dated_range, in_force, recurrence_of, term_for
 from bot.timegrammar.recurrence import Recurrence
+from storage.school_calendar import Term
 
 from .edges import FIRST_DAY, LAST_DAY
 
@@ -68,9 +69,10 @@ def routine_events(tasks, terms, school_day: SchoolDay, uid: Callable, stamp: da
             first, last = max(term.start, task.valid_from or term.start), min(term.end, task.valid_to or term.end)
             if not in_force(task, term.start, term.end) or not (FIRST_DAY <= first <= last <= LAST_DAY):
                 continue
-            series = routine_series(Recurrence.parse(task.recurrence), term, first, last, school_day)
-            summary = f"#{task.number} {task.title}（{texts.describe_recurrence(task.recurrence)}）"
+            rhythm = recurrence_of(task)
+            series = routine_series(rhythm, term, first, last, school_day)
             if series is not None:
+                summary = f"#{task.number} {task.title}（{texts.describe_recurrence(rhythm)}）"
                 events += series.events(uid(task, term), stamp, summary, task.owner)
     return events
 

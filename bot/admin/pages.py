@@ -11,7 +11,8 @@ import chinese_calendar
 from bot.plan.document import PlanDocument
 from bot.plan.items import PlanItem
 from bot.school_days import is_school_day
-from bot.task_dates import Term, dated_range, in_term, term_for
+from bot.task_dates import dated_range, in_term, term_for
+from storage.school_calendar import Term
 
 
 @dataclass(frozen=True)

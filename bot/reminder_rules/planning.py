@@ -16,8 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.school_days import is_school_day
-from bot.task_dates import TaskLike, in_force, in_term
-from bot.timegrammar.recurrence import Recurrence
+from bot.task_dates import TaskLike, in_force, in_term, recurrence_of
 from storage.deliveries import ReminderKind
 from storage.school_calendar import Term
 
@@ -120,7 +119,7 @@ def _chase(task, settings: ReminderSettings, calendar: _Calendar, first: date, l
 
 
 def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:
-    recurrence = Recurrence.parse(task.recurrence)
+    recurrence = recurrence_of(task)
     if recurrence is None or recurrence.kind != "weekly" or not recurrence.weekdays:
         return []  # daily and unspecified duties are in the digest; reminding them daily is noise
     wanted = set(recurrence.weekdays)

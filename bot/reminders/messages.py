@@ -16,17 +16,17 @@ from storage.plans import TaskRow, list_tasks
 def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, platform: str = "dingtalk") -> Reply | None:
     """The message for one ledger row; None when its task has since left the plan, or a chase
     finds everyone has reported by the time it is sent."""
-    if delivery.kind is ReminderKind.DIGEST:
+    if delivery.kind == ReminderKind.DIGEST:
         monday = delivery.occurrence
         upcoming = list_tasks(context.database, context.school_id, monday, date.max)  # "nothing this week; next up…"
         return span_reply(upcoming, monday, monday + timedelta(days=6), context)
-    if delivery.kind is ReminderKind.ALERT:
+    if delivery.kind == ReminderKind.ALERT:
         return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
-    if delivery.kind is ReminderKind.MISSED:
+    if delivery.kind == ReminderKind.MISSED:
         return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or "若干"))
     if task is None:
         return None
-    if delivery.kind is ReminderKind.CHASE:
+    if delivery.kind == ReminderKind.CHASE:
         return _chase(task, context, platform)
     line = texts.task_line(task).lstrip("- ")
     day = texts.describe_day(delivery.occurrence)

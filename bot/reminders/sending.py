@@ -111,7 +111,7 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
         if reply is None:
             deliveries.mark(db, row.id, DeliveryState.DROPPED, "nothing to say any more (task withdrawn, or everyone reported)")
             continue
-        if task is not None and task.owner and not reply.mentions and row.kind is not ReminderKind.CHASE:
+        if task is not None and task.owner and not reply.mentions and row.kind != ReminderKind.CHASE:
             if roster is None:   # read once per group's batch, and only when a reminder names an owner
                 roster = SchoolProgress(db, school, tz=tz)
             reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
