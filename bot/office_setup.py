@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.config import Settings
 from storage import office_settings
 from storage.db import Database
+from storage.school_calendar import Term
 
 MIN_PASSWORD = 8
 
@@ -74,20 +74,13 @@ def check_new_password(password: str, again: str) -> None:
         raise ValueError("两次输入的密码不一致。")
 
 
-@dataclass(frozen=True)
-class TermDraft:
-    name: str
-    start: date
-    end: date
-
-
-def suggested_terms(first_year: int) -> tuple[TermDraft, TermDraft]:
+def suggested_terms(first_year: int) -> tuple[Term, Term]:
     """A school year's usual two terms, for the office to check against the district's 校历: autumn from
     1 September to the Friday before 23 January, spring from the Monday after 20 February (after the
     Spring Festival in most years) to the Friday before 5 July."""
     label = f"{first_year}-{first_year + 1}学年"
-    return (TermDraft(f"{label}第一学期", date(first_year, 9, 1), _friday_on_or_before(date(first_year + 1, 1, 23))),
-            TermDraft(f"{label}第二学期", _monday_on_or_after(date(first_year + 1, 2, 20)),
+    return (Term(f"{label}第一学期", date(first_year, 9, 1), _friday_on_or_before(date(first_year + 1, 1, 23))),
+            Term(f"{label}第二学期", _monday_on_or_after(date(first_year + 1, 2, 20)),
                       _friday_on_or_before(date(first_year + 1, 7, 5))))
 
 

@@ -1,8 +1,8 @@
 """A school's terms and its own holidays, as the office keeps them.
 
 The config's `school.terms` seed the table; once the office changes a term's dates on its
-page, the config no longer overrides them (see plans.ensure_school). `Term` is the one term
-value the bot knows, whether read from the config or from this table.
+page, the config no longer overrides them (see bot.schools). `Term` is the one term
+value the bot knows, whether read from the config, from this table or typed on the office's set-up form.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bot import office_setup, schools
 from storage import office, plans, school_calendar
 from storage.db import Database
+from storage.school_calendar import Term
 
 from .blueprint import admin
 from .edges import school_date
@@ -85,7 +86,7 @@ def school_settings():
 @dataclass(frozen=True)
 class SchoolSetup:
     name: str
-    terms: list[tuple[str, office_setup.TermDraft]]
+    terms: list[tuple[str, Term]]
     days_off: list[tuple[date, date, str]]
 
 
@@ -124,7 +125,7 @@ def _prefilled(db: Database, school: int, day: date) -> dict:
     return form
 
 
-def _terms_from(form, existing) -> list[tuple[str, office_setup.TermDraft]]:
+def _terms_from(form, existing) -> list[tuple[str, Term]]:
     """The filled term rows as (the name it had, the term); a row left empty is skipped. ValueError
     when two rows would share a name, or a row renames its term onto another stored term's name."""
     terms = []
@@ -138,7 +139,7 @@ def _terms_from(form, existing) -> list[tuple[str, office_setup.TermDraft]]:
             raise ValueError(f"第 {index + 1} 个学期：请填写名称、开始和结束日期。")
         if last < first:
             raise ValueError(f"第 {index + 1} 个学期“{name}”：结束日期早于开始日期。")
-        terms.append((form.get(f"term{index}_original", ""), office_setup.TermDraft(name, first, last)))
+        terms.append((form.get(f"term{index}_original", ""), Term(name, first, last)))
     if not terms:
         raise ValueError("请至少填写一个学期：周次、期中期末和提醒都按学期日期计算。")
     names = [term.name for _, term in terms]
