@@ -14,12 +14,13 @@ from bot.reminders.passes import upcoming
 from bot.task_dates import dated_range, in_force, recurrence_of, recurs_in, term_now_or_next
 from storage import chats, deliveries, plans
 from storage.db import Database
+from storage.deliveries import ReminderKind
 from storage.school_calendar import school_terms
 
 OVERDUE_DAYS = 30      # older misses are history, not this morning's work
 NAMES_SHOWN = 6
-REMINDER_WORDS = {"digest": "周报", "eve": "前一天提醒", "morning": "当天提醒", "deadline": "截止提醒",
-                  "recurring": "例行事项", "chase": "催报"}
+REMINDER_WORDS = {ReminderKind.DIGEST: "周报", ReminderKind.EVE: "前一天提醒", ReminderKind.MORNING: "当天提醒",
+                  ReminderKind.DEADLINE: "截止提醒", ReminderKind.RECURRING: "例行事项", ReminderKind.CHASE: "催报"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _upcoming(db: Database, settings: Settings, now: datetime, school_id: int, t
     due: list[tuple[Due, str]] = upcoming(now, now + timedelta(hours=24), settings, db, school_id, home_school=school_id)
     for reminder, group in due:
         task = tasks.get(reminder.task_id)
-        title = task.title if task else ("本周任务汇总" if reminder.kind == "digest" else "")
+        title = task.title if task else ("本周任务汇总" if reminder.kind == ReminderKind.DIGEST else "")
         yield Upcoming(reminder.at.astimezone(settings.tz), group or "（未命名的群）", REMINDER_WORDS.get(reminder.kind, reminder.kind), title)
 
 
