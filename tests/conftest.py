@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -76,35 +77,49 @@ def _database_url(server_url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def _postgres_template(postgres_server_url) -> str:
+def _postgres_template(postgres_server_url, _postgres_admin) -> str:
     """A migrated database of this session's own (random name, so parallel runs never share one)."""
+    admin, drop_later = _postgres_admin
     name = f"schoolbot_template_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     template = Database(_database_url(postgres_server_url, name))
     template.upgrade()
     template.dispose()   # TEMPLATE needs it unconnected
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_later(name)
+
+
+@pytest.fixture(scope="session")
+def _postgres_admin(postgres_server_url):
+    """The server's own connection for CREATE and DROP DATABASE; drops run on a thread of their own
+    (they can take a second under load), all done before the session ends."""
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    dropping = ThreadPoolExecutor(1, thread_name_prefix="drop-database")
+
+    def drop(name: str) -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    yield admin, lambda name: dropping.submit(drop, name)
+    dropping.shutdown(wait=True)
     admin.dispose()
 
 
 @pytest.fixture
-def postgres_database(postgres_server_url, _postgres_template) -> Database:
+def postgres_database(postgres_server_url, _postgres_template, _postgres_admin) -> Database:
     """A fresh database per test, dropped afterwards."""
+    admin, drop_later = _postgres_admin
     name = f"schoolbot_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template}"'))
+        # A commit need not wait for the disk: only a crash of the server itself would tell the difference.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     database = Database(_database_url(postgres_server_url, name))
     database.upgrade()
     yield database
     database.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_later(name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

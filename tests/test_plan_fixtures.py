@@ -17,7 +17,8 @@ import subprocess
 import sys
 from datetime import date
 
-from tests.conftest import FIXTURES, ROOT, shared_or_skip
+from tests.commands import run_bot
+from tests.conftest import FIXTURES, shared_or_skip
 
 PLANS = FIXTURES / "plans"
 # Blind, before the reader saw them: F1 0.747. After the rules they showed missing (clock times, week headings
@@ -68,8 +69,7 @@ def extracted_f1(folder, tmp_path) -> float:
             continue
         name, *args = shlex.split(line)
         source = folder / name if (folder / name).suffix in (".docx", ".xlsx", ".txt") else folder / f"{name}.txt"
-        result = subprocess.run([sys.executable, "-m", "bot", "plan", "extract", str(source), *args, "--json"],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        result = run_bot("plan", "extract", source, *args, "--json")
         assert result.returncode == 0, result.stderr
         pred = tmp_path / f"{source.stem}.jsonl"
         pred.write_text(result.stdout, encoding="utf-8")

@@ -154,14 +154,11 @@ def test_reminders_mention_the_people_the_plan_names(school):
 
 
 def test_the_remind_command_respects_a_live_scheduler(sqlite_database, tmp_path):
-    import subprocess
-    import sys
-
     from bot.reminders.runner import LEASE
+    from tests.commands import run_bot
     config = tmp_path / "c.yaml"
     config.write_text(f"database: {{url: '{sqlite_database.url}'}}\nscheduler_id: instance-b\n", encoding="utf-8")
     now = datetime.now(TZ)
     deliveries.take_lease(sqlite_database, LEASE, "instance-a", now, 600)
-    result = subprocess.run([sys.executable, "-m", "bot", "remind", "--config", str(config)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = run_bot("remind", "--config", config)
     assert result.returncode == 3 and "holds the lease" in result.stderr

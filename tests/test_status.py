@@ -2,8 +2,6 @@
 我的任务 through the dispatcher on a real database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
@@ -21,10 +19,11 @@ from bot.people.roles import Person, Role, owner_parts, parse_roles, units_for
 from bot.people.roster import RosterError, read_roster_bytes
 from bot.plan_import import import_file
 from bot.task_dates import period_start
+from bot.timegrammar.recurrence import Recurrence
 from storage import people, status
 from storage.models import Member, StatusReport
 from storage.plans import ensure_school, list_tasks
-from tests.conftest import ROOT
+from tests.commands import run_bot
 
 TZ = ZoneInfo("Asia/Shanghai")
 TERM = Term("第一学期", date(2026, 9, 1), date(2027, 1, 22))
@@ -94,9 +93,9 @@ def test_progress_tallies_and_undo():
 
 def test_recurring_duties_start_a_new_round():
     monday = date(2026, 10, 12)
-    assert period_start("weekly:TUE", date(2026, 10, 15), TERM) == monday
-    assert period_start("monthly:end", date(2026, 10, 15), TERM) == date(2026, 10, 1)
-    assert period_start("termly", date(2026, 10, 15), TERM) == TERM.start
+    assert period_start(Recurrence("weekly", weekdays=(1,)), date(2026, 10, 15), TERM) == monday
+    assert period_start(Recurrence("monthly", part="end"), date(2026, 10, 15), TERM) == date(2026, 10, 1)
+    assert period_start(Recurrence("termly"), date(2026, 10, 15), TERM) == TERM.start
     assert period_start(None, date(2026, 10, 15), TERM) is None
 
 
@@ -282,8 +281,7 @@ def test_members_import_and_export_commands(sqlite_database, tmp_path):
     roster.write_text(ROSTER, encoding="utf-8")
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "bot", *map(str, args), "--config", str(config)], cwd=ROOT,
-                              capture_output=True, text=True, timeout=60)
+        return run_bot(*args, "--config", config)
 
     assert run("plan", "import", plan).returncode == 0
     done = run("members", "import", roster)

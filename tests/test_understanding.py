@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.understanding import parse
-from tests.conftest import FIXTURES, ROOT, shared_or_skip
+from tests.commands import run_bot
+from tests.conftest import FIXTURES, shared_or_skip
 
 TODAY = date(2024, 9, 10)
 
 
 def score_batch(cases_path, tmp_path) -> float:
     out = tmp_path / "parsed.jsonl"
-    result = subprocess.run([sys.executable, "-m", "bot", "parse", "--batch", str(cases_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = run_bot("parse", "--batch", cases_path)
     assert result.returncode == 0, result.stderr
     out.write_text(result.stdout, encoding="utf-8")
     scorer = shared_or_skip() / "eval" / "score_parse.py"
@@ -50,8 +50,7 @@ def test_second_set_by_other_teachers_meets_the_floor(tmp_path):
 
 
 def test_single_message_contract():
-    result = subprocess.run([sys.executable, "-m", "bot", "parse", "下周三有什么活动", "--today", "2024-09-10"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = run_bot("parse", "下周三有什么活动", "--today", "2024-09-10")
     assert json.loads(result.stdout) == {"intent": "query", "start": "2024-09-18", "end": "2024-09-18"}
 
 
