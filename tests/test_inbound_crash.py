@@ -5,16 +5,20 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from flask import request
 from sqlalchemy import func, select
 
+from bot.app import REPLY_WORKERS
 from storage.db import Database
 from storage.models import InboundMessage, StatusReport
+from tests.commands import run_bot
 from tests.conftest import ROOT
-from tests.servers import FakeDingTalk, free_port, serving, wait_until_healthy
+from tests.servers import FakeDingTalk, free_port, serving, wait_until, wait_until_healthy
 from tests.test_dingtalk import SECRET, callback_body, post
 
 BURST = 240
@@ -40,12 +44,17 @@ def report(fake_url: str, i: int) -> dict:
 
 def test_kill_dash_nine_in_a_burst_of_reports_loses_none(tmp_path):
     fake = FakeDingTalk()
-    slow = fake.app.view_functions["send_by_session"]
+    record = fake.app.view_functions["send_by_session"]
+    killed = threading.Event()
+    sentinels = threading.Barrier(REPLY_WORKERS, timeout=30)
 
-    def slowly():   # answers take a while, so a backlog builds up in the server's memory
-        time.sleep(0.2)
-        return slow()
-    fake.app.view_functions["send_by_session"] = slowly
+    def answer():
+        if request.args.get("session", "").startswith("sentinel-"):
+            sentinels.wait()   # every reply worker is here at once: none is still busy with earlier work
+        elif not killed.is_set():
+            time.sleep(0.2)    # answers take a while, so a backlog builds up in the server's memory
+        return record()
+    fake.app.view_functions["send_by_session"] = answer
 
     with serving(fake.app) as fake_url:
         config = tmp_path / "config.yaml"
@@ -54,8 +63,8 @@ def test_kill_dash_nine_in_a_burst_of_reports_loses_none(tmp_path):
             "school: {name: 青禾小学, terms: [{name: 第一学期, start: 2026-09-01, end: 2027-01-22}]}\n"
             f"dingtalk: {{app_secret: {SECRET}, session_webhook_base: '{fake_url}'}}\n"
             f"inbox_lease_seconds: {LEASE_S}\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "bot", "plan", "import", str(ROOT / "examples" / "sample_plan.docx"), "--config", str(config)],
-                       cwd=ROOT, check=True, capture_output=True)
+        imported = run_bot("plan", "import", ROOT / "examples" / "sample_plan.docx", "--config", config)
+        assert imported.returncode == 0, imported.stderr
         port = free_port()
         app_url = f"http://127.0.0.1:{port}"
         server = start_server(config, port)
@@ -70,10 +79,10 @@ def test_kill_dash_nine_in_a_burst_of_reports_loses_none(tmp_path):
 
         with ThreadPoolExecutor(CLIENTS) as clients:
             futures = [clients.submit(send, i) for i in range(BURST)]
-            while len(acknowledged) < BURST // 3:
-                time.sleep(0.005)
+            assert wait_until(lambda: len(acknowledged) >= BURST // 3, timeout=60, interval=0.005)
             server.send_signal(signal.SIGKILL)
             server.wait(timeout=10)
+            killed.set()   # what is still owed is answered at once after the restart
             for future in futures:
                 future.result()
         answered_before_restart = len(fake.received)
@@ -93,11 +102,17 @@ def test_kill_dash_nine_in_a_burst_of_reports_loses_none(tmp_path):
             assert {f"burst-{i}" for i in acknowledged} <= stored
             sessions = {r["session"] for r in fake.wait_for(len(acknowledged), timeout=30)}
             assert {f"s-{i}" for i in acknowledged} <= sessions          # and every teacher got an answer
-            # DingTalk resending a handled message changes nothing and answers nothing.
+            # DingTalk resending a handled message changes nothing and answers nothing: once messages sent after
+            # it have taken every reply worker at once, anything the resend set going has finished.
             before, reporters = len(fake.received), _reporters(database)
             assert post(app_url, report(fake_url, acknowledged[0])).status_code == 200
-            time.sleep(0.5)
-            assert len(fake.received) == before and _reporters(database) == reporters
+            for k in range(REPLY_WORKERS):
+                sentinel = callback_body(fake_url, "帮助", msg_id=f"sentinel-{k}")
+                sentinel["sessionWebhook"] = f"{fake_url}/robot/sendBySession?session=sentinel-{k}"
+                assert post(app_url, sentinel).status_code == 200
+            later = fake.wait_for(before + REPLY_WORKERS)[before:]
+            assert sorted(r["session"] for r in later) == [f"sentinel-{k}" for k in range(REPLY_WORKERS)]
+            assert _reporters(database) == reporters
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=10)
