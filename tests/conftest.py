@@ -3,6 +3,12 @@
 Each test gets a database of its own, fresh at the newest schema: a copy of one migrated once
 per session (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), then upgraded,
 which finds nothing to do. Migrating from nothing is tested where that is the point.
+
+Two costs a test process pays once, not once per app: the office's templates are compiled once
+(a Jinja bytecode cache shared by every Flask app the tests build; checked against the source, so
+an edited template is compiled again), and the password the set-up page stores is hashed quickly
+unless a test is marked `real_password_hash` (tests/test_test_support.py shows that, unpatched,
+set-up stores werkzeug's default hash).
 """
 from __future__ import annotations
 
@@ -12,9 +18,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import flask
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from storage.db import Database, normalise_url
 
@@ -25,6 +34,36 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("SCHOOLBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Set by .ci/run: there the seeds and scorers of ../shared must be present, and a test that needs them fails without.
 REQUIRE_SHARED = "SCHOOLBOT_REQUIRE_SHARED"
+
+
+class _TemplatesCompiledOnce(BytecodeCache):
+    """In memory, for this process: Jinja keys each template by name and checks its source."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _TemplatesCompiledOnce()}
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "real_password_hash: set-up hashes the office's password at full strength")
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hash(request, monkeypatch):
+    """werkzeug's default hash (scrypt) takes about 0.1 s a password; set-up stores a quick one in tests."""
+    if request.node.get_closest_marker("real_password_hash"):
+        return
+    from bot.admin import setup_views
+    monkeypatch.setattr(setup_views, "generate_password_hash", lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
 
 
 def shared_or_skip(shared: Path = SHARED) -> Path:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import REQUIRE_SHARED, SHARED, shared_or_skip
 from tests.servers import drain, wait_until
+from tests.test_office_setup import NEW_PASSWORD, setup_form, unconfigured
 
 
 def test_a_missing_shared_folder_skips_by_default(tmp_path, monkeypatch):
@@ -50,3 +51,22 @@ def test_wait_until_says_whether_the_condition_came_true():
     threading.Timer(0.05, flag.set).start()
     assert wait_until(flag.is_set, timeout=5)
     assert not wait_until(lambda: False, timeout=0.05)
+
+
+@pytest.mark.real_password_hash
+def test_unpatched_set_up_stores_werkzeug_s_default_hash(sqlite_database):
+    from bot.app import create_app
+    from storage import office_settings
+    from werkzeug.security import check_password_hash
+    client = create_app(unconfigured(), sqlite_database).test_client()
+    assert client.post("/admin/setup", data=setup_form(client)).status_code == 302
+    stored = office_settings.get(sqlite_database, office_settings.PASSWORD_HASH)
+    assert stored.startswith("scrypt:") and check_password_hash(stored, NEW_PASSWORD)
+
+
+def test_elsewhere_set_up_stores_a_quick_hash(sqlite_database):
+    from bot.app import create_app
+    from storage import office_settings
+    client = create_app(unconfigured(), sqlite_database).test_client()
+    assert client.post("/admin/setup", data=setup_form(client)).status_code == 302
+    assert office_settings.get(sqlite_database, office_settings.PASSWORD_HASH).startswith("pbkdf2:sha256:1000$")
