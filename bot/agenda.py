@@ -14,6 +14,7 @@ from datetime import date
 
 from bot import texts
 from bot.task_dates import dated_range, due_in, in_force, recurrence_of, recurs_in, term_for
+from bot.texts.format import describe_dates, describe_day, describe_range_heading, rhythm_word, routine_line, task_line
 from bot.timegrammar.recurrence import Recurrence
 from bot.understanding.topics import folded
 from storage.school_calendar import Term
@@ -105,21 +106,21 @@ def span_groups(found: SpanTasks, first: date, last: date, term: Term | None, ta
     groups = []
     single_day = first == last
     for day in sorted(found.days):
-        groups.append(Group(f"**{texts.describe_day(day)}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in found.days[day]],
-                            texts.ASK_DAY.format(day=f"{day.month}月{day.day}日"), day, day))
+        groups.append(Group(f"**{describe_day(day)}**", [task_line(t, tally=tallies.get(t.id)) for t in found.days[day]],
+                            texts.ASK_DAY.format(day=describe_dates(day, day)), day, day))
     by_range: dict[tuple[date, date], list] = {}
     for task in found.longer:
         by_range.setdefault(dated_range(task, term), []).append(task)
     # What starts within the span comes by its day; what was already under way (the month's items) after.
     for (start, end), tasks in sorted(by_range.items(), key=lambda item: (item[0][0] < first, item[0])):
-        heading = texts.describe_range_heading(start, end)
-        groups.append(Group(f"**{heading}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in tasks],
+        heading = describe_range_heading(start, end)
+        groups.append(Group(f"**{heading}**", [task_line(t, tally=tallies.get(t.id)) for t in tasks],
                             texts.ASK_MONTH.format(month=start.month) if start.month == end.month else "", start, end))
     if found.this_term:
-        groups.append(Group(f"**{texts.THIS_TERM}**", [texts.task_line(t, tally=tallies.get(t.id)) for t in found.this_term]))
+        groups.append(Group(f"**{texts.THIS_TERM}**", [task_line(t, tally=tallies.get(t.id)) for t in found.this_term]))
     on_the_day = [t for t in found.routine if single_day and recurrence_of(t).weekdays] if found.routine else []
     if on_the_day:
-        groups.append(Group(f"**{texts.ROUTINE}**", [texts.routine_line(t) for t in on_the_day[:MAX_DAY_ROUTINE]], texts.ASK_ROUTINE))
+        groups.append(Group(f"**{texts.ROUTINE}**", [routine_line(t) for t in on_the_day[:MAX_DAY_ROUTINE]], texts.ASK_ROUTINE))
     if (last - first).days > LONG_SPAN_DAYS:   # a term: in date order, what is over at the end
         return sorted(groups, key=lambda g: (g.starts is None, bool(today and g.ends and g.ends < today), g.starts or first))
     # A week: its days first, what was already under way (the month's items) after them.
@@ -131,7 +132,7 @@ def routine_summary(routine: list, listed: int = 0) -> str | None:
     rest = routine[listed:] if listed else routine
     if not rest:
         return None
-    kinds = Counter(texts.rhythm_word(recurrence_of(t)) for t in rest)
+    kinds = Counter(rhythm_word(recurrence_of(t)) for t in rest)
     return texts.ROUTINE_SUMMARY.format(count=len(rest), kinds=" · ".join(f"{k} {n}" for k, n in kinds.most_common()))
 
 

@@ -9,6 +9,7 @@ from bot.context import ChatContext
 from bot.messages import Reply
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range
+from bot.texts.format import describe_span, task_line
 from storage.plans import TaskRow
 
 
@@ -18,8 +19,8 @@ def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, 
     (the span still answers, and says so)."""
     term = ctx.term_for(first, last)
     duties_rest = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
-    span = texts.describe_span(first, last, ctx.today)
-    topic = f"{keyword}相关" if keyword and not missing else ""
+    span = describe_span(first, last, ctx.today)
+    topic = texts.TOPIC_RELATED.format(keyword=keyword) if keyword and not missing else ""
     title = texts.SPAN_TITLE.format(span=span, topic=topic)
     found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(keyword) and not missing, terms=ctx.terms)
     if found.empty:
@@ -40,7 +41,7 @@ def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) ->
     )
     text = texts.NOTHING_IN_SPAN.format(title=title)
     if upcoming:
-        text += "\n\n" + texts.NEXT_UP.format(line=texts.task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))
+        text += "\n\n" + texts.NEXT_UP.format(line=task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))
     return text
 
 

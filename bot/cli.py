@@ -10,21 +10,21 @@ import click
 from werkzeug.security import generate_password_hash
 
 from bot import texts
-from bot.cli_common import config_option, database_for, settings_from
+from bot.cli_common import CommandGroup, config_option, database_for, settings_from
 from bot.config import Settings
 from bot.cli_people import export, members
 from bot.console import console_message
 from bot.dispatch import Dispatcher
-from bot.plan.errors import PlanReadError
 from bot.plan_import import extract_file, import_file
 from bot.task_dates import term_for
+from bot.texts.format import describe_when, owner_note
 from bot.understanding import parse
 
 school_year_option = click.option("--school-year", help="Override the plan's school year: 2023-2024, or 2024 for a calendar-year plan.")
-term_start_option = click.option("--term-start", help="First day of term (YYYY-MM-DD), for week numbers such as 第3周.")
+term_start_option = click.option("--term-start", help=texts.TERM_START_HELP)
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 def cli() -> None:
     """校务助手 — turns a school work plan into dated tasks."""
 
@@ -43,12 +43,12 @@ def plan() -> None:
 def plan_extract(file, school_year, term_start, as_json, config_path) -> None:
     """Print the scheduled items found in FILE (.txt, .docx, .xlsx) without storing them."""
     settings = settings_from(config_path)
-    extracted = _guard(lambda: extract_file(file, settings, school_year, term_start))
+    extracted = extract_file(file, settings, school_year, term_start)
     for item in extracted.extraction.items:
         if as_json:
             click.echo(json.dumps(item.to_json(), ensure_ascii=False))
         else:
-            when = texts.describe_when(item.start, item.end, item.recurrence, item.term_anchor, item.week)
+            when = describe_when(item.start, item.end, item.recurrence, item.term_anchor, item.week)
             click.echo(f"{when:<24}\t{item.title}\t{item.owner or ''}")
 
 
@@ -67,7 +67,7 @@ def plan_import(file, school_year, term_start, name, school, only_into_empty, co
     if only_into_empty and _has_plans(settings, database):
         click.echo(texts.SAMPLE_SKIPPED)
         return
-    result = _guard(lambda: import_file(file, settings, database, school_year, term_start, name, school=school))
+    result = import_file(file, settings, database, school_year, term_start, name, school=school)
     if not result.tasks:
         click.echo(texts.IMPORT_EMPTY.format(name=result.name))
         return
@@ -76,9 +76,8 @@ def plan_import(file, school_year, term_start, name, school, only_into_empty, co
         added=result.added, kept=result.kept, withdrawn=result.withdrawn,
     ))
     for task in result.tasks:
-        when = texts.describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
-        owner = f"（{task.owner}）" if task.owner else ""
-        click.echo(f"  #{task.number:<4} {when:<22} {task.title}{owner}")
+        when = describe_when(task.start, task.end, task.recurrence, task.term_anchor, task.week)
+        click.echo(f"  #{task.number:<4} {when:<22} {task.title}{owner_note(task.owner)}")
 
 
 def _has_plans(settings: Settings, database) -> bool:
@@ -138,8 +137,7 @@ def serve_command(host, port, config_path) -> None:
                                app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
-    click.echo(f"校务助手 listening on http://{host}:{port} (office pages: /admin, DingTalk: /dingtalk/callback, "
-               "WeCom: /wecom/callback)")
+    click.echo(texts.LISTENING.format(host=host, port=port))
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -199,22 +197,19 @@ def scheduler_command(config_path) -> None:
 @config_option
 def chat_command(today, as_who, config_path) -> None:
     """Talk to the bot in this terminal, against the configured database (Ctrl-D to leave)."""
-    from bot.members import UnknownMember, find_member
+    from bot.members import find_member
     from storage.people import load_members
 
     settings = settings_from(config_path)
     database = database_for(settings)
     dispatcher = Dispatcher(settings, database)
-    try:   # among the people of the school the console speaks for
-        member = find_member(as_who, load_members(database, dispatcher.school_id)) if as_who is not None else None
-    except UnknownMember as exc:
-        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
-        sys.exit(1)
+    # among the people of the school the console speaks for; UnknownMember when as_who names nobody there
+    member = find_member(as_who, load_members(database, dispatcher.school_id)) if as_who is not None else None
     interactive = sys.stdin.isatty()
     if interactive:
-        speaker = f"（以{member.name}的身份）" if member else ""
-        click.echo(f"校务助手：你好{speaker}！可以问“本周有什么任务”，发“帮助”看全部用法。")
-    prompt = f"{member.name if member else '老师'}> " if interactive else ""
+        speaker = texts.CHAT_SPEAKER.format(name=member.name) if member else ""
+        click.echo(texts.CHAT_HELLO.format(speaker=speaker))
+    prompt = f"{member.name if member else texts.CHAT_ANYONE}> " if interactive else ""
     while True:
         try:
             line = input(prompt)
@@ -240,14 +235,6 @@ def db_upgrade(config_path) -> None:
     click.echo("database schema is up to date")
 
 
-def _guard(action):
-    try:
-        return action()
-    except PlanReadError as exc:
-        click.echo(texts.ERROR_PREFIX + str(exc), err=True)
-        sys.exit(1)
-
-
 @cli.group()
 def admin() -> None:
     """The office's web pages (/admin)."""
@@ -256,9 +243,11 @@ def admin() -> None:
 @admin.command("hash-password")
 def admin_hash_password() -> None:
     """Ask for the office's password and print the hash to put in admin_web.password_hash."""
-    password = click.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次")
-    if len(password) < 8:
-        raise click.ClickException("密码至少 8 位")
+    from bot.office_setup import MIN_PASSWORD
+
+    password = click.prompt(texts.NEW_PASSWORD, hide_input=True, confirmation_prompt=texts.PASSWORD_AGAIN)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(texts.CLI_PASSWORD_TOO_SHORT.format(count=MIN_PASSWORD))
     click.echo(generate_password_hash(password))
 
 
@@ -271,9 +260,9 @@ def admin_setup_code(config_path) -> None:
     settings = settings_from(config_path)
     database = database_for(settings)
     if not office_setup.needs_setup(settings, database):
-        click.echo("已设置完成：请用办公室密码登录 /admin（忘记密码时，在配置文件里设置 admin_web.password_hash）。")
+        click.echo(texts.SETUP_ALREADY_DONE)
         return
-    click.echo(f"设置码：{office_setup.setup_code(database)}（在 /admin/setup 输入）")
+    click.echo(texts.SETUP_CODE.format(code=office_setup.setup_code(database)))
 
 
 cli.add_command(members)

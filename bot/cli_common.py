@@ -1,9 +1,12 @@
-"""What every command shares: the --config option, loading settings once, opening the database."""
+"""What every command shares: the --config option, loading settings once, opening the database, and
+the one place a UserError becomes what the person at the terminal reads."""
 from __future__ import annotations
 
 import click
 
+from bot import texts
 from bot.config import ConfigError, Settings, load_settings
+from bot.errors import UserError
 from bot.logs import configure_logging
 from storage.db import Database
 
@@ -13,11 +16,24 @@ config_option = click.option(
 )
 
 
+class CommandGroup(click.Group):
+    """A command group whose commands may raise UserError: its message goes to stderr after 错误：
+    (a ConfigError as click's "Error: config: …"), the exit code is 1, and no traceback is shown."""
+
+    group_class = type   # its subgroups are CommandGroups too
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException(texts.CONFIG_ERROR.format(error=exc)) from exc
+        except UserError as exc:
+            click.echo(texts.ERROR_PREFIX + str(exc), err=True)
+            ctx.exit(1)
+
+
 def settings_from(config_path) -> Settings:
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(f"config: {exc}") from exc
+    settings = load_settings(config_path)
     configure_logging(settings.log_level, settings.secret_values())
     return settings
 

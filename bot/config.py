@@ -18,15 +18,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.errors import UserError
 from storage.school_calendar import Term
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SCHOOLBOT"
 CONFIG_ENV = "SCHOOLBOT_CONFIG"
+DEFAULT_SCHOOL_NAME = "示例学校"   # until config.yaml names the school (the set-up page asks for the real name)
 
 
-class ConfigError(ValueError):
-    """The configuration file or an override is invalid; the message says which key."""
+class ConfigError(UserError, ValueError):
+    """The configuration file or an override is invalid; the message (for the IT person) says which key."""
 
 
 # The keys a config may give a value type; a term's days off and its edited mark are the office's.
@@ -49,7 +51,7 @@ class DatabaseSettings:
 
 @dataclass(frozen=True)
 class SchoolSettings:
-    name: str = "示例学校"
+    name: str = DEFAULT_SCHOOL_NAME
     terms: tuple[Term, ...] = ()
 
 

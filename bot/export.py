@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from bot import schools, texts
 from bot.config import Settings
+from bot.errors import UserError
 from bot.people.progress import Progress
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range
@@ -20,8 +21,8 @@ from storage.db import Database
 from storage.school_calendar import Term, school_terms
 
 
-class ExportError(Exception):
-    """str() is a one-line Chinese explanation."""
+class ExportError(UserError):
+    """The table cannot be made as asked: no term of that name."""
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,19 @@ def status_table(settings: Settings, database: Database, term_name: str) -> Stat
     terms = school_terms(database, school_id)
     term = next((t for t in terms if t.name == term_name), None)
     if term is None:
-        known = "、".join(t.name for t in terms) or "（还没有设置学期）"
-        raise ExportError(f"没有名为“{term_name}”的学期。已有的学期：{known}")
+        known = texts.LIST_SEPARATOR.join(t.name for t in terms) or texts.EXPORT_NO_TERMS_YET
+        raise ExportError(texts.EXPORT_NO_TERM.format(name=term_name, known=known))
     school = SchoolProgress(database, school_id)
     tasks = [t for t in plans.list_tasks(database, school_id, term.start, term.end) if _in_term(t, term)]
     tasks.sort(key=lambda t: (dated_range(t, term), t.number))
     progress = school.of(tasks)
     latest = status.latest_reports(database, (t.id for t in tasks))
     people = _people(tasks, progress, school)
-    header = ["编号", "任务", "日期", "负责", "进度"] + [_label(school, m) for m in people]
+    header = list(texts.EXPORT_HEADER) + [_label(school, m) for m in people]
     rows = []
     for task in tasks:
         first, last = dated_range(task, term)
-        when = f"{first:%m-%d}" if first == last else f"{first:%m-%d}～{last:%m-%d}"
+        when = f"{first:%m-%d}" if first == last else texts.EXPORT_DAYS.format(first=first, last=last)
         row = [str(task.number), task.title, when, task.owner or "", progress[task.id].tally()]
         row += [_cell(m, progress[task.id], latest.get(task.id, {}), school, settings.tz) for m in people]
         rows.append(row)
@@ -62,7 +63,7 @@ def write_status(table: StatusTable, path: Path, fmt: str) -> None:
         return
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "进度"
+    sheet.title = texts.EXPORT_SHEET
     sheet.append(table.header)
     for row in table.rows:
         sheet.append(row)
@@ -88,17 +89,17 @@ def _people(tasks, progress: dict[int, Progress], school: SchoolProgress) -> lis
 
 def _label(school: SchoolProgress, member_id: int) -> str:
     member = school.members[member_id]
-    return f"{member.name}（{member.department}）" if member.department else member.name
+    return texts.EXPORT_PERSON.format(name=member.name, department=member.department) if member.department else member.name
 
 
 def _cell(member_id: int, progress: Progress, latest: dict, school: SchoolProgress, tz: ZoneInfo) -> str:
     own = latest.get(member_id)
     if own is not None and own.status in texts.STATUS_WORDS and own.status != "todo":
-        note = f"：{own.note}" if own.note else ""
-        return f"{texts.STATUS_WORDS[own.status]} {own.reported_at.astimezone(tz):%m-%d %H:%M}{note}"
+        note = texts.EXPORT_NOTE.format(note=own.note) if own.note else ""
+        return texts.EXPORT_REPORTED.format(state=texts.STATUS_WORDS[own.status], at=own.reported_at.astimezone(tz), note=note)
     state = progress.state_of(member_id)
     if state is None:
         return ""
     if state.status is not None and state.by != member_id:
-        return f"（{school.members[state.by].name} {texts.STATUS_WORDS[state.status]}）"
+        return texts.EXPORT_REPORTED_BY.format(name=school.members[state.by].name, state=texts.STATUS_WORDS[state.status])
     return texts.NOT_REPORTED

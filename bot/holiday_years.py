@@ -12,11 +12,13 @@ from datetime import date, timedelta
 
 import chinese_calendar.constants
 
+from bot import texts
 from storage import office_settings, school_calendar
 from storage.db import Database
 
 KNOWN_YEARS = sorted({day.year for day in chinese_calendar.constants.holidays})
-FIXED = (("元旦", 1, 1, 1), ("劳动节", 5, 1, 5), ("国庆节", 10, 1, 7))   # name, month, first day, days
+FIXED = ((texts.HOLIDAY_NAMES["New Year's Day"], 1, 1, 1), (texts.HOLIDAY_NAMES["Labour Day"], 5, 1, 5),
+         (texts.HOLIDAY_NAMES["National Day"], 10, 1, 7))   # name, month, first day, days
 
 
 def known(year: int) -> bool:

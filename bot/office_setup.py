@@ -11,12 +11,19 @@ import re
 import secrets
 from datetime import date, timedelta
 
+from bot import texts
 from bot.config import Settings
+from bot.errors import UserError
 from storage import office_settings
 from storage.db import Database
 from storage.school_calendar import Term
 
 MIN_PASSWORD = 8
+CODE_NOISE = re.compile(r"[\s\-－—]")   # spaces and dashes (ASCII or full-width) typed within the set-up code
+
+
+class SetupError(UserError):
+    """A password, or a line of days off, that the set-up and school pages cannot take."""
 
 
 def password_hash(settings: Settings, db: Database) -> str:
@@ -39,7 +46,7 @@ def setup_code(db: Database) -> str:
 
 def setup_code_matches(db: Database, typed: str) -> bool:
     expected = office_settings.get(db, office_settings.SETUP_CODE)
-    typed = re.sub(r"[\s\-－—]", "", typed or "")
+    typed = CODE_NOISE.sub("", typed or "")
     return bool(expected) and secrets.compare_digest(typed.encode("utf-8", "replace"), expected.replace("-", "").encode())
 
 
@@ -69,18 +76,18 @@ def yield_to_config(settings: Settings, db: Database) -> None:
 
 def check_new_password(password: str, again: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"密码至少 {MIN_PASSWORD} 位。")
+        raise SetupError(texts.PASSWORD_TOO_SHORT.format(count=MIN_PASSWORD))
     if password != again:
-        raise ValueError("两次输入的密码不一致。")
+        raise SetupError(texts.PASSWORDS_DIFFER)
 
 
 def suggested_terms(first_year: int) -> tuple[Term, Term]:
     """A school year's usual two terms, for the office to check against the district's 校历: autumn from
     1 September to the Friday before 23 January, spring from the Monday after 20 February (after the
     Spring Festival in most years) to the Friday before 5 July."""
-    label = f"{first_year}-{first_year + 1}学年"
-    return (Term(f"{label}第一学期", date(first_year, 9, 1), _friday_on_or_before(date(first_year + 1, 1, 23))),
-            Term(f"{label}第二学期", _monday_on_or_after(date(first_year + 1, 2, 20)),
+    year = texts.SCHOOL_YEAR_NAME.format(first=first_year, last=first_year + 1)
+    return (Term(texts.FIRST_TERM_NAME.format(year=year), date(first_year, 9, 1), _friday_on_or_before(date(first_year + 1, 1, 23))),
+            Term(texts.SECOND_TERM_NAME.format(year=year), _monday_on_or_after(date(first_year + 1, 2, 20)),
                       _friday_on_or_before(date(first_year + 1, 7, 5))))
 
 
@@ -94,7 +101,7 @@ DAYS_OFF_LINE = re.compile(rf"^\s*{DAY}(?:\s*(?:至|到|~|～|—|–|-{{1,2}})\
 
 
 def parse_days_off(text: str) -> list[tuple[date, date, str]]:
-    """One day or span a line: "2027-01-01 元旦", "2027-02-10 至 2027-02-17 春节". ValueError in Chinese."""
+    """One day or span a line: "2027-01-01 元旦", "2027-02-10 至 2027-02-17 春节". SetupError for a line it cannot take."""
     spans = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
@@ -106,9 +113,9 @@ def parse_days_off(text: str) -> list[tuple[date, date, str]]:
             first = date(int(found[1]), int(found[2]), int(found[3]))
             last = date(int(found[4]), int(found[5]), int(found[6])) if found[4] else first
         except ValueError:
-            raise ValueError(f"放假日第 {number} 行看不懂：“{line.strip()[:40]}”，请写成 2027-01-01 或 2027-02-10 至 2027-02-17 春节") from None
+            raise SetupError(texts.DAYS_OFF_UNREAD.format(row=number, line=line.strip()[:40])) from None
         if last < first or (last - first).days > 60:
-            raise ValueError(f"放假日第 {number} 行：结束日期要在开始日期之后，且不超过 60 天。")
+            raise SetupError(texts.DAYS_OFF_TOO_LONG.format(row=number))
         spans.append((first, last, found[7].strip()[:100]))
     return spans
 

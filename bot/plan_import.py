@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from bot import schools
+from bot import schools, texts
 from bot.config import Settings
 from bot.plan.document import PlanDocument
 from bot.plan.errors import PlanReadError
@@ -115,7 +115,7 @@ def _school_year_option(value: str | None) -> SchoolYear | None:
     try:
         return parse_school_year_option(value)
     except ValueError as exc:
-        raise PlanReadError(f"--school-year 格式不对：{value}（应为 2023-2024 或 2024）") from exc
+        raise PlanReadError(texts.SCHOOL_YEAR_OPTION.format(value=value)) from exc
 
 
 def _date_option(value: str | None) -> date | None:
@@ -124,4 +124,4 @@ def _date_option(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise PlanReadError(f"--term-start 格式不对：{value}（应为 2024-09-01）") from exc
+        raise PlanReadError(texts.TERM_START_OPTION.format(value=value)) from exc

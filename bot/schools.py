@@ -10,15 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from storage import plans
+from datetime import date
+
+from bot import texts
+from bot.errors import UserError
+from storage import plans, school_calendar
 from storage.db import Database
 from storage.school_calendar import Term, school_terms
 
 NAME_CHARS = 100
 
 
-class SchoolNameTaken(ValueError):
-    """str() is a one-line Chinese explanation."""
+class SchoolNameTaken(UserError):
+    """The name the office typed is empty or another school's."""
+
+
+class TermError(UserError):
+    """A term the office typed cannot be kept: no name, it ends before it starts, or another term has the name."""
 
 
 def config_term_writes(configured: Iterable[Term], stored: Sequence[Term]) -> list[Term]:
@@ -70,9 +78,9 @@ def checked_school_name(db: Database, school_id: int, name: str) -> str:
     """The name as it would be kept; SchoolNameTaken when it is empty or another school's."""
     name = school_name_from(name)
     if not name:
-        raise SchoolNameTaken("学校名称不能为空")
+        raise SchoolNameTaken(texts.SCHOOL_NAME_EMPTY)
     if plans.school_name_taken(db, school_id, name):
-        raise SchoolNameTaken(f"已有名为“{name}”的学校")
+        raise SchoolNameTaken(texts.SCHOOL_NAME_TAKEN.format(name=name))
     return name
 
 
@@ -82,7 +90,19 @@ def rename_school(db: Database, school_id: int, name: str) -> None:
     try:
         plans.set_school_name(db, school_id, name, by_office=True)
     except plans.NameTaken as exc:
-        raise SchoolNameTaken(f"已有名为“{name}”的学校") from exc
+        raise SchoolNameTaken(texts.SCHOOL_NAME_TAKEN.format(name=name)) from exc
+
+
+def save_term(db: Database, school_id: int, name: str, start: date, end: date, original: str | None = None) -> None:
+    """The office's term (renaming `original` if given), kept as storage keeps it; TermError when it cannot be."""
+    try:
+        school_calendar.save_term(db, school_id, name, start, end, original)
+    except school_calendar.TermNameMissing as exc:
+        raise TermError(texts.TERM_NAME_EMPTY) from exc
+    except school_calendar.TermEndsBeforeStart as exc:
+        raise TermError(texts.TERM_ENDS_EARLY) from exc
+    except school_calendar.TermNameTaken as exc:
+        raise TermError(texts.TERM_NAME_TAKEN.format(name=exc.args[0])) from exc
 
 
 def _take_config_name(db: Database, school_id: int, name: str) -> None:

@@ -7,28 +7,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot import texts
+from bot.errors import UserError
 from storage import task_edits
 from storage.db import Database
 from storage.task_edits import TaskChange
 
 TITLE_CHARS = 200
-NO_TITLE = "任务名称不能为空"
-ENDS_BEFORE_START = "结束日期早于开始日期"
-SAME_TASK = "请选择两项不同的任务"
-GONE = "没有这项任务（可能已被删除）"
 
 
-class EditError(Exception):
-    """str() is a one-line Chinese explanation."""
+class EditError(UserError):
+    """A correction that cannot be made: no title, ends before it starts, the task is gone."""
 
 
 def checked_change(change: TaskChange) -> TaskChange:
     """The change as it is stored; EditError when it cannot be."""
     title = change.title.strip()
     if not title:
-        raise EditError(NO_TITLE)
+        raise EditError(texts.TASK_TITLE_EMPTY)
     if change.start and change.end and change.end < change.start:
-        raise EditError(ENDS_BEFORE_START)
+        raise EditError(texts.TASK_ENDS_EARLY)
     return TaskChange(title[:TITLE_CHARS], change.start, change.end, (change.owner or "").strip() or None, change.recurrence or None)
 
 
@@ -50,7 +48,7 @@ def delete_task(db: Database, school_id: int, task_id: int) -> None:
 
 def merge_tasks(db: Database, school_id: int, keep_id: int, other_id: int) -> None:
     if keep_id == other_id:
-        raise EditError(SAME_TASK)
+        raise EditError(texts.MERGE_SAME_TASK)
     with _still_there():
         task_edits.merge_tasks(db, school_id, keep_id, other_id)
 
@@ -60,4 +58,4 @@ def _still_there() -> Iterator[None]:
     try:
         yield
     except task_edits.TaskGone as exc:
-        raise EditError(GONE) from exc
+        raise EditError(texts.TASK_GONE) from exc

@@ -14,6 +14,6 @@ def answer_link(intent: Link, message: IncomingMessage, ctx: ChatContext) -> Rep
     name = intent.school
     school_id = find_school(ctx.database, name)
     if school_id is None:
-        return Reply(texts.LINK_TITLE, texts.LINK_UNKNOWN.format(name=name, schools="、".join(school_names(ctx.database))))
+        return Reply(texts.LINK_TITLE, texts.LINK_UNKNOWN.format(name=name, schools=texts.LIST_SEPARATOR.join(school_names(ctx.database))))
     link_chat(ctx.database, message.platform, message.chat_id, name, school_id)
     return Reply(texts.LINK_TITLE, texts.LINK_DONE.format(school=name))

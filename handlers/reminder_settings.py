@@ -19,7 +19,7 @@ from storage.chats import ChatRow
 def answer_settings(intent: Settings, message: IncomingMessage, ctx: ChatContext) -> Reply:
     target, words = _target(intent.words, message, ctx)
     if target is None:
-        names = "、".join(chats.group_names(ctx.database, ctx.school_id)) or "（无）"
+        names = texts.LIST_SEPARATOR.join(chats.group_names(ctx.database, ctx.school_id)) or texts.NO_GROUPS
         return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_NO_GROUP.format(groups=names))
     if intent.switch is None and not words:
         return Reply(texts.SETTINGS_TITLE, _show(target))
@@ -58,7 +58,7 @@ def _target(words: str, message: IncomingMessage, ctx: ChatContext) -> tuple[Cha
 def _show(chat: ChatRow) -> str:
     enabled = reminders_on(chat)
     via = texts.SETTINGS_VIA_WEBHOOK if chat.by_webhook else texts.SETTINGS_VIA_ROBOT
-    lines = [texts.SETTINGS_HEADER.format(group=f"“{chat.name}”" if chat.name else "本群") + (via if enabled else "")]
+    lines = [texts.SETTINGS_HEADER.format(group=texts.NAMED_GROUP.format(name=chat.name) if chat.name else texts.THIS_GROUP) + (via if enabled else "")]
     if not enabled and not chat.by_webhook:
         lines.append(texts.SETTINGS_OFF_HERE)
     lines += describe(reminder_settings(chat.settings), enabled)

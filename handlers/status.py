@@ -15,8 +15,10 @@ from bot.answers import fit
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.people.progress import UnitState
+from bot.people.roles import HONORIFIC
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range, in_force, recurrence_of
+from bot.texts.format import task_line
 from bot.understanding import Mine, Progress, Report, ReportStatus
 from storage import status
 from storage.people import MemberRow
@@ -51,11 +53,11 @@ def answer_mine(intent: Mine, message: IncomingMessage, ctx: ChatContext) -> Rep
     open_tasks = _open_tasks_of(ctx.member_id, ctx, school)
     if not open_tasks:
         return Reply(texts.MINE_TITLE, texts.MINE_NONE)
-    lines = [f"#### {texts.MINE_TITLE}（{len(open_tasks)} 项未完成）"]
+    lines = ["#### " + texts.MINE_HEADING.format(title=texts.MINE_TITLE, count=len(open_tasks))]
     for task, state in open_tasks:
         late = texts.OVERDUE if (r := dated_range(task, ctx.term)) and r[1] < ctx.today else ""
-        mark = f"（{texts.STATUS_WORDS[state]}）" if state else ""
-        lines.append(texts.task_line(task, with_dates=True, term=ctx.term) + mark + late)
+        mark = texts.MINE_STATE.format(state=texts.STATUS_WORDS[state]) if state else ""
+        lines.append(task_line(task, with_dates=True, term=ctx.term) + mark + late)
     lines.append(texts.MINE_HINT)
     return Reply(texts.MINE_TITLE, fit(lines, ctx.reply_bytes))
 
@@ -81,7 +83,7 @@ def _report(intent: Report, message: IncomingMessage, ctx: ChatContext, school: 
     progress = school.of([task])[task.id]
     tally = progress.tally()
     line = texts.REPORT_DONE.format(who=target.name, number=task.number, title=task.title,
-                                    state=texts.STATUS_WORDS[intent.status], note=f"（{intent.note}）" if intent.note else "")
+                                    state=texts.STATUS_WORDS[intent.status], note=texts.REPORT_NOTE.format(note=intent.note) if intent.note else "")
     return Reply(texts.REPORT_TITLE, line + (texts.REPORT_TALLY.format(tally=tally) if tally else ""))
 
 
@@ -107,8 +109,8 @@ def _named_member(person: str | None, message: IncomingMessage, ctx: ChatContext
         return by_id[0]
     if not person:
         return None
-    for name in (person, person.removesuffix("老师")):
-        namesakes = [m for m in school.members.values() if m.name in (name, f"{name}老师")]
+    for name in (person, person.removesuffix(HONORIFIC)):
+        namesakes = [m for m in school.members.values() if m.name in (name, name + HONORIFIC)]
         if len(namesakes) == 1:
             return namesakes[0]
         if len(namesakes) > 1:
@@ -167,7 +169,7 @@ def _which(candidates: list[TaskRow], ctx: ChatContext, asking_for: ReportStatus
     if not candidates:
         return Reply(texts.REPORT_TITLE, texts.WHICH_TASK_NONE.format(verb=verb))
     lines = [texts.WHICH_TASK.format(verb=verb)]
-    lines += [texts.task_line(t, with_dates=True, term=ctx.term) for t in candidates[:MAX_CANDIDATES]]
+    lines += [task_line(t, with_dates=True, term=ctx.term) for t in candidates[:MAX_CANDIDATES]]
     if len(candidates) > MAX_CANDIDATES:
         lines.append(texts.MORE_CANDIDATES.format(count=len(candidates) - MAX_CANDIDATES))
     return Reply(texts.REPORT_TITLE, "\n".join(lines), mention_sender=True)
@@ -178,16 +180,16 @@ def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> 
     names = school.names()
     title = texts.PROGRESS_TITLE.format(number=task.number, title=task.title)
     tally = progress.tally()
-    lines = [f"#### {title}" + (f"：{tally}" if tally else "")]
+    lines = ["#### " + (texts.PROGRESS_TALLY.format(title=title, tally=tally) if tally else title)]
     if task.owner:
         lines.append(texts.PROGRESS_OWNER.format(owner=task.owner))
     for state in (ReportStatus.DONE, ReportStatus.DOING, ReportStatus.BLOCKED):
         entries = [_entry(s, names) for s in progress.states if s.status == state]
         if entries:
-            lines.append(f"**{texts.STATUS_WORDS[state]}（{len(entries)}）**：" + "、".join(entries))
+            lines.append(texts.PROGRESS_STATE.format(state=texts.STATUS_WORDS[state], count=len(entries), names=texts.LIST_SEPARATOR.join(entries)))
     waiting = [s.unit.label for s in progress.states if s.status is None]
     if waiting:
-        lines.append(f"**{texts.NOT_REPORTED}（{len(waiting)}）**：" + "、".join(waiting))
+        lines.append(texts.PROGRESS_STATE.format(state=texts.NOT_REPORTED, count=len(waiting), names=texts.LIST_SEPARATOR.join(waiting)))
     if progress.is_open and not progress.states:
         lines.append(texts.PROGRESS_NOBODY_YET)
     if progress.is_open:
@@ -198,9 +200,9 @@ def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> 
 def _entry(state: UnitState, names: dict[int, str]) -> str:
     text = state.unit.label
     if state.unit.is_department and state.by is not None:
-        text += f"（{names.get(state.by, '')}）"
+        text = texts.PROGRESS_REPORTED_BY.format(unit=text, name=names.get(state.by, ''))
     if state.note:
-        text += f"：{state.note}"
+        text = texts.PROGRESS_NOTE.format(unit=text, note=state.note)
     return text
 
 

@@ -10,6 +10,7 @@ from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range, in_force, recurrence_of
+from bot.texts.format import describe_day, describe_recurrence, describe_span, task_line
 from bot.timegrammar.resolve import month_range
 from bot.understanding import Ask, Query, Unknown
 from bot.understanding.normalize import normalize
@@ -93,15 +94,15 @@ def _the_month_just_past(intent: Query, tasks: list[TaskRow], ctx: ChatContext) 
 def _due(intent: Query, tasks: list[TaskRow], missing: str | None, ctx: ChatContext) -> Reply:
     first, last = intent.start, intent.end
     term = ctx.term_for(first, last)
-    span = texts.describe_span(first, last, ctx.today)
-    topic = f"{intent.keyword}相关" if intent.keyword and not missing else ""
+    span = describe_span(first, last, ctx.today)
+    topic = texts.TOPIC_RELATED.format(keyword=intent.keyword) if intent.keyword and not missing else ""
     title = texts.DUE_TITLE.format(span=span, topic=topic)
     due = agenda.sort_due(tasks, first, last, term)
     if not due:
         return Reply(title, texts.NOTHING_DUE.format(span=span))
     tallies = SchoolProgress.for_chat(ctx).tallies([t for group in due.values() for t in group])
-    groups = [agenda.Group(f"**{texts.DUE_ON.format(day=texts.describe_day(day))}**",
-                           [texts.task_line(t, tally=tallies.get(t.id)) for t in group]) for day, group in due.items()]
+    groups = [agenda.Group(f"**{texts.DUE_ON.format(day=describe_day(day))}**",
+                           [task_line(t, tally=tallies.get(t.id)) for t in group]) for day, group in due.items()]
     head = [texts.TOPIC_MISSING.format(keyword=missing, span=span)] if missing else []
     lines = agenda.lay_out(f"#### {title}", groups, [], budget=agenda.MAX_LINES - len(head))
     return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
@@ -126,7 +127,7 @@ def _whenever(intent: Query, message: IncomingMessage, tasks: list[TaskRow], ctx
     ordered = sorted(agenda.once(chosen), key=lambda t: ((dated_range(t, ctx.term) or (far,))[0], t.number))
     tallies = SchoolProgress.for_chat(ctx).tallies(ordered)
     room = agenda.MAX_LINES - 1 - len(head)
-    lines = [f"#### {title}"] + head + [texts.task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id))
+    lines = [f"#### {title}"] + head + [task_line(t, with_dates=True, term=ctx.term, tally=tallies.get(t.id))
                                         for t in ordered[:room]]
     if len(ordered) > room:
         lines.append(texts.MORE_HIDDEN.format(count=len(ordered) - room))
@@ -141,8 +142,8 @@ def _routine(tasks: list[TaskRow], ctx: ChatContext) -> Reply:
         return Reply(title, texts.ROUTINE_NONE)
     by_rhythm: dict[str, list[TaskRow]] = {}
     for task in sorted(duties, key=lambda t: t.number):
-        by_rhythm.setdefault(texts.describe_recurrence(recurrence_of(task)), []).append(task)
-    lines = [f"#### {title}（{len(duties)} 项）"]
+        by_rhythm.setdefault(describe_recurrence(recurrence_of(task)), []).append(task)
+    lines = ["#### " + texts.ROUTINE_HEADING.format(title=title, count=len(duties))]
     for rhythm, group in by_rhythm.items():
-        lines.append(f"**{rhythm}**：" + "；".join(f"#{t.number} {t.title}" for t in group))
+        lines.append(texts.ROUTINE_RHYTHM.format(rhythm=rhythm, tasks=texts.ROUTINE_TASK_SEPARATOR.join(f"#{t.number} {t.title}" for t in group)))
     return Reply(title, fit(lines, ctx.reply_bytes))

@@ -7,6 +7,7 @@ from bot import texts
 from bot.context import ChatContext
 from bot.messages import Reply
 from bot.task_dates import anchor_range, next_term, term_now_or_next, term_week
+from bot.texts.format import describe_dates, describe_day
 from bot.understanding import Query
 
 
@@ -20,15 +21,15 @@ def answer_week_number(intent: Query, ctx: ChatContext) -> Reply:
     if term is None:
         upcoming = next_term(ctx.terms, day)
         if upcoming is None:
-            return Reply(title, texts.WEEK_NUMBER_BREAK.format(day=texts.describe_day(day)))
+            return Reply(title, texts.WEEK_NUMBER_BREAK.format(day=describe_day(day)))
         return Reply(title, texts.WEEK_NUMBER_BEFORE.format(term=upcoming.name,
-                                                            start=texts.describe_dates(upcoming.start, upcoming.start)))
+                                                            start=describe_dates(upcoming.start, upcoming.start)))
     monday = day - timedelta(days=day.weekday())
     week = term_week(term, monday)
-    said = "今天" if day == ctx.today else texts.describe_day(day)
+    said = texts.TODAY if day == ctx.today else describe_day(day)
     return Reply(title, texts.WEEK_NUMBER.format(day=said, term=name, week=week,
-                                                 monday=texts.describe_dates(monday, monday),
-                                                 sunday=texts.describe_dates(monday + timedelta(days=6), monday + timedelta(days=6))))
+                                                 monday=describe_dates(monday, monday),
+                                                 sunday=describe_dates(monday + timedelta(days=6), monday + timedelta(days=6))))
 
 
 def answer_term_dates(ctx: ChatContext) -> Reply:
@@ -42,15 +43,15 @@ def answer_term_dates(ctx: ChatContext) -> Reply:
     lines = [f"#### {title}"]
     for i, term in enumerate(ordered[now:now + 2]):
         weeks = term_week(term, term.end)
-        lines.append(texts.TERM_LINE.format(name=term.name, start=texts.describe_day(term.start), end=texts.describe_day(term.end), weeks=weeks))
+        lines.append(texts.TERM_LINE.format(name=term.name, start=describe_day(term.start), end=describe_day(term.end), weeks=weeks))
         if i == 0 and term.start <= ctx.today:
             middle, final = anchor_range("midterm", term), anchor_range("term_end", term)
-            lines.append(texts.TERM_EXAMS.format(midterm=texts.describe_dates(*middle), final=texts.describe_dates(*final)))
+            lines.append(texts.TERM_EXAMS.format(midterm=describe_dates(*middle), final=describe_dates(*final)))
         following = ordered[now + i + 1] if now + i + 1 < len(ordered) else None
         if i == 0:
             name = texts.WINTER_BREAK if term.end.month in (12, 1, 2) else texts.SUMMER_BREAK
             after = term.end + timedelta(days=1)
-            dates = (texts.describe_dates(after, following.start - timedelta(days=1)) if following is not None
-                     else texts.BREAK_FROM.format(day=texts.describe_dates(after, after)))
+            dates = (describe_dates(after, following.start - timedelta(days=1)) if following is not None
+                     else texts.BREAK_FROM.format(day=describe_dates(after, after)))
             lines.append(texts.BREAK_LINE.format(name=name, dates=dates))
     return Reply(title, "\n".join(lines))

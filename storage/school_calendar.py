@@ -34,7 +34,19 @@ HOLIDAY_DAYS = select(Holiday.day).where(Holiday.school_id == bindparam("school_
 
 
 class CalendarError(Exception):
-    """str() is a one-line Chinese explanation."""
+    """A term the table cannot keep; the subclass says why, without words (bot.schools words it)."""
+
+
+class TermNameMissing(CalendarError):
+    pass
+
+
+class TermEndsBeforeStart(CalendarError):
+    pass
+
+
+class TermNameTaken(CalendarError):
+    """Another term of the school has the name; args: the name."""
 
 
 def school_terms(db: Database, school_id: int) -> tuple[Term, ...]:
@@ -47,9 +59,9 @@ def school_terms(db: Database, school_id: int) -> tuple[Term, ...]:
 def save_term(db: Database, school_id: int, name: str, start: date, end: date, original: str | None = None) -> None:
     name = name.strip()[:100]
     if not name:
-        raise CalendarError("学期名称不能为空")
+        raise TermNameMissing()
     if end < start:
-        raise CalendarError("学期结束日期早于开始日期")
+        raise TermEndsBeforeStart(name)
     try:
         with db.transaction() as s:
             term = s.scalar(select(TermTable).where(TermTable.school_id == school_id, TermTable.name == (original or name)))
@@ -58,7 +70,7 @@ def save_term(db: Database, school_id: int, name: str, start: date, end: date, o
                 s.add(term)
             term.name, term.start_date, term.end_date, term.edited_at = name, start, end, utcnow()
     except IntegrityError as exc:
-        raise CalendarError(f"已有名为“{name}”的学期") from exc
+        raise TermNameTaken(name) from exc
 
 
 def delete_term(db: Database, school_id: int, name: str) -> None:

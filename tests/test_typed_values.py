@@ -107,7 +107,7 @@ def test_the_ledger_stores_the_words_and_reads_back_the_enums(database):
 
 
 def test_a_tasks_rhythm_is_read_once_from_its_stored_code():
-    from bot import texts
+    from bot.texts import format as texts
     from bot.task_dates import recurrence_of, recurs_in
     from bot.timegrammar.recurrence import Recurrence
     from storage.plans import TaskRow

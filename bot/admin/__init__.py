@@ -12,7 +12,7 @@ import sys
 from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import holiday_years, office_setup
+from bot import holiday_years, office_setup, texts
 from bot.config import Settings
 from storage.db import Database
 from storage.school_calendar import school_terms
@@ -60,12 +60,10 @@ def _office_error(error, max_upload_mb: int):
     if not request.path.startswith("/admin"):
         return error
     words = {400: error.description if isinstance(error.description, str) and not error.description.isascii()
-             else "请求有误，请返回重试。", 404: "没有这个页面，或这项内容已被删除。",
-             413: f"文件太大，超过 {max_upload_mb} MB。"}
-    return render_template("admin/error.html", message=words.get(error.code, "出错了")), error.code
+             else texts.BAD_REQUEST, 404: texts.PAGE_NOT_FOUND, 413: texts.UPLOAD_TOO_LARGE.format(mb=max_upload_mb)}
+    return render_template("admin/error.html", message=words.get(error.code, texts.PAGE_FAILED)), error.code
 
 
 def _announce_setup(database: Database) -> None:
     """The one-time code for /admin/setup, shown only to whoever watches this console (never logged)."""
-    print(f"校务助手尚未设置：用浏览器打开本机的 /admin/setup（如 http://127.0.0.1:8080/admin/setup），"
-          f"设置码 {office_setup.setup_code(database)}", file=sys.stderr, flush=True)
+    print(texts.SETUP_ANNOUNCED.format(code=office_setup.setup_code(database)), file=sys.stderr, flush=True)

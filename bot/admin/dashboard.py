@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import holiday_years
+from bot import holiday_years, texts
 from bot.config import Settings
 from bot.progress import SchoolProgress
 from bot.reminder_rules.planning import Due
@@ -19,8 +19,6 @@ from storage.school_calendar import school_terms
 
 OVERDUE_DAYS = 30      # older misses are history, not this morning's work
 NAMES_SHOWN = 6
-REMINDER_WORDS = {ReminderKind.DIGEST: "周报", ReminderKind.EVE: "前一天提醒", ReminderKind.MORNING: "当天提醒",
-                  ReminderKind.DEADLINE: "截止提醒", ReminderKind.RECURRING: "例行事项", ReminderKind.CHASE: "催报"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,8 @@ def _overdue(db: Database, school_id: int, dated, today: date, term, settings: S
         if state.is_open or not state.total or state.count("done") == state.total:
             continue   # nobody known to answer for it, or all done
         waiting = [s.unit.label for s in state.states if s.status != "done"]
-        shown = "、".join(waiting[:NAMES_SHOWN]) + (f" 等 {len(waiting)} 人" if len(waiting) > NAMES_SHOWN else "")
+        more = texts.WAITING_MORE.format(count=len(waiting)) if len(waiting) > NAMES_SHOWN else ""
+        shown = texts.LIST_SEPARATOR.join(waiting[:NAMES_SHOWN]) + more
         yield Overdue(task, last, state.tally(), shown)
 
 
@@ -96,12 +95,13 @@ def _upcoming(db: Database, settings: Settings, now: datetime, school_id: int, t
     due: list[tuple[Due, str]] = upcoming(now, now + timedelta(hours=24), settings, db, school_id, home_school=school_id)
     for reminder, group in due:
         task = tasks.get(reminder.task_id)
-        title = task.title if task else ("本周任务汇总" if reminder.kind == ReminderKind.DIGEST else "")
-        yield Upcoming(reminder.at.astimezone(settings.tz), group or "（未命名的群）", REMINDER_WORDS.get(reminder.kind, reminder.kind), title)
+        title = task.title if task else (texts.WEEK_DIGEST if reminder.kind == ReminderKind.DIGEST else "")
+        yield Upcoming(reminder.at.astimezone(settings.tz), group or texts.UNNAMED_GROUP, texts.REMINDER_KINDS.get(reminder.kind, reminder.kind),
+                       title)
 
 
 def _troubled(db: Database, school_id: int, now: datetime):
     names = {g.id: g.name for g in chats.school_chats(db, school_id)}
     for chat_id, failed, retrying in deliveries.troubled_groups(db, now - timedelta(days=3)):
         if chat_id in names:
-            yield names[chat_id] or "（未命名的群）", failed, retrying
+            yield names[chat_id] or texts.UNNAMED_GROUP, failed, retrying

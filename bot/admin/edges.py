@@ -8,11 +8,14 @@ from datetime import date
 from flask import Blueprint
 from werkzeug.routing import IntegerConverter
 
+from bot import texts
 from bot.timegrammar.recurrence import Recurrence
+
+from .refusals import FormError
 
 MAX_ID = 2**31 - 1          # ids are INTEGER: PostgreSQL refuses a larger one with an error, so it names no row
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)   # far from date.min/max, so a week or month either side is safe
-DATE_WORDS = f"日期要在 {FIRST_DAY.year} 年到 {LAST_DAY.year} 年之间"
+DATE_WORDS = texts.DATE_RANGE.format(first=FIRST_DAY.year, last=LAST_DAY.year)
 
 
 class RowIdConverter(IntegerConverter):
@@ -50,7 +53,7 @@ def row_id(value: object) -> int | None:
 
 
 def school_date(value: str | None, example: str = "2026-10-12") -> date | None:
-    """An ISO date within the school's years; None when empty; ValueError in Chinese otherwise."""
+    """An ISO date within the school's years; None when empty; FormError otherwise."""
     if not value:
         return None
     try:
@@ -58,9 +61,9 @@ def school_date(value: str | None, example: str = "2026-10-12") -> date | None:
     except ValueError:
         day = None
     if day is None:
-        raise ValueError(f"日期格式不对，应为 {example}")
+        raise FormError(texts.DATE_FORMAT.format(example=example))
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{DATE_WORDS}：{value}")
+        raise FormError(texts.DATE_OUT_OF_RANGE.format(range=DATE_WORDS, value=value))
     return day
 
 
@@ -71,7 +74,7 @@ def clamped(day: date) -> date:
 
 def checked_recurrence(value: str | None, current: str | None = None) -> str | None:
     """The rhythm to store: empty for none, the task's own code unchanged, or a code the bot reads back
-    exactly; anything else (a hand-edited "weekly:zz", "monthly:by99") is refused in Chinese."""
+    exactly; anything else (a hand-edited "weekly:zz", "monthly:by99") is a FormError."""
     value = (value or "").strip()
     if not value or value == current:
         return value or None
@@ -80,5 +83,5 @@ def checked_recurrence(value: str | None, current: str | None = None) -> str | N
     except ValueError:   # "monthly:by²": isdigit() says yes, int() says no
         parsed = None
     if parsed is None or parsed.code != value or (parsed.by_day is not None and not 1 <= parsed.by_day <= 31):
-        raise ValueError(f"重复规则看不懂：{value[:40]}，请刷新页面后重试。")
+        raise FormError(texts.RHYTHM_UNREAD.format(value=value[:40]))
     return value

@@ -101,7 +101,7 @@ def _routine(school_id: int, tasks: list, name: str) -> Response:
 
 def _ics(events: list, name: str) -> Response:
     calendar = Calendar()
-    calendar.add("prodid", "-//schoolbot//校务助手//ZH")
+    calendar.add("prodid", texts.FEED_PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings().timezone)

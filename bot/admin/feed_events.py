@@ -17,6 +17,7 @@ from icalendar import Event
 
 from bot import texts
 from bot.task_dates import dated_range, in_force, recurrence_of, term_for
+from bot.texts.format import describe_recurrence
 from bot.timegrammar.recurrence import Recurrence
 from storage.school_calendar import Term
 
@@ -44,7 +45,7 @@ def all_day(uid: str, stamp: datetime, summary: str, owner: str | None, first: d
     if moved_from is not None:
         event.add("recurrence-id", moved_from)
     if owner:
-        event.add("description", f"负责：{owner}")
+        event.add("description", texts.FEED_OWNER.format(owner=owner))
     return event
 
 
@@ -72,7 +73,7 @@ def routine_events(tasks, terms, school_day: SchoolDay, uid: Callable, stamp: da
             rhythm = recurrence_of(task)
             series = routine_series(rhythm, term, first, last, school_day)
             if series is not None:
-                summary = f"#{task.number} {task.title}（{texts.describe_recurrence(rhythm)}）"
+                summary = texts.FEED_ROUTINE.format(number=task.number, title=task.title, rhythm=describe_recurrence(rhythm))
                 events += series.events(uid(task, term), stamp, summary, task.owner)
     return events
 

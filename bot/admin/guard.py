@@ -20,7 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash
 
-from bot import office_setup
+from bot import office_setup, texts
 from storage import office
 from storage.db import Database
 
@@ -44,7 +44,7 @@ def check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     expected = str(session.get("csrf", ""))   # bytes below: compare_digest refuses str with non-ASCII ("令牌") by raising
     if not sent or not hmac.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode()):
-        abort(400, description="页面已过期或来源不明，请刷新后重试。")
+        abort(400, description=texts.PAGE_EXPIRED)
 
 
 def signed_in() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from bot import holiday_years
+from bot import holiday_years, texts
 from bot.progress import SchoolProgress
 from bot.reminders.groups import reminder_groups
 from bot.task_dates import dated_range
@@ -25,9 +25,9 @@ def login():
         return render_template("admin/login.html")
     outcome = try_password(database(), current_password_hash(), request.form.get("password", ""))
     if outcome is None:
-        return render_template("admin/login.html", error="尝试次数过多，请 15 分钟后再试。"), 429
+        return render_template("admin/login.html", error=texts.TOO_MANY_ATTEMPTS), 429
     if not outcome:
-        return render_template("admin/login.html", error="密码不对。"), 401
+        return render_template("admin/login.html", error=texts.WRONG_PASSWORD), 401
     target = request.args.get("next", "")
     return redirect(target if _own_page(target) else url_for("admin.home"))
 
@@ -50,9 +50,9 @@ def home():
 def confirm_holidays():
     year = whole_number(request.form.get("year"))
     if year is None or not 2000 <= year <= 2099:
-        abort(400, description="年份不对，请返回重试。")
+        abort(400, description=texts.BAD_YEAR)
     holiday_years.confirm(database(), school_id(), year)
-    flash(f"已确认 {year} 年的假期已补充完整。")
+    flash(texts.HOLIDAYS_CONFIRMED.format(year=year))
     return redirect(url_for("admin.home"))
 
 

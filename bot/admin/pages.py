@@ -11,7 +11,9 @@ import chinese_calendar
 from bot.plan.document import PlanDocument
 from bot.plan.items import PlanItem
 from bot.school_days import is_school_day
+from bot import texts
 from bot.task_dates import dated_range, in_term, term_for
+from bot.texts.format import describe_long_span
 from storage.school_calendar import Term
 
 
@@ -50,10 +52,6 @@ def split_marked(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[str
 # is shown in each day it covers. Longer ranges are periods (11月份, 期中 and 期末's two weeks): in
 # every cell they would crowd out the day's own tasks, so they are listed once above the grid.
 LONG_TASK_DAYS = 7
-NATIONAL_HOLIDAYS = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-                     "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-                     "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利纪念日"}
-DAY_OFF, MAKE_UP_DAY = "放假", "调休上课"
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -89,7 +87,7 @@ def calendar_view(tasks, first: date, last: date, terms: tuple[Term, ...],
                   holidays: Mapping[date, str], today: date) -> CalendarView:
     """first..last as weeks of days; holidays: the school's own days off, each with its name (or "")."""
     placed = placed_tasks(tasks, first, last, terms)
-    long_tasks = tuple(LongTask(task, start, end, span_words(start, end, first.year))
+    long_tasks = tuple(LongTask(task, start, end, describe_long_span(start, end, first.year))
                        for (start, end), task in sorted(placed, key=lambda p: p[0])
                        if is_long(start, end) and start <= last and end >= first)   # an anchor may lie in another month
     daily = [(span, task) for span, task in placed if not is_long(*span)]
@@ -116,14 +114,14 @@ def school_day_and_name(day: date, holidays: Mapping[date, str]) -> tuple[bool, 
     """Whether pupils come in, and the day's name: the school's for its own day off, else the national
     holiday's, else 调休上课 on a weekend the State Council made a working day."""
     if day in holidays:
-        return False, holidays[day] or DAY_OFF
+        return False, holidays[day] or texts.DAY_OFF
     if is_school_day(day):
-        return True, MAKE_UP_DAY if day.weekday() >= 5 else ""
+        return True, texts.MAKE_UP_DAY if day.weekday() >= 5 else ""
     try:
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:     # a year the package does not know: a weekend, no name
         return False, ""
-    return False, NATIONAL_HOLIDAYS.get(name, "") if on_holiday else ""
+    return False, texts.HOLIDAY_NAMES.get(name, "") if on_holiday else ""
 
 
 def weeks_of(days: list[CalendarDay]) -> tuple[tuple[CalendarDay | None, ...], ...]:
@@ -133,9 +131,3 @@ def weeks_of(days: list[CalendarDay]) -> tuple[tuple[CalendarDay | None, ...], .
     cells = [None] * days[0].day.weekday() + list(days)
     cells += [None] * (-len(cells) % 7)
     return tuple(tuple(cells[at:at + 7]) for at in range(0, len(cells), 7))
-
-
-def span_words(start: date, end: date, year: int) -> str:
-    def words(day: date) -> str:
-        return f"{day.month}月{day.day}日" if day.year == year else f"{day.year}年{day.month}月{day.day}日"
-    return f"{words(start)}至{words(end)}"

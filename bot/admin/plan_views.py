@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from bot.plan.errors import PlanReadError
+from bot import texts
 from bot.plan.unread import unread_times
 from bot.plan_import import extract_upload, school_year_of, store_extracted
 from storage import office, plans
@@ -17,6 +17,7 @@ from .edges import whole_number
 from .extension import database, school_id, settings, today
 from .guard import login_required
 from .pages import highlighted_lines
+from .refusals import FormError, refuse_on_page
 
 ALLOWED = (".docx", ".xlsx", ".txt")
 
@@ -26,24 +27,23 @@ ALLOWED = (".docx", ".xlsx", ".txt")
 def upload():
     if request.method == "GET":
         return render_template("admin/upload.html")
+    refuse_on_page("admin/upload.html")
     file = request.files.get("plan")
     if file is None or not file.filename:
-        return render_template("admin/upload.html", error="请选择计划文件。"), 400
+        raise FormError(texts.CHOOSE_PLAN_FILE)
     name = Path(file.filename).name
     if Path(name).suffix.lower() not in ALLOWED:
-        return render_template("admin/upload.html", error="请上传 .docx、.xlsx 或 .txt 文件。"), 400
+        raise FormError(texts.PLAN_FILE_KINDS)
     data = file.read()
-    try:
-        extract_upload(data, name, settings(), today(), school_terms(database(), school_id()))   # refuse what cannot be read before keeping it
-    except PlanReadError as exc:
-        return render_template("admin/upload.html", error=str(exc)), 400
+    extract_upload(data, name, settings(), today(), school_terms(database(), school_id()))   # PlanReadError before anything is kept
     draft_id = office.save_draft(database(), school_id(), name, data)
     return redirect(url_for("admin.draft", draft_id=draft_id))
 
 
 def _reviewed(draft_id: int, first_year: int | None):
     """The uploaded file and what extraction finds in it, read the same way for review and import;
-    first_year: the school year as the office corrected it (2025 for 2025-2026)."""
+    first_year: the school year as the office corrected it (2025 for 2025-2026). A PlanReadError
+    shows on the error page."""
     found = office.get_draft(database(), draft_id, school_id())
     if found is None:
         abort(404)
@@ -54,10 +54,7 @@ def _reviewed(draft_id: int, first_year: int | None):
 @login_required
 def draft(draft_id: int):
     chosen = _chosen_year(request.args.get("year"))
-    try:
-        found, extracted = _reviewed(draft_id, chosen)
-    except PlanReadError as exc:
-        return render_template("admin/error.html", message=str(exc)), 400
+    found, extracted = _reviewed(draft_id, chosen)
     items = extracted.extraction.items
     unread = unread_times(extracted.document, extracted.extraction)
     year = extracted.extraction.school_year
@@ -76,7 +73,7 @@ def accept(draft_id: int):
     name = (request.form.get("name") or Path(found.filename).stem).strip()[:200]
     result = store_extracted(extracted, name, found.filename, settings(), database())
     office.drop_draft(database(), draft_id)
-    flash(f"已导入《{result.name}》：新增 {result.added} 项，保留 {result.kept} 项，撤下 {result.withdrawn} 项。")
+    flash(texts.PLAN_IMPORTED.format(name=result.name, added=result.added, kept=result.kept, withdrawn=result.withdrawn))
     return redirect(url_for("admin.tasks"))
 
 
@@ -84,7 +81,7 @@ def accept(draft_id: int):
 @login_required
 def discard(draft_id: int):
     office.drop_draft(database(), draft_id)
-    flash("已放弃这次上传，原有计划没有变化。")
+    flash(texts.DRAFT_DISCARDED)
     return redirect(url_for("admin.home"))
 
 
@@ -92,7 +89,7 @@ def discard(draft_id: int):
 @login_required
 def remove_plan(plan_id: int):
     name = plans.remove_plan(database(), school_id(), plan_id)
-    flash(f"已删除计划《{name}》及其任务；有人上报过的任务已隐藏，上报记录保留。" if name else "这份计划已不存在。")
+    flash(texts.PLAN_REMOVED.format(name=name) if name else texts.PLAN_GONE)
     return redirect(url_for("admin.home"))
 
 

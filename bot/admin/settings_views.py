@@ -7,8 +7,9 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from bot import texts
 from bot.members import as_new_member
-from bot.people.roster import RosterError, read_roster_bytes
+from bot.people.roster import read_roster_bytes
 from bot.reminder_rules.groups import reachable, reminders_on
 from bot.reminder_rules.planning import ReminderSettings
 from bot.reminder_rules.setting_words import describe, reminder_settings
@@ -18,9 +19,10 @@ from .blueprint import admin
 from .edges import whole_number
 from .extension import database, school_id
 from .guard import login_required
+from .refusals import FormError, refuse_on_page
 
-KINDS = (("digest", "周报"), ("eve", "前一天提醒"), ("morning", "当天提醒"), ("deadline", "截止提醒"),
-         ("recurring", "例行事项"), ("chase", "催报"))
+KINDS = tuple(texts.REMINDER_KINDS.items())
+DAY_SEPARATORS = str.maketrans("，、", ",,")   # what the office may type between days besides a comma
 TIMES = tuple(f.name for f in fields(ReminderSettings) if f.type in ("time", time))
 
 
@@ -40,14 +42,12 @@ def group(chat_id: int):
     current = reminder_settings(chat.settings)
     if request.method == "GET":
         return render_template("admin/group.html", chat=chat, on=reminders_on(chat), current=current, kinds=KINDS)
-    try:
-        changes = _settings_from_form(request.form)
-    except ValueError as exc:
-        return render_template("admin/group.html", chat=chat, on=reminders_on(chat), current=current, kinds=KINDS, error=str(exc)), 400
+    refuse_on_page("admin/group.html", chat=chat, on=reminders_on(chat), current=current, kinds=KINDS)
+    changes = _settings_from_form(request.form)
     if not reachable(chat):
         changes["enabled"] = False   # a WeCom group without its robot's webhook cannot be reached
     chats.update_chat_settings(database(), chat.id, changes)
-    flash(f"已保存“{chat.name or '本群'}”的提醒设置。")
+    flash(texts.GROUP_SAVED.format(group=chat.name or texts.THIS_GROUP))
     return redirect(url_for("admin.groups"))
 
 
@@ -57,14 +57,12 @@ def people_page():
     if request.method == "POST":
         file = request.files.get("roster")
         if file is None or not file.filename:
-            flash("请选择名单文件。")
+            flash(texts.CHOOSE_ROSTER_FILE)
             return redirect(url_for("admin.people_page"))
-        try:
-            entries = read_roster_bytes(file.read(), Path(file.filename).name)
-        except RosterError as exc:
-            return render_template("admin/people.html", members=people.load_members(database(), school_id()), error=str(exc)), 400
+        refuse_on_page("admin/people.html", members=people.load_members(database(), school_id()))
+        entries = read_roster_bytes(file.read(), Path(file.filename).name)   # RosterError: nothing is imported
         result = people.import_roster(database(), school_id(), [as_new_member(e) for e in entries])
-        flash(f"名单已导入：新增 {result.added} 人，更新 {result.updated} 人，角色 {result.roles} 个。")
+        flash(texts.ROSTER_IMPORTED.format(added=result.added, updated=result.updated, roles=result.roles))
         return redirect(url_for("admin.people_page"))
     return render_template("admin/people.html", members=people.load_members(database(), school_id()))
 
@@ -85,12 +83,12 @@ def _settings_from_form(form) -> dict:
         try:
             changes[name] = time.fromisoformat(value).strftime("%H:%M")
         except ValueError as exc:
-            raise ValueError(f"时间格式不对：{value or '（空）'}") from exc
-    listed = form.get("deadline_days", "").replace("，", ",").replace("、", ",").split(",")
+            raise FormError(texts.TIME_FORMAT.format(value=value or texts.EMPTY_VALUE)) from exc
+    listed = form.get("deadline_days", "").translate(DAY_SEPARATORS).split(",")
     days = sorted({n for n in map(whole_number, listed) if n is not None}, reverse=True)
     if not days or not all(1 <= d <= 30 for d in days):
-        raise ValueError("截止提醒的提前天数要在 1 到 30 之间，如 3,1")
+        raise FormError(texts.DEADLINE_DAYS_RANGE)
     changes["deadline_days"] = days
     if changes["quiet_start"] == changes["quiet_end"]:
-        raise ValueError("免打扰的开始和结束不能相同")
+        raise FormError(texts.QUIET_SAME)
     return changes

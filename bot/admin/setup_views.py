@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot import office_setup, schools
+from bot import office_setup, schools, texts
+from bot.config import DEFAULT_SCHOOL_NAME
+from bot.errors import UserError
 from storage import office, plans, school_calendar
 from storage.db import Database
 from storage.school_calendar import Term
@@ -18,9 +20,9 @@ from .blueprint import admin
 from .edges import school_date
 from .extension import database, school, school_id, school_renamed, settings, today
 from .guard import FAILURE_WINDOW, MAX_FAILURES, client_ip, current_password_hash, login_required, start_session
+from .refusals import FormError, refuse_on_page
 
 TERM_ROWS = 2
-DONE_ELSEWHERE = "设置刚刚已在另一个浏览器里完成：请用那里设置的密码登录。"
 YEAR = re.compile(r"((?:19|20)\d{2})")
 
 
@@ -34,23 +36,20 @@ def setup():
         return render_template("admin/setup.html", form=_prefilled(db, home, today()))
     form = request.form
     if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
-        return render_template("admin/setup.html", form=form, error="尝试次数过多，请 15 分钟后再试。"), 429
+        return render_template("admin/setup.html", form=form, error=texts.TOO_MANY_ATTEMPTS), 429
     if not office_setup.setup_code_matches(db, form.get("code", "")):
-        return render_template("admin/setup.html", form=form,
-                               error="设置码不对：请看启动校务助手的窗口，或运行 python -m bot admin setup-code。"), 401
+        return render_template("admin/setup.html", form=form, error=texts.WRONG_SETUP_CODE), 401
     office.give_back_attempt(db, client_ip())
-    try:   # everything is checked before anything is written
-        chosen = _checked_setup(db, home, form)
-    except ValueError as exc:
-        return render_template("admin/setup.html", form=form, error=str(exc)), 400
+    refuse_on_page("admin/setup.html", form=form)
+    chosen = _checked_setup(db, home, form)   # everything is checked before anything is written
     if not office_setup.claim_setup(db, form.get("code", "")):
-        return render_template("admin/error.html", message=DONE_ELSEWHERE), 409   # another browser was a moment faster
+        return render_template("admin/error.html", message=texts.SETUP_DONE_ELSEWHERE), 409   # another browser was a moment faster
     _save_school(db, home, chosen)
     new_hash = generate_password_hash(form["password"])
     if not office_setup.finish_setup(db, new_hash):   # the password last: until it is kept, set-up can be redone
-        return render_template("admin/error.html", message=DONE_ELSEWHERE), 409
+        return render_template("admin/error.html", message=texts.SETUP_DONE_ELSEWHERE), 409
     start_session(db, new_hash)
-    flash("设置完成。接下来可以上传本校的工作计划，并在“群与提醒”里设置提醒。")
+    flash(texts.SETUP_DONE)
     return redirect(url_for("admin.home"))
 
 
@@ -62,24 +61,22 @@ def school_settings():
     if request.method == "GET":
         return render_template("admin/school.html", **page)
     form = request.form
-    try:
-        if form.get("school_name", "").strip() and form["school_name"].strip() != page["name"]:
-            schools.rename_school(db, home.id, form["school_name"])
-            school_renamed()
-            flash(f"学校名称已改为“{school().name}”。")
-        if form.get("password") and not page["password_in_config"]:
-            if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
-                return render_template("admin/school.html", **page, error="尝试次数过多，请 15 分钟后再试。"), 429
-            if not check_password_hash(current_password_hash(), form.get("current_password", "")):
-                raise ValueError("当前密码不对，密码没有修改。")
-            office.give_back_attempt(db, client_ip())
-            office_setup.check_new_password(form["password"], form.get("password_again", ""))
-            new_hash = generate_password_hash(form["password"])
-            office_setup.change_password(db, new_hash)   # every other session ends with the old password
-            start_session(db, new_hash)
-            flash("密码已修改，其他已登录的浏览器需要重新登录。")
-    except ValueError as exc:
-        return render_template("admin/school.html", **(page | {"name": form.get("school_name", "")}), error=str(exc)), 400
+    refuse_on_page("admin/school.html", **(page | {"name": form.get("school_name", "")}))
+    if form.get("school_name", "").strip() and form["school_name"].strip() != page["name"]:
+        schools.rename_school(db, home.id, form["school_name"])
+        school_renamed()
+        flash(texts.SCHOOL_RENAMED.format(name=school().name))
+    if form.get("password") and not page["password_in_config"]:
+        if not office.reserve_attempt(db, client_ip(), MAX_FAILURES, FAILURE_WINDOW):
+            return render_template("admin/school.html", **page, error=texts.TOO_MANY_ATTEMPTS), 429
+        if not check_password_hash(current_password_hash(), form.get("current_password", "")):
+            raise FormError(texts.WRONG_CURRENT_PASSWORD)
+        office.give_back_attempt(db, client_ip())
+        office_setup.check_new_password(form["password"], form.get("password_again", ""))
+        new_hash = generate_password_hash(form["password"])
+        office_setup.change_password(db, new_hash)   # every other session ends with the old password
+        start_session(db, new_hash)
+        flash(texts.PASSWORD_CHANGED)
     return redirect(url_for("admin.school_settings"))
 
 
@@ -91,7 +88,7 @@ class SchoolSetup:
 
 
 def _checked_setup(db: Database, school: int, form) -> SchoolSetup:
-    """The set-up form read and checked whole; ValueError in Chinese for the first thing wrong."""
+    """The set-up form read and checked whole; a UserError for the first thing wrong."""
     office_setup.check_new_password(form.get("password", ""), form.get("password_again", ""))
     terms = _terms_from(form, school_calendar.school_terms(db, school))
     days_off = office_setup.parse_days_off(form.get("days_off", ""))
@@ -102,9 +99,9 @@ def _save_school(db: Database, school: int, chosen: SchoolSetup) -> None:
     try:
         schools.rename_school(db, school, chosen.name)
         for original, term in chosen.terms:
-            school_calendar.save_term(db, school, term.name, term.start, term.end, original or None)
-    except (ValueError, school_calendar.CalendarError) as exc:   # a race with another page: set-up goes on
-        flash(f"部分设置没有保存：{exc}。请在“学期与假期”或“学校设置”里补上。")
+            schools.save_term(db, school, term.name, term.start, term.end, original or None)
+    except UserError as exc:   # a race with another page: set-up goes on
+        flash(texts.SETUP_PARTLY_SAVED.format(problem=exc))
     _add_days_off(db, school, chosen.days_off)
 
 
@@ -112,7 +109,7 @@ def _prefilled(db: Database, school: int, day: date) -> dict:
     """The form as first shown: the school's terms if it has them, else the usual two for the school
     year of the newest plan (or of today)."""
     name = plans.school_name(db, school)
-    form = {"school_name": "" if name == "示例学校" else name}
+    form = {"school_name": "" if name == DEFAULT_SCHOOL_NAME else name}
     terms = school_calendar.school_terms(db, school)
     if not terms:
         stored = [p.school_year for p in plans.list_plans(db, school) if p.school_year and YEAR.search(p.school_year)]
@@ -126,7 +123,7 @@ def _prefilled(db: Database, school: int, day: date) -> dict:
 
 
 def _terms_from(form, existing) -> list[tuple[str, Term]]:
-    """The filled term rows as (the name it had, the term); a row left empty is skipped. ValueError
+    """The filled term rows as (the name it had, the term); a row left empty is skipped. FormError
     when two rows would share a name, or a row renames its term onto another stored term's name."""
     terms = []
     for index in range(TERM_ROWS):
@@ -136,18 +133,18 @@ def _terms_from(form, existing) -> list[tuple[str, Term]]:
             continue
         first, last = school_date(start, example="2026-09-01"), school_date(end, example="2027-01-22")
         if not name or first is None or last is None:
-            raise ValueError(f"第 {index + 1} 个学期：请填写名称、开始和结束日期。")
+            raise FormError(texts.TERM_ROW_INCOMPLETE.format(row=index + 1))
         if last < first:
-            raise ValueError(f"第 {index + 1} 个学期“{name}”：结束日期早于开始日期。")
+            raise FormError(texts.TERM_ROW_ENDS_EARLY.format(row=index + 1, name=name))
         terms.append((form.get(f"term{index}_original", ""), Term(name, first, last)))
     if not terms:
-        raise ValueError("请至少填写一个学期：周次、期中期末和提醒都按学期日期计算。")
+        raise FormError(texts.TERMS_NONE)
     names = [term.name for _, term in terms]
     others = {t.name for t in existing}   # a row named like a stored term updates it; a rename must not land on another
     taken = next((term.name for original, term in terms
                   if names.count(term.name) > 1 or (original and original != term.name and term.name in others)), None)
     if taken:
-        raise ValueError(f"学期名称“{taken}”重复了，请改一个。")
+        raise FormError(texts.TERM_NAME_TWICE.format(name=taken))
     return terms
 
 

@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot import texts
 from bot.task_dates import dated_range, term_now_or_next
 from storage.task_edits import BY_HAND
 
-KINDS = (("dated", "有日期"), ("routine", "例行事项"), ("term", "学期节点"), ("undated", "无日期"))
+KINDS = texts.TASK_KINDS
 MONTH = re.compile(r"((?:19|20)\d{2})-(0[1-9]|1[0-2])")
 
 

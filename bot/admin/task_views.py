@@ -5,9 +5,8 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from bot import task_edit_rules
+from bot import task_edit_rules, texts
 from bot.task_dates import dated_range
-from bot.task_edit_rules import EditError
 from storage import plans
 from storage.school_calendar import school_terms
 from storage.task_edits import TaskChange
@@ -16,6 +15,7 @@ from .blueprint import admin
 from .edges import checked_recurrence, row_id, school_date
 from .extension import database, school_id, today
 from .guard import login_required
+from .refusals import refuse_by_flash, refuse_on_page
 from .task_filters import KINDS, TaskFilter, marks_of, matching, owners_of, term_on
 
 FIELDS = ("title", "start", "end", "owner", "recurrence")
@@ -42,18 +42,15 @@ def task_form(task_id: int | None = None):
     if request.method == "GET":
         return render_template("admin/task_form.html", task=task, values=_form_values(task))
     form = request.form
-    try:
-        change = TaskChange(form.get("title", ""), school_date(form.get("start")), school_date(form.get("end")),
-                            form.get("owner"), checked_recurrence(form.get("recurrence"), task and task.recurrence))
-        if task is None:
-            number = task_edit_rules.add_task(database(), school_id(), change)
-            flash(f"已添加任务 #{number}。")
-        else:
-            task_edit_rules.update_task(database(), school_id(), task.id, change)
-            flash(f"已保存 #{task.number}。")
-    except (EditError, ValueError) as exc:   # what was typed stays on the form, to be corrected
-        typed = {name: form.get(name, "") for name in FIELDS}
-        return render_template("admin/task_form.html", task=task, values=typed, error=str(exc)), 400
+    refuse_on_page("admin/task_form.html", task=task, values={name: form.get(name, "") for name in FIELDS})   # typed stays, to be corrected
+    change = TaskChange(form.get("title", ""), school_date(form.get("start")), school_date(form.get("end")),
+                        form.get("owner"), checked_recurrence(form.get("recurrence"), task and task.recurrence))
+    if task is None:
+        number = task_edit_rules.add_task(database(), school_id(), change)
+        flash(texts.TASK_ADDED.format(number=number))
+    else:
+        task_edit_rules.update_task(database(), school_id(), task.id, change)
+        flash(texts.TASK_SAVED.format(number=task.number))
     return redirect(url_for("admin.tasks"))
 
 
@@ -61,11 +58,9 @@ def task_form(task_id: int | None = None):
 @login_required
 def delete(task_id: int):
     task = plans.get_task(database(), task_id)
-    try:
-        task_edit_rules.delete_task(database(), school_id(), task_id)
-        flash(f"已删除 #{task.number}“{task.title}”。" if task else "已删除。")
-    except EditError as exc:
-        flash(str(exc))
+    refuse_by_flash("admin.tasks")
+    task_edit_rules.delete_task(database(), school_id(), task_id)
+    flash(texts.TASK_DELETED.format(number=task.number, title=task.title) if task else texts.TASK_DELETED_GONE)
     return redirect(url_for("admin.tasks"))
 
 
@@ -74,17 +69,15 @@ def delete(task_id: int):
 def merge():
     chosen = list(dict.fromkeys(i for i in map(row_id, request.form.getlist("task")) if i is not None))   # a task twice is one task
     if len(chosen) != 2:
-        flash("合并时请勾选两项任务：保留编号较小的一项。")
+        flash(texts.MERGE_PICK_TWO)
         return redirect(url_for("admin.tasks"))
     found = sorted((t for t in (plans.get_task(database(), i) for i in chosen) if t), key=lambda t: t.number)
     if len(found) != 2:
-        flash("要合并的任务已不存在，请刷新后重试。")
+        flash(texts.MERGE_GONE)
         return redirect(url_for("admin.tasks"))
-    try:
-        task_edit_rules.merge_tasks(database(), school_id(), found[0].id, found[1].id)   # the smaller number is kept
-        flash("已合并，上报记录归到保留的一项。")
-    except EditError as exc:
-        flash(str(exc))
+    refuse_by_flash("admin.tasks")
+    task_edit_rules.merge_tasks(database(), school_id(), found[0].id, found[1].id)   # the smaller number is kept
+    flash(texts.MERGED)
     return redirect(url_for("admin.tasks"))
 
 

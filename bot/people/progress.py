@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot import texts
+
 from .roles import Unit
 
 STATES = ("done", "doing", "blocked")   # "todo" is an undo: back to not reported
@@ -48,12 +50,12 @@ class Progress:
         """"8/23 已完成", or for an open task "3 人已完成"; empty when there is nothing to say."""
         done = self.count("done")
         if self.is_open:
-            return f"{done} 人已完成" if done else ""
+            return texts.TALLY_OPEN.format(done=done) if done else ""
         if not self.states:
             return ""
-        text = f"{done}/{self.total} 已完成"
+        text = texts.TALLY.format(done=done, total=self.total)
         if blocked := self.count("blocked"):
-            text += f"，{blocked} 有困难"
+            text += texts.TALLY_BLOCKED.format(blocked=blocked)
         return text
 
     def state_of(self, member_id: int) -> UnitState | None:

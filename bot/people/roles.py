@@ -22,6 +22,9 @@ SAME_SUBJECT = {"道法": "道德与法治", "政治": "道德与法治", "信�
 SUBJECT_FAMILY = {"艺术": {"艺术", "音乐", "美术"}}   # a school's 艺术组 is its music and art teachers
 LEADERS = {"组长", "教研组长"}      # "语文组长" and "语文教研组长" are one post
 TEACHERS = {"教师", "老师"}         # "语文老师", "三年级教师": whoever teaches it, each for themselves
+HONORIFIC = "老师"                 # "王芳老师" is 王芳: a name is written with it or without
+# Job titles in a platform's directory worth reading as roles; "教师" or "副校长" says nothing a plan's owner uses.
+DIRECTORY_ROLES = {"班主任", "副班主任", "教研组长", "备课组长", "年级组长"}
 ALIASES = {"教研组": "教研组长", "备课组": "备课组长", "年级组": "年级组长", "班主任老师": "班主任"}
 EVERYONE = {"全体教师", "全体老师", "全校教师", "全体教职工", "全体教职员工", "全校教职工", "各位老师", "全员", "全体"}
 SPLIT = re.compile(r"[、,，;；/／|]+|\s+|(?<=[处室部组长任])[和及与]")

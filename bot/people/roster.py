@@ -15,6 +15,8 @@ from zipfile import BadZipFile
 
 import openpyxl
 
+from bot import texts
+from bot.errors import UserError
 from bot.plan.errors import PlanReadError
 from bot.plan.read_text import decode_plan_bytes
 
@@ -36,8 +38,8 @@ YES = {"是", "y", "yes", "true", "1", "√", "管理员"}
 MAX_ROWS = 5000
 
 
-class RosterError(Exception):
-    """str() is a one-line Chinese explanation for the office."""
+class RosterError(UserError):
+    """The roster file cannot be read, or a row of it cannot be taken: nothing is imported."""
 
 
 @dataclass(frozen=True)
@@ -57,20 +59,20 @@ def read_roster_file(path: str | Path) -> list[RosterEntry]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"无法读取 {path}：{exc.strerror or exc}") from exc
+        raise RosterError(texts.ROSTER_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from exc
     return read_roster_bytes(data, path.name)
 
 
 def read_roster_bytes(data: bytes, name: str) -> list[RosterEntry]:
     suffix = Path(name).suffix.lower()
     if not data.strip():
-        raise RosterError(f"{name} 是空文件")
+        raise RosterError(texts.ROSTER_EMPTY.format(name=name))
     if suffix == ".csv":
         rows = list(csv.reader(io.StringIO(_decode(data, name))))
     elif suffix == ".xlsx":
         rows = _xlsx_rows(data, name)
     else:
-        raise RosterError(f"不支持的名单文件类型 {suffix or '（无扩展名）'}：请用 .xlsx 或 .csv")
+        raise RosterError(texts.ROSTER_KIND.format(suffix=suffix or texts.NO_SUFFIX))
     return entries_from_rows(rows, name)
 
 
@@ -83,11 +85,11 @@ def entries_from_rows(rows: list[list], name: str) -> list[RosterEntry]:
         if not any(cells.values()):
             continue
         if not cells.get("name"):
-            raise RosterError(f"{name} 第 {number} 行没有姓名")
-        for field, label in (("dingtalk_user_id", "钉钉 userId"), ("wecom_user_id", "企业微信 userid")):
+            raise RosterError(texts.ROSTER_ROW_UNNAMED.format(name=name, row=number))
+        for field, label in (("dingtalk_user_id", texts.DINGTALK_ID), ("wecom_user_id", texts.WECOM_ID)):
             value = cells.get(field)
             if value and (field, value) in seen:
-                raise RosterError(f"{name} 第 {seen[(field, value)]} 行和第 {number} 行的{label}相同（{value}）")
+                raise RosterError(texts.ROSTER_SAME_ID.format(name=name, first=seen[(field, value)], row=number, label=label, value=value))
             if value:
                 seen[(field, value)] = number
         entries.append(RosterEntry(
@@ -100,9 +102,9 @@ def entries_from_rows(rows: list[list], name: str) -> list[RosterEntry]:
             is_admin=(cells.get("is_admin") or "").lower() in YES,
         ))
         if len(entries) > MAX_ROWS:
-            raise RosterError(f"{name} 超过 {MAX_ROWS} 人，请确认文件是否正确")
+            raise RosterError(texts.ROSTER_TOO_LONG.format(name=name, limit=MAX_ROWS))
     if not entries:
-        raise RosterError(f"{name} 的表头下面没有人员")
+        raise RosterError(texts.ROSTER_NOBODY.format(name=name))
     return entries
 
 
@@ -116,7 +118,7 @@ def _header(rows: list[list], name: str) -> tuple[int, dict[str, int]]:
                 columns[field] = found
         if "name" in columns:
             return at, columns
-    raise RosterError(f"{name} 里找不到“姓名”列：第一行应是表头，如 姓名、角色、部门、钉钉userId、企业微信userid、手机")
+    raise RosterError(texts.ROSTER_NO_HEADER.format(name=name))
 
 
 def _cell(row: list, index: int) -> str:
@@ -144,7 +146,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[list]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise RosterError(f"{name} 不是有效的 Excel 表格（.xlsx）") from exc
+        raise RosterError(texts.ROSTER_NOT_XLSX.format(name=name)) from exc
     try:
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]

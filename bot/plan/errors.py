@@ -1,5 +1,6 @@
-"""Errors a person can act on. Each carries a Chinese message for the office staff."""
+"""Errors a person can act on. Each carries a Chinese message for the office staff (bot.texts)."""
+from bot.errors import UserError
 
 
-class PlanReadError(Exception):
+class PlanReadError(UserError):
     """The file cannot be read as a plan. str() is a one-line Chinese explanation."""

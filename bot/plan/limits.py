@@ -14,6 +14,8 @@ import zipfile
 
 from lxml import etree
 
+from bot import texts
+
 from .errors import PlanReadError
 
 MAX_UNPACKED_BYTES = 80 * 1024 * 1024    # all members of the zip, inflated
@@ -26,7 +28,6 @@ MAX_COLUMNS = 200                        # spreadsheet columns read per row
 MAX_CHARACTERS = 3_000_000               # text of the whole plan
 MAX_ITEMS = 5_000                        # tasks found in one plan
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TOO_BIG = "{name} 内容过大（{what}），不像一份工作计划；请检查文件，或拆成几份再导入"
 
 
 def check_zip(data: bytes, name: str, not_this_kind: str) -> zipfile.ZipFile:
@@ -37,20 +38,20 @@ def check_zip(data: bytes, name: str, not_this_kind: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise PlanReadError(not_this_kind) from exc
     if len(members) > MAX_ENTRIES:
-        raise PlanReadError(TOO_BIG.format(name=name, what=f"包含 {len(members)} 个部件"))
+        raise PlanReadError(texts.TOO_BIG.format(name=name, what=texts.TOO_MANY_PARTS.format(count=len(members))))
     total = 0
     for member in members:
         total += member.file_size
         if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-            raise PlanReadError(TOO_BIG.format(name=name, what=f"解压后超过 {MAX_UNPACKED_BYTES // 1048576} MB"))
+            raise PlanReadError(texts.TOO_BIG.format(name=name, what=texts.UNPACKS_TOO_LARGE.format(mb=MAX_UNPACKED_BYTES // 1048576)))
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise PlanReadError(TOO_BIG.format(name=name, what="压缩比异常"))
+            raise PlanReadError(texts.TOO_BIG.format(name=name, what=texts.ODD_RATIO))
     return archive
 
 
 def count_word_blocks(archive: zipfile.ZipFile, name: str) -> None:
     """Stream document.xml and refuse it past MAX_PARAGRAPHS paragraphs, before python-docx loads it."""
-    _count(archive, "word/document.xml", (f"{W}p", f"{W}tr"), MAX_PARAGRAPHS, name, f"超过 {MAX_PARAGRAPHS} 段")
+    _count(archive, "word/document.xml", (f"{W}p", f"{W}tr"), MAX_PARAGRAPHS, name, texts.TOO_MANY_PARAGRAPHS.format(count=MAX_PARAGRAPHS))
 
 
 def count_sheet_rows(archive: zipfile.ZipFile, name: str) -> None:
@@ -59,17 +60,17 @@ def count_sheet_rows(archive: zipfile.ZipFile, name: str) -> None:
     for member in archive.namelist():
         if member.startswith("xl/worksheets/") and member.endswith(".xml"):
             rows += _count(archive, member, ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row",),
-                           MAX_ROWS - rows, name, f"超过 {MAX_ROWS} 行")
+                           MAX_ROWS - rows, name, texts.TOO_MANY_ROWS.format(count=MAX_ROWS))
 
 
 def check_text(characters: int, name: str) -> None:
     if characters > MAX_CHARACTERS:
-        raise PlanReadError(TOO_BIG.format(name=name, what=f"超过 {MAX_CHARACTERS // 10000} 万字"))
+        raise PlanReadError(texts.TOO_BIG.format(name=name, what=texts.TOO_MANY_CHARACTERS.format(count=MAX_CHARACTERS // 10000)))
 
 
 def check_items(count: int, name: str) -> None:
     if count > MAX_ITEMS:
-        raise PlanReadError(f"{name} 找到 {count} 项任务，超过一份计划 {MAX_ITEMS} 项的上限；请检查文件，或拆成几份再导入")
+        raise PlanReadError(texts.TOO_MANY_ITEMS.format(name=name, count=count, limit=MAX_ITEMS))
 
 
 def _count(archive: zipfile.ZipFile, member: str, tags: tuple[str, ...], limit: int, name: str, what: str) -> int:
@@ -83,12 +84,12 @@ def _count(archive: zipfile.ZipFile, member: str, tags: tuple[str, ...], limit: 
                                           huge_tree=False):
             seen += 1
             if seen > limit:
-                raise PlanReadError(TOO_BIG.format(name=name, what=what))
+                raise PlanReadError(texts.TOO_BIG.format(name=name, what=what))
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise PlanReadError(f"{name} 已损坏，无法读取") from exc
+        raise PlanReadError(texts.PLAN_BROKEN.format(name=name)) from exc
     finally:
         stream.close()
     return seen

@@ -7,23 +7,24 @@ import zipfile
 import docx
 from docx.table import Table
 
+from bot import texts
+
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
 from .limits import check_zip, count_word_blocks
 
-
-NOT_DOCX = "{name} 不是有效的 Word 文档（.docx）。如果是旧版 .doc，请在 Word 中另存为 .docx"
+HEADING_STYLES = ("Heading", "标题")   # the heading styles' names in English and in Chinese Word or WPS
 
 
 def read_docx_plan(data: bytes, name: str) -> PlanDocument:
     # The zip's directory and the paragraphs are counted first: python-docx builds the whole tree.
-    count_word_blocks(check_zip(data, name, NOT_DOCX.format(name=name)), name)
+    count_word_blocks(check_zip(data, name, texts.NOT_DOCX.format(name=name)), name)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanReadError(NOT_DOCX.format(name=name)) from exc
+        raise PlanReadError(texts.NOT_DOCX.format(name=name)) from exc
     except Exception as exc:  # python-docx raises bare lxml/OPC errors on damaged files
-        raise PlanReadError(f"{name} 已损坏，无法作为 Word 文档读取") from exc
+        raise PlanReadError(texts.DOCX_BROKEN.format(name=name)) from exc
     rows: list = []
     tables = 0
     for block in document.iter_inner_content():
@@ -43,7 +44,7 @@ def _paragraph_rows(text: str, level: int | None):
 
 def _heading_level(paragraph) -> int | None:
     style = paragraph.style.name if paragraph.style is not None else ""
-    if style.startswith("Heading") or style.startswith("标题"):
+    if style.startswith(HEADING_STYLES):
         digits = "".join(ch for ch in style if ch.isdigit())
         return int(digits) if digits else 1
     if style == "Title":

@@ -4,6 +4,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from bot import texts
+
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
 
@@ -21,20 +23,20 @@ def decode_plan_bytes(data: bytes, name: str) -> str:
         if data.startswith(bom):
             return _decode(data, encoding, name)
     if b"\x00" in data:
-        raise PlanReadError(f"{name} 看起来是二进制文件，不是文本计划（请上传 .txt、.docx 或 .xlsx）")
+        raise PlanReadError(texts.BINARY_NOT_TEXT.format(name=name))
     for encoding in FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanReadError(f"{name} 的文字编码无法识别（支持 UTF-8 和 GBK/GB18030），请另存为 UTF-8 后重试")
+    raise PlanReadError(texts.ENCODING_UNKNOWN.format(name=name))
 
 
 def _decode(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise PlanReadError(f"{name} 的文字编码有误（{encoding}），请另存为 UTF-8 后重试") from exc
+        raise PlanReadError(texts.ENCODING_BROKEN.format(name=name, encoding=encoding)) from exc
 
 
 def read_text_plan(data: bytes, name: str) -> PlanDocument:

@@ -16,11 +16,12 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from bot import texts
+
 from .document import PlanDocument, clean, document_from_rows
 from .errors import PlanReadError
 from .limits import MAX_COLUMNS, MAX_ROWS, check_zip, count_sheet_rows
 
-NOT_XLSX = "{name} 不是有效的 Excel 表格（.xlsx）。如果是旧版 .xls，请另存为 .xlsx"
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 # Names Excel and WPS give new sheets say nothing about the plan.
@@ -31,16 +32,16 @@ DEFAULT_SHEET_NAME = re.compile(r"^\s*(?:sheet|工作表)\s*\d*\s*$", re.IGNOREC
 
 
 def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
-    archive = check_zip(data, name, NOT_XLSX.format(name=name))
+    archive = check_zip(data, name, texts.NOT_XLSX.format(name=name))
     count_sheet_rows(archive, name)
     try:
         # Read-only: cells stream from the XML and only stored ones exist, so a cell at XFD1048576
         # costs nothing; merged ranges, which that mode does not keep, are read from the XML here.
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise PlanReadError(NOT_XLSX.format(name=name)) from exc
+        raise PlanReadError(texts.NOT_XLSX.format(name=name)) from exc
     except Exception as exc:
-        raise PlanReadError(f"{name} 已损坏，无法作为 Excel 表格读取") from exc
+        raise PlanReadError(texts.XLSX_BROKEN.format(name=name)) from exc
     try:
         rows: list = []
         tables = [0]  # tables numbered across the workbook
@@ -51,7 +52,7 @@ def read_xlsx_plan(data: bytes, name: str) -> PlanDocument:
     except PlanReadError:
         raise
     except Exception as exc:
-        raise PlanReadError(f"{name} 已损坏，无法作为 Excel 表格读取") from exc
+        raise PlanReadError(texts.XLSX_BROKEN.format(name=name)) from exc
     finally:
         workbook.close()
     return document_from_rows(name, rows)

@@ -5,6 +5,8 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from bot import texts
+
 from .document import PlanDocument
 from .errors import PlanReadError
 from .limits import check_text
@@ -19,19 +21,19 @@ ZIP_MAGIC = b"PK\x03\x04"
 def read_plan_bytes(data: bytes, name: str, max_bytes: int) -> PlanDocument:
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
-        hint = "，请另存为 .docx" if suffix == ".doc" else ("，请另存为 .xlsx" if suffix == ".xls" else "")
-        raise PlanReadError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请上传 .txt、.docx 或 .xlsx{hint}")
+        hint = texts.SAVE_AS_DOCX if suffix == ".doc" else (texts.SAVE_AS_XLSX if suffix == ".xls" else "")
+        raise PlanReadError(texts.UNSUPPORTED_KIND.format(suffix=suffix or texts.NO_SUFFIX, hint=hint))
     if len(data) > max_bytes:
         raise _too_large(name, len(data), max_bytes)
     if not data.strip():
-        raise PlanReadError(f"{name} 是空文件")
+        raise PlanReadError(texts.EMPTY_PLAN.format(name=name))
     if suffix in (".docx", ".xlsx") and not data.startswith(ZIP_MAGIC):
-        kind = "Word 文档" if suffix == ".docx" else "Excel 表格"
-        raise PlanReadError(f"{name} 不是有效的{kind}（文件内容与扩展名 {suffix} 不符）")
+        kind = texts.WORD_DOCUMENT if suffix == ".docx" else texts.EXCEL_WORKBOOK
+        raise PlanReadError(texts.CONTENT_NOT_SUFFIX.format(name=name, kind=kind, suffix=suffix))
     document = READERS[suffix](data, name)
     check_text(sum(len(line.text) for line in document.lines), name)
     if not any(line.text.strip() for line in document.lines):
-        raise PlanReadError(f"{name} 里没有文字内容")
+        raise PlanReadError(texts.NO_TEXT.format(name=name))
     return replace(document, checksum=hashlib.sha256(data).hexdigest())
 
 
@@ -43,16 +45,13 @@ def read_plan_file(path: str | Path, max_bytes: int) -> PlanDocument:
             raise _too_large(path.name, size, max_bytes)
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise PlanReadError(f"找不到文件 {path}") from exc
+        raise PlanReadError(texts.PLAN_NOT_FOUND.format(path=path)) from exc
     except IsADirectoryError as exc:
-        raise PlanReadError(f"{path} 是文件夹，不是计划文件") from exc
+        raise PlanReadError(texts.PLAN_IS_FOLDER.format(path=path)) from exc
     except PermissionError as exc:
-        raise PlanReadError(f"没有权限读取 {path}") from exc
+        raise PlanReadError(texts.PLAN_NOT_PERMITTED.format(path=path)) from exc
     return read_plan_bytes(data, path.name, max_bytes)
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> PlanReadError:
-    return PlanReadError(
-        f"{name} 有 {size / 1048576:.1f} MB，超过 {max_bytes / 1048576:.0f} MB 的上限；"
-        "工作计划通常不到 1 MB，请确认文件是否正确"
-    )
+    return PlanReadError(texts.PLAN_TOO_LARGE.format(name=name, mb=size / 1048576, limit=max_bytes / 1048576))

@@ -1,4 +1,5 @@
-"""How admins say a group's reminder settings in chat, and how the bot says them back. Pure.
+"""How admins say a group's reminder settings in chat, and how the bot says them back (in the words
+of bot.texts). Pure.
 
 "周报 8:00 前一天 关 截止 5,2,1 免打扰 22:00-6:30": each label is followed by its value, up to
 the next label. Values: 开/关, a time (8:00, 8点, 7点半), days before a deadline (5,2,1),
@@ -10,6 +11,8 @@ import logging
 import re
 from dataclasses import dataclass, fields
 from datetime import time
+
+from bot import texts
 
 from .planning import ReminderSettings
 
@@ -50,7 +53,7 @@ def parse_setting_words(words: str) -> SettingWords:
         setting = LABELS[found.group()]
         problem = _apply(setting, value, changes)
         if problem:
-            return SettingWords({}, f"{found.group()}：{problem}")
+            return SettingWords({}, texts.SETTING_PROBLEM.format(label=found.group(), problem=problem))
     return SettingWords(changes)
 
 
@@ -58,13 +61,13 @@ def _apply(setting: str, value: str, changes: dict) -> str | None:
     if setting == "quiet":
         clocks = [_clock(m) for m in CLOCK.finditer(value)]
         if len(clocks) != 2 or None in clocks or clocks[0] == clocks[1]:
-            return "请写成 22:00-6:30 这样的时间段"
+            return texts.SETTING_QUIET_FORM
         changes["quiet_start"], changes["quiet_end"] = clocks[0].strftime("%H:%M"), clocks[1].strftime("%H:%M")
         return None
     if setting == "deadline" and DAYS.match(value):
         days = sorted({int(d) for d in re.findall(r"\d+", value)}, reverse=True)
         if not all(1 <= d <= 30 for d in days):
-            return "提前天数要在 1 到 30 之间"
+            return texts.SETTING_DAYS_RANGE
         changes["deadline_days"] = days
         return None
     switch = re.split(r"\s+", value)[0] if value else ""
@@ -73,12 +76,12 @@ def _apply(setting: str, value: str, changes: dict) -> str | None:
         changes[setting] = bool(ON.match(switch))
         rest = value[len(switch):].strip(SEPARATORS)
     if not rest:
-        return None if setting in changes else "请写“开”“关”或时间，如 8:00"
+        return None if setting in changes else texts.SETTING_SWITCH_OR_TIME
     if setting == "enabled":
-        return "只能写“开”或“关”"
+        return texts.SETTING_SWITCH_ONLY
     clock = CLOCK.fullmatch(rest)
     if not clock or _clock(clock) is None:
-        return f"看不懂“{rest}”，时间请写成 8:00 或 7点半"
+        return texts.SETTING_TIME_UNREAD.format(value=rest)
     changes[f"{setting}_time"] = _clock(clock).strftime("%H:%M")
     return None
 
@@ -92,19 +95,19 @@ def _clock(m: re.Match) -> time | None:
 def describe(settings: ReminderSettings, enabled: bool) -> list[str]:
     """The settings as lines a teacher reads."""
     def state(on: bool, detail: str) -> str:
-        return f"开，{detail}" if on else "关"
+        return texts.SETTING_ON.format(detail=detail) if on else texts.SETTING_SWITCH_OFF
     s = settings
-    days = "、".join(str(d) for d in s.deadline_days) or "—"
-    return [
-        f"- 提醒：{'开' if enabled else '关'}",
-        f"- 周报：{state(s.digest, f'每周第一个上课日 {s.digest_time:%H:%M}')}",
-        f"- 前一天提醒：{state(s.eve, f'{s.eve_time:%H:%M}')}",
-        f"- 当天提醒：{state(s.morning, f'{s.morning_time:%H:%M}')}",
-        f"- 截止提醒：{state(s.deadline, f'提前 {days} 天，{s.deadline_time:%H:%M}')}",
-        f"- 例行事项：{state(s.recurring, f'{s.recurring_time:%H:%M}')}",
-        f"- 催报：{state(s.chase, f'截止当天 {s.chase_time:%H:%M}')}",
-        f"- 免打扰：{s.quiet_start:%H:%M}–{s.quiet_end:%H:%M}",
-    ]
+    days = texts.LIST_SEPARATOR.join(str(d) for d in s.deadline_days) or "—"
+    return texts.SETTING_LINES.format(
+        enabled=texts.SETTING_SWITCH_ON if enabled else texts.SETTING_SWITCH_OFF,
+        digest=state(s.digest, texts.SETTING_DIGEST_AT.format(time=f"{s.digest_time:%H:%M}")),
+        eve=state(s.eve, f"{s.eve_time:%H:%M}"),
+        morning=state(s.morning, f"{s.morning_time:%H:%M}"),
+        deadline=state(s.deadline, texts.SETTING_DEADLINE_AT.format(days=days, time=f"{s.deadline_time:%H:%M}")),
+        recurring=state(s.recurring, f"{s.recurring_time:%H:%M}"),
+        chase=state(s.chase, texts.SETTING_CHASE_AT.format(time=f"{s.chase_time:%H:%M}")),
+        quiet_start=f"{s.quiet_start:%H:%M}", quiet_end=f"{s.quiet_end:%H:%M}",
+    ).splitlines()
 
 
 def reminder_settings(raw: dict) -> ReminderSettings:

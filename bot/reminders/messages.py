@@ -8,6 +8,7 @@ from bot.answers import span_reply
 from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.progress import SchoolProgress
+from bot.texts.format import describe_day, task_line
 from storage.deliveries import DeliveryRow, ReminderKind
 from storage.people import MemberRow
 from storage.plans import TaskRow, list_tasks
@@ -23,13 +24,13 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, pl
     if delivery.kind == ReminderKind.ALERT:
         return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
     if delivery.kind == ReminderKind.MISSED:
-        return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or "若干"))
+        return Reply(texts.REMIND_MISSED_TITLE, texts.REMIND_MISSED.format(count=delivery.detail or texts.REMIND_MISSED_SOME))
     if task is None:
         return None
     if delivery.kind == ReminderKind.CHASE:
         return _chase(task, context, platform)
-    line = texts.task_line(task).lstrip("- ")
-    day = texts.describe_day(delivery.occurrence)
+    line = task_line(task).lstrip("- ")
+    day = describe_day(delivery.occurrence)
     words = {
         ReminderKind.EVE: lambda: texts.REMIND_EVE.format(day=day, line=line),
         ReminderKind.MORNING: lambda: texts.REMIND_MORNING.format(day=day, line=line),
@@ -47,8 +48,8 @@ def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
     if not waiting:
         return None
     ids = sorted({m for unit in waiting for m in unit.member_ids})
-    text = texts.REMIND_CHASE.format(line=texts.task_line(task).lstrip("- "), tally=progress.tally(),
-                                     names="、".join(u.label for u in waiting), number=task.number)
+    text = texts.REMIND_CHASE.format(line=task_line(task).lstrip("- "), tally=progress.tally(),
+                                     names=texts.LIST_SEPARATOR.join(u.label for u in waiting), number=task.number)
     return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform))
 
 

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import texts
 from bot.config import Settings
 from bot.context import ChatContext
 from bot.progress import SchoolProgress
@@ -126,6 +127,6 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
             terms_by_school[school] = school_calendar(settings, db, school)[0]
         terms = terms_by_school[school]
         reply = render(row, task, ChatContext(db, schools[d.chat_id], d.occurrence, terms, tz=settings.tz), platform)
-        first_line = (reply.markdown.splitlines()[0] if reply else "（任务已不在计划中）").lstrip("# ")
+        first_line = (reply.markdown.splitlines()[0] if reply else texts.REMIND_TASK_GONE).lstrip("# ")
         lines.append(f"{d.due_at.astimezone(settings.tz):%m-%d %H:%M}  {plan.group_names[d.chat_id]}  {d.kind:<9} {first_line}")
     return lines
