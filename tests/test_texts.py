@@ -31,7 +31,6 @@ GRAMMAR_MODULES = {
     "bot/plan/timewords.py": "the time words plans are written with",
     "bot/plan/calendar_grid.py": "month names and day cells of a calendar-grid plan",
     "bot/plan/calendar_rows.py": "row labels and separators of a calendar-row plan",
-    "bot/plan/document.py": "the full-width space a plan's text is normalised from",
     "bot/plan/extract.py": "dates as plans write them",
     "bot/plan/layout.py": "week labels in a plan's layout",
     "bot/plan/not_items.py": "lines of a plan that are not items (headings, bylines)",
