@@ -1,8 +1,8 @@
 """Shared fixtures: real databases (SQLite always, PostgreSQL when reachable) and paths.
 
 Each test gets a database of its own, fresh at the newest schema: a copy of one migrated once
-per session (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), then upgraded,
-which finds nothing to do. Migrating from nothing is tested where that is the point.
+per session (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL). Migrating from
+nothing is tested where that is the point (tests/test_storage.py).
 
 Two costs a test process pays once, not once per app: the office's templates are compiled once
 (a Jinja bytecode cache shared by every Flask app the tests build; checked against the source, so
@@ -85,17 +85,45 @@ def _sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def sqlite_database(tmp_path, _sqlite_template) -> Database:
-    target = tmp_path / "bot.db"
-    source, copy = sqlite3.connect(_sqlite_template), sqlite3.connect(target)
+def _copy_sqlite(source_path: Path, target: Path) -> Database:
+    source, copy = sqlite3.connect(source_path), sqlite3.connect(target)
     source.backup(copy)
     source.close()
     copy.close()
-    database = Database(f"sqlite:///{target}")
-    database.upgrade()
+    return Database(f"sqlite:///{target}")   # at the newest schema already: upgrade() would find nothing to do
+
+
+@pytest.fixture
+def sqlite_database(tmp_path, _sqlite_template) -> Database:
+    database = _copy_sqlite(_sqlite_template, tmp_path / "bot.db")
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_prepared(tmp_path_factory, _sqlite_template) -> dict:
+    return {}
+
+
+@pytest.fixture
+def sqlite_database_prepared(tmp_path, tmp_path_factory, _sqlite_template, _sqlite_prepared):
+    """prepared(build): a fresh database as `build(database)` leaves one, built once per session and
+    copied for each test. `build` is a module-level function that depends on nothing else."""
+    opened = []
+
+    def prepared(build) -> Database:
+        key = f"{build.__module__}.{build.__qualname__}"
+        if key not in _sqlite_prepared:
+            template = _copy_sqlite(_sqlite_template, tmp_path_factory.mktemp("prepared") / "bot.db")
+            build(template)
+            template.dispose()
+            _sqlite_prepared[key] = Path(template.engine.url.database)
+        opened.append(_copy_sqlite(_sqlite_prepared[key], tmp_path / "bot.db"))
+        return opened[-1]
+
+    yield prepared
+    for database in opened:
+        database.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -154,8 +182,7 @@ def postgres_database(postgres_server_url, _postgres_template, _postgres_admin) 
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template}"'))
         # A commit need not wait for the disk: only a crash of the server itself would tell the difference.
         conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    database = Database(_database_url(postgres_server_url, name))
-    database.upgrade()
+    database = Database(_database_url(postgres_server_url, name))   # at the newest schema, as on SQLite
     yield database
     database.dispose()
     drop_later(name)

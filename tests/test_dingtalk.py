@@ -34,16 +34,21 @@ class Site(NamedTuple):
         drain(self.app.extensions["schoolbot.executor"], REPLY_WORKERS)
 
 
+SCHOOL = SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),))
+
+
+def with_sample_plan(database) -> None:
+    """The sample plan imported for SCHOOL (built once, copied for each test)."""
+    import_file(ROOT / "examples" / "sample_plan.docx", Settings(school=SCHOOL), database)
+
+
 @pytest.fixture
-def dingtalk(sqlite_database):
+def dingtalk(sqlite_database_prepared):
+    database = sqlite_database_prepared(with_sample_plan)
     fake = FakeDingTalk()
     with serving(fake.app) as fake_url:
-        config = Settings(
-            school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
-            dingtalk=DingTalkSettings(app_secret=SECRET, session_webhook_base=fake_url),
-        )
-        import_file(ROOT / "examples" / "sample_plan.docx", config, sqlite_database)
-        app = create_app(config, sqlite_database)
+        config = Settings(school=SCHOOL, dingtalk=DingTalkSettings(app_secret=SECRET, session_webhook_base=fake_url))
+        app = create_app(config, database)
         with serving(app) as app_url:
             site = Site(app_url, fake_url, fake, app)
             yield site

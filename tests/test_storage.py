@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage import plans
+from storage.db import Database
 from storage.models import Base, Member, StatusReport, Task, Term
 
 
@@ -26,6 +27,17 @@ def test_migrations_match_the_models(database):
     with database.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert differences == []
+
+
+def test_a_new_database_migrates_from_nothing_to_the_models(tmp_path):
+    """The fixtures copy a database migrated once per session; here a file of no tables is migrated itself."""
+    fresh = Database(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        fresh.upgrade()
+        with fresh.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        fresh.dispose()
 
 
 def test_upgrade_is_idempotent(database):
