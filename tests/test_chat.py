@@ -17,10 +17,14 @@ TZ = ZoneInfo("Asia/Shanghai")
 SETTINGS = Settings(school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)))
 
 
+def with_sample_plan(database) -> None:
+    """The sample plan imported for SETTINGS' school (built once, copied for each test)."""
+    import_file(ROOT / "examples" / "sample_plan.docx", SETTINGS, database)
+
+
 @pytest.fixture
-def bot(sqlite_database):
-    import_file(ROOT / "examples" / "sample_plan.docx", SETTINGS, sqlite_database)
-    dispatcher = Dispatcher(SETTINGS, sqlite_database)
+def bot(sqlite_database_prepared):
+    dispatcher = Dispatcher(SETTINGS, sqlite_database_prepared(with_sample_plan))
     counter = iter(range(10_000))
 
     def say(text: str, on: str = "2026-10-13", msg_id: str | None = None):

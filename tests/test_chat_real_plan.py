@@ -24,10 +24,15 @@ TERMS = (Term("2026-2027学年第一学期", date(2026, 9, 1), date(2027, 1, 22)
 SETTINGS = Settings(school=SchoolSettings(name="测试学校", terms=TERMS))
 
 
+def with_seed_002(database) -> None:
+    """Shared seed 002 imported for SETTINGS' school as 2026-2027 (built once, copied for each test)."""
+    import_file(next((shared_or_skip() / "seeds").glob("002_*.txt")), SETTINGS, database, school_year="2026-2027")
+
+
 @pytest.fixture
-def ask(sqlite_database):
-    seeds = shared_or_skip() / "seeds"
-    import_file(next(seeds.glob("002_*.txt")), SETTINGS, sqlite_database, school_year="2026-2027")
+def ask(sqlite_database_prepared):
+    shared_or_skip()
+    sqlite_database = sqlite_database_prepared(with_seed_002)
     dispatcher = Dispatcher(SETTINGS, sqlite_database)
     counter = iter(range(10_000))
 

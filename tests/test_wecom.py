@@ -11,30 +11,38 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.routes.wecom as wecom_routes
-from bot.app import create_app
+from bot.app import REPLY_WORKERS, create_app
 from bot.config import SchoolSettings, Settings, Term, WeComSettings
 from bot.plan_import import import_file
 from bot.platforms.wecom_crypto import WeComCrypto
 from handlers import HANDLERS
 from tests.conftest import ROOT
-from tests.servers import FakeWeComApi, serving
+from tests.servers import FakeWeComApi, drain, serving
 from tests.test_wecom_crypto import TV2_ENCRYPT
 
 CORP, TOKEN, KEY, SECRET = "ww-test-corp", "test-token", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "app-secret"
 CRYPTO = WeComCrypto(TOKEN, KEY, CORP)
 
 
+SCHOOL = SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),))
+
+
+def with_sample_plan(database) -> None:
+    """The sample plan imported for SCHOOL (built once, copied for each test)."""
+    import_file(ROOT / "examples" / "sample_plan.docx", Settings(school=SCHOOL), database)
+
+
 @pytest.fixture
-def wecom(sqlite_database):
+def wecom(sqlite_database_prepared):
+    database = sqlite_database_prepared(with_sample_plan)
     api = FakeWeComApi(CORP, SECRET)
     with serving(api.app) as api_url:
-        config = Settings(
-            school=SchoolSettings(name="青禾小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
-            wecom=WeComSettings(corp_id=CORP, agent_id="1000002", secret=SECRET, token=TOKEN, encoding_aes_key=KEY, api_base=api_url),
-        )
-        import_file(ROOT / "examples" / "sample_plan.docx", config, sqlite_database)
-        with serving(create_app(config, sqlite_database)) as app_url:
+        config = Settings(school=SCHOOL, wecom=WeComSettings(corp_id=CORP, agent_id="1000002", secret=SECRET, token=TOKEN,
+                                                             encoding_aes_key=KEY, api_base=api_url))
+        app = create_app(config, database)
+        with serving(app) as app_url:
             yield app_url, api
+            drain(app.extensions["schoolbot.executor"], REPLY_WORKERS)   # late answers are sent before the test ends
 
 
 def message_xml(text: str, msg_id: str = "1001", sender: str = "zhangsan") -> str:
@@ -90,7 +98,7 @@ def test_a_slow_answer_goes_through_the_message_api(wecom, monkeypatch):
     app_url, api = wecom
     monkeypatch.setattr(wecom_routes, "PASSIVE_WAIT_S", 0.05)
     for intent, answer in list(HANDLERS.items()):
-        monkeypatch.setitem(HANDLERS, intent, slowly(answer, 0.5))
+        monkeypatch.setitem(HANDLERS, intent, slowly(answer, 0.25))   # five passive waits
     assert post(app_url, message_xml("帮助", msg_id="slow-1")).text == ""
     api.expire_next = True  # the second send meets an expired token, refreshes it and retries
     assert post(app_url, message_xml("下周有什么任务", msg_id="slow-2")).text == ""
