@@ -19,7 +19,7 @@ from bot.plan_import import import_file
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.stream import stream_client
 from tests.conftest import ROOT
-from tests.servers import FakeDingTalk, serving
+from tests.servers import FakeDingTalk, serving, wait_until
 from tests.test_dingtalk import callback_body
 
 
@@ -71,9 +71,7 @@ def test_stream_message_is_acknowledged_and_answered(sqlite_database):
 
             (sent,) = fake.wait_for(1)
             assert sent["body"]["markdown"]["text"].startswith("#### 本周（")
-            deadline = time.monotonic() + 10
-            while len(gateway.acks) < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
+            assert wait_until(lambda: len(gateway.acks) >= 2)
             codes = {a["headers"]["messageId"]: a["code"] for a in gateway.acks}
             assert codes == {"f-1": 200, "f-2": 400}
             assert gateway.opened[0]["clientId"] == "ding-key"
