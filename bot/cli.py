@@ -11,8 +11,8 @@ from werkzeug.security import generate_password_hash
 
 from bot import texts
 from bot.cli_common import CommandGroup, config_option, database_for, settings_from
-from bot.config import Settings
 from bot.cli_people import export, members
+from bot.config import Settings
 from bot.console import console_message
 from bot.dispatch import Dispatcher
 from bot.plan_import import extract_file, import_file
@@ -125,9 +125,8 @@ def serve_command(host, port, config_path) -> None:
     from werkzeug.serving import run_simple
 
     from bot.app import create_app
-    from bot.stream import stream_client
-
     from bot.reminders.runner import scheduler
+    from bot.stream import stream_client
 
     settings = settings_from(config_path)
     app = create_app(settings, database_for(settings))
@@ -147,6 +146,7 @@ def serve_command(host, port, config_path) -> None:
 @config_option
 def remind_command(now_text, dry_run, config_path) -> None:
     """Run one reminder dispatch pass, as the scheduler would at that instant, and exit."""
+    from bot import schools
     from bot.reminders.passes import plan_pass, preview
     from bot.reminders.runner import run_pass
     from storage import chats, plans
