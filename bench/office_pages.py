@@ -17,7 +17,7 @@ from bot import schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
 from bot.plan_import import import_file
-from storage import chats, plans
+from storage import chats
 from storage.db import Database
 from storage.people import NewMember, RoleRow, import_roster
 

@@ -149,7 +149,7 @@ def remind_command(now_text, dry_run, config_path) -> None:
     from bot import schools
     from bot.reminders.passes import plan_pass, preview
     from bot.reminders.runner import run_pass
-    from storage import chats, plans
+    from storage import chats
 
     settings = settings_from(config_path)
     database = database_for(settings)

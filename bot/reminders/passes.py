@@ -19,7 +19,7 @@ from bot.reminder_rules.setting_words import reminder_settings
 from bot.reminders.groups import reminder_groups
 from bot.schools import home_school as install_school
 from bot.reminders.messages import render
-from storage import chats, deliveries, plans
+from storage import deliveries, plans
 from storage import school_calendar as calendar_store
 from storage.db import Database
 from storage.deliveries import DeliveryRow, DeliveryState, NewDelivery, ReminderKind

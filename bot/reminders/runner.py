@@ -22,7 +22,7 @@ from bot.config import Settings, load_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.sending import SendReport, send_outstanding
-from storage import chats, deliveries, plans
+from storage import chats, deliveries
 from storage.db import Database
 from storage.deliveries import NewDelivery, ReminderKind
 from storage.school_calendar import school_terms
