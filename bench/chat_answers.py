@@ -10,13 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.plan_import import synthetic_plan
+from bench.plan_import import database_with_plan
 from bot.config import SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
 from bot.messages import IncomingMessage
-from bot.plan_import import import_file
 from bot.understanding import parse
-from storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = [ROOT / "tests" / "fixtures" / "utterances.jsonl", ROOT / "tests" / "fixtures" / "chat_phrasings.jsonl"]
@@ -40,11 +38,7 @@ def parse_rate() -> None:
 def answer_times() -> None:
     settings = Settings(school=SchoolSettings(name="基准学校", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)))
     with tempfile.TemporaryDirectory() as tmp:
-        plan = Path(tmp) / "plan.txt"
-        plan.write_bytes(synthetic_plan(300))
-        database = Database(f"sqlite:///{tmp}/bench.db")
-        database.upgrade()
-        import_file(plan, settings, database)
+        database = database_with_plan(tmp, settings)
         dispatcher = Dispatcher(settings, database)
         sent = datetime(2026, 10, 13, 9, tzinfo=TZ)
         n = 0

@@ -8,17 +8,14 @@ import statistics
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench.plan_import import synthetic_plan
+from bench.plan_import import database_with_plan
 from bot import schools
 from bot.app import create_app
 from bot.config import AdminWebSettings, RobotGroup, SchoolSettings, Settings, Term
-from bot.plan_import import import_file
 from storage import chats
-from storage.db import Database
 from storage.people import NewMember, RoleRow, import_roster
 
 PAGES = ["/admin/", "/admin/tasks", "/admin/tasks?q=检查&kind=dated", "/admin/calendar?view=month&day=2026-10-01", "/admin/board"]
@@ -33,11 +30,7 @@ def main() -> None:
                         admin_web=AdminWebSettings(password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")),
                         groups=groups)
     with tempfile.TemporaryDirectory() as tmp:
-        plan = Path(tmp) / "plan.txt"
-        plan.write_bytes(synthetic_plan(300))
-        database = Database(f"sqlite:///{tmp}/bench.db")
-        database.upgrade()
-        import_file(plan, settings, database)
+        database = database_with_plan(tmp, settings)
         school = schools.home_school(database, settings.school)
         import_roster(database, school, [NewMember(f"老师{i}", (RoleRow("班主任" if i % 2 else "教师"),), dingtalk_user_id=f"dt{i}")
                                          for i in range(200)])

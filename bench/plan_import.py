@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.plan.extract import ExtractOptions, extract_plan, forget_cached_reads
 from bot.plan.reading import read_plan_bytes
 from bot.plan.schoolyear import SchoolYear
-from bot.plan_import import _draft
+from bot.plan_import import _draft, import_file
 from storage import plans
 from storage.db import Database
 
@@ -57,6 +57,16 @@ def synthetic_plan(tasks: int) -> bytes:
             lines.append(f"{i + 1}.{month}月{day}日 第{count + 1}次{ACTIVITIES[count % len(ACTIVITIES)]}")
             count += 1
     return "\n".join(lines).encode("utf-8")
+
+
+def database_with_plan(tmp: str, settings, tasks: int = 300) -> Database:
+    """A fresh SQLite database in `tmp` with a synthetic plan of `tasks` imported the app's own way."""
+    plan = Path(tmp) / "plan.txt"
+    plan.write_bytes(synthetic_plan(tasks))
+    database = Database(f"sqlite:///{tmp}/bench.db")
+    database.upgrade()
+    import_file(plan, settings, database)
+    return database
 
 
 def import_300(repeats: int = 5) -> dict:

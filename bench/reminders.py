@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bench.chat_callbacks import server_process
-from bench.plan_import import synthetic_plan
+from bench.plan_import import database_with_plan
 from bot.config import RobotGroup, SchoolSettings, Settings, Term
-from bot.plan_import import import_file
 from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.sending import send_outstanding
 from storage import chats, plans
@@ -31,11 +30,7 @@ def setup(tmp: str, groups: int, webhook: str) -> tuple[Settings, Database]:
         school=SchoolSettings(name="示例小学", terms=(Term("第一学期", date(2026, 9, 1), date(2027, 1, 22)),)),
         groups=tuple(RobotGroup(f"第{i}组", "wecom" if i % 2 else "dingtalk", f"{webhook}?key={i}") for i in range(groups)),
     )
-    database = Database(f"sqlite:///{tmp}/bench.db")
-    database.upgrade()
-    plan = Path(tmp) / "plan.txt"
-    plan.write_bytes(synthetic_plan(300))
-    import_file(plan, settings, database)
+    database = database_with_plan(tmp, settings)
     chats.sync_robot_groups(database, plans.ensure_school(database, settings.school.name), settings.groups)
     return settings, database
 
