@@ -7,7 +7,7 @@ Callers take the kinds and states (storage.models.ReminderKind, DeliveryState) f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import case, func, or_, select, update
@@ -29,17 +29,11 @@ class NewDelivery:
 
 
 @dataclass(frozen=True)
-class DeliveryRow:
-    id: int
-    dedupe_key: str
-    kind: ReminderKind
-    task_id: int | None
-    chat_id: int
-    occurrence: date
-    due_at: datetime
-    state: DeliveryState
-    attempts: int
-    detail: str | None = None
+class DeliveryRow(NewDelivery):
+    """A delivery as the ledger holds it: what was recorded, with its id, state and attempts so far."""
+    id: int = field(kw_only=True)
+    state: DeliveryState = field(kw_only=True)
+    attempts: int = field(default=0, kw_only=True)
 
 
 def record(db: Database, deliveries: list[NewDelivery]) -> int:
@@ -120,8 +114,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _row(r: ReminderDelivery) -> DeliveryRow:
-    return DeliveryRow(r.id, r.dedupe_key, ReminderKind(r.kind), r.task_id, r.chat_id, r.occurrence,
-                       r.due_at.replace(tzinfo=timezone.utc), DeliveryState(r.state), r.attempts, r.detail)
+    return DeliveryRow(r.dedupe_key, ReminderKind(r.kind), r.task_id, r.chat_id, r.occurrence,
+                       r.due_at.replace(tzinfo=timezone.utc), r.detail, id=r.id, state=DeliveryState(r.state),
+                       attempts=r.attempts)
 
 
 def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int) -> bool:

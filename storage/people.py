@@ -1,7 +1,7 @@
 """Members of a school, their roles, and the people the bot meets in chat."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -24,18 +24,6 @@ class RoleRow:
 
 
 @dataclass(frozen=True)
-class MemberRow:
-    id: int
-    name: str
-    department: str | None
-    roles: tuple[RoleRow, ...]
-    mobile: str | None = None
-    dingtalk_user_id: str | None = None
-    wecom_user_id: str | None = None
-    is_admin: bool = False
-
-
-@dataclass(frozen=True)
 class NewMember:
     """One roster line, as storage takes it."""
     name: str
@@ -45,6 +33,12 @@ class NewMember:
     dingtalk_user_id: str | None = None
     wecom_user_id: str | None = None
     is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRow(NewMember):
+    """A member as stored: the roster line, with its id."""
+    id: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -76,8 +70,8 @@ def load_members(db: Database, school_id: int) -> list[MemberRow]:
     by_member: dict[int, list[RoleRow]] = {}
     for member_id, role, grade, subject in roles:
         by_member.setdefault(member_id, []).append(RoleRow(role, grade, subject))
-    return [MemberRow(m.id, m.name, m.department, tuple(by_member.get(m.id, ())), m.mobile, m.dingtalk_user_id,
-                      m.wecom_user_id, m.is_admin) for m in members]
+    return [MemberRow(m.name, tuple(by_member.get(m.id, ())), m.department, m.mobile, m.dingtalk_user_id,
+                      m.wecom_user_id, m.is_admin, id=m.id) for m in members]
 
 
 def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> RosterResult:

@@ -121,6 +121,6 @@ def test_the_weekly_digest_is_the_weeks_answer(sqlite_database):
     asked = dispatcher.handle(IncomingMessage("dingtalk", "m1", "g", "u1", "王老师", "本周有什么任务",
                                               datetime(2026, 10, 12, 8, tzinfo=TZ))).markdown
     context = ChatContext(sqlite_database, dispatcher.school_id, monday, (TERM,))
-    digest = render(DeliveryRow(1, "k", "digest", None, 1, monday, datetime(2026, 10, 12, tzinfo=TZ), "due", 0), None, context)
+    digest = render(DeliveryRow("k", "digest", None, 1, monday, datetime(2026, 10, 12, tzinfo=TZ), id=1, state="pending"), None, context)
     assert digest.markdown == asked
     assert len(digest.markdown.splitlines()) <= agenda.MAX_LINES

@@ -119,7 +119,7 @@ def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     terms_by_school: dict[int, tuple] = {}
     lines = []
     for d in plan.deliveries:
-        row = DeliveryRow(0, d.dedupe_key, d.kind, d.task_id, d.chat_id, d.occurrence, d.due_at, DeliveryState.PENDING, 0, d.detail)
+        row = DeliveryRow(**vars(d), id=0, state=DeliveryState.PENDING)
         task = plans.get_task(db, d.task_id) if d.task_id else None
         platform = platforms[d.chat_id]
         school = schools[d.chat_id]
