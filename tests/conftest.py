@@ -12,6 +12,7 @@ set-up stores werkzeug's default hash).
 """
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import uuid
@@ -64,6 +65,18 @@ def _quick_password_hash(request, monkeypatch):
         return
     from bot.admin import setup_views
     monkeypatch.setattr(setup_views, "generate_password_hash", lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found():
+    """A test that configures logging as the CLI does (a stderr handler, maybe DEBUG) leaves the root
+    logger as it found it, so later tests neither print nor format what it asked for."""
+    root = logging.getLogger()
+    handlers, level = set(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers and type(h).__module__ == "bot.logs"]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def shared_or_skip(shared: Path = SHARED) -> Path:
