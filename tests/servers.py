@@ -29,7 +29,7 @@ def wait_until_healthy(base_url: str, process, seconds: float) -> bool:
             if requests.get(f"{base_url}/healthz", timeout=1).ok:
                 return True
         except requests.RequestException:
-            time.sleep(0.1)
+            time.sleep(0.02)
     return False
 
 
