@@ -84,6 +84,18 @@ class WeComSettings:
 
 
 @dataclass(frozen=True)
+class WeComBotSettings:
+    """The WeCom 智能机器人 (AI bot) that teachers @ in their groups; one-to-one chats reach it too."""
+    bot_id: str = ""              # the robot's Bot ID (websocket mode)
+    secret: str = ""              # the long connection's Secret; keep it in SCHOOLBOT_WECOM_BOT_SECRET
+    mode: str = "websocket"       # websocket (the bot dials out, no public address) or webhook (WeCom POSTs to us)
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    # Webhook mode: the robot's API-mode URL is https://YOUR-HOST/wecom/bot/callback, with this Token and key.
+    token: str = ""               # SCHOOLBOT_WECOM_BOT_TOKEN
+    encoding_aes_key: str = ""    # 43 characters; SCHOOLBOT_WECOM_BOT_ENCODING_AES_KEY
+
+
+@dataclass(frozen=True)
 class AdminWebSettings:
     """The office's pages under /admin. Without both keys set the pages say how to set them."""
     # A werkzeug hash of the password (python -m bot admin hash-password); never the password itself.
@@ -111,6 +123,7 @@ class Settings:
     plan: PlanSettings = field(default_factory=PlanSettings)
     dingtalk: DingTalkSettings = field(default_factory=DingTalkSettings)
     wecom: WeComSettings = field(default_factory=WeComSettings)
+    wecom_bot: WeComBotSettings = field(default_factory=WeComBotSettings)
     admin_web: AdminWebSettings = field(default_factory=AdminWebSettings)
     # Platform user ids (DingTalk staffId, WeCom userid) allowed admin commands, besides platform admins.
     admins: tuple[str, ...] = ()
@@ -133,6 +146,7 @@ class Settings:
     def secret_values(self) -> tuple[str, ...]:
         """Every configured secret, for the log formatter to mask wherever it appears."""
         values = [self.dingtalk.app_secret, self.wecom.secret, self.wecom.token, self.wecom.encoding_aes_key,
+                  self.wecom_bot.secret, self.wecom_bot.token, self.wecom_bot.encoding_aes_key,
                   self.admin_web.password_hash, self.admin_web.secret_key]
         for group in self.groups:
             values += [group.webhook, group.secret]
@@ -264,6 +278,15 @@ def _validate(settings: Settings) -> None:
     key = settings.wecom.encoding_aes_key
     if key and len(key) != 43:
         raise ConfigError("wecom.encoding_aes_key must be the 43 characters WeCom shows")
+    _validate_wecom_bot(settings.wecom_bot)
+
+
+def _validate_wecom_bot(bot: WeComBotSettings) -> None:
+    if bot.mode not in ("websocket", "webhook"):
+        raise ConfigError(f"wecom_bot.mode must be websocket or webhook, got {bot.mode!r}")
+    key = bot.encoding_aes_key
+    if (key or (bot.mode == "webhook" and bot.token)) and len(key) != 43:
+        raise ConfigError("wecom_bot.encoding_aes_key must be the 43 characters the robot's API settings show")
 
 
 def _join(where: str, name: str) -> str:
