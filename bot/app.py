@@ -19,12 +19,15 @@ from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
 from bot.inbox import Inbox
 from bot.logs import configure_logging
+from bot.messages import IncomingMessage
 from bot.platforms import dingtalk as dingtalk_wire
 from bot.platforms import wecom as wecom_wire
+from bot.platforms import wecom_bot as wecom_bot_wire
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
 from bot.routes.wecom import send_late, wecom_blueprint
+from bot.routes.wecom_bot import ResponseUrlResponder, WeComLateDelivery, wecom_bot_blueprint
 from storage.db import Database
 
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
@@ -41,8 +44,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     dispatcher = Dispatcher(settings, database)
     executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply")
     http = requests.Session()
-    reply_bytes = {"dingtalk": dingtalk_wire.REPLY_BYTES, "wecom": wecom_wire.REPLY_BYTES}
-    inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes.get(message.platform, dingtalk_wire.REPLY_BYTES)),
+    inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes(message)),
                   timedelta(seconds=settings.inbox_lease_seconds))
 
     app = Flask(__name__)
@@ -54,9 +56,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["schoolbot.dingtalk_responder"] = responder  # Stream mode answers through the same responder
     wecom = settings.wecom
     client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
-    inbox.late_delivery.update(dingtalk=responder.deliver, wecom=lambda message, reply: send_late(client, message, reply))
+    # WeCom's late path serves the app and the AI bot; the long connection adds its own (wecom_late.bot[AibotFrame]).
+    wecom_late = WeComLateDelivery(lambda message, reply: send_late(client, message, reply))
+    bot_responder = ResponseUrlResponder(settings.wecom_bot, http)
+    wecom_late.bot[wecom_bot_wire.ResponseUrl] = bot_responder.deliver
+    app.extensions["schoolbot.wecom_late"] = wecom_late
+    inbox.late_delivery.update(dingtalk=responder.deliver, wecom=wecom_late)
     app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, inbox, executor))
     app.register_blueprint(wecom_blueprint(wecom, inbox, executor, client))
+    if settings.wecom_bot.mode == "webhook" and settings.wecom_bot.token:
+        app.register_blueprint(wecom_bot_blueprint(settings.wecom_bot, inbox, executor, bot_responder.deliver))
     # Messages a killed process stored but did not answer are finished now, and work that dies later within a lease.
     app.extensions["schoolbot.inbox_resumer"] = inbox.keep_resuming(executor, threading.Event())
     admin.init_app(app, settings, database)   # the office's pages and the calendar feeds
@@ -71,3 +80,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return jsonify(status="ok", database="ok")
 
     return app
+
+
+def reply_bytes(message: IncomingMessage) -> int:
+    """How long an answer may be where it goes: the WeCom app's text replies are the shortest."""
+    if isinstance(message.reply_target, (wecom_bot_wire.ResponseUrl, wecom_bot_wire.AibotFrame)):
+        return wecom_bot_wire.REPLY_BYTES
+    return wecom_wire.REPLY_BYTES if message.platform == "wecom" else dingtalk_wire.REPLY_BYTES

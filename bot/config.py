@@ -93,6 +93,8 @@ class WeComBotSettings:
     # Webhook mode: the robot's API-mode URL is https://YOUR-HOST/wecom/bot/callback, with this Token and key.
     token: str = ""               # SCHOOLBOT_WECOM_BOT_TOKEN
     encoding_aes_key: str = ""    # 43 characters; SCHOOLBOT_WECOM_BOT_ENCODING_AES_KEY
+    # Webhook mode answers through each message's response_url; only URLs on this host are used.
+    response_url_base: str = "https://qyapi.weixin.qq.com"
 
 
 @dataclass(frozen=True)

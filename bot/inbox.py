@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from bot.dispatch import StepFailed
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.dingtalk import SessionWebhook
+from bot.platforms.wecom_bot import AibotFrame, ResponseUrl
 from storage import inbox
 from storage.db import Database
 
@@ -37,6 +38,10 @@ def encode(message: IncomingMessage) -> str:
     target = message.reply_target
     if isinstance(target, SessionWebhook):
         data["reply_target"] = {"session_webhook": target.url, "expires_ms": target.expires_ms}
+    elif isinstance(target, ResponseUrl):
+        data["reply_target"] = {"response_url": target.url}
+    elif isinstance(target, AibotFrame):
+        data["reply_target"] = {"aibot_req_id": target.req_id}
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -46,8 +51,18 @@ def decode(payload: str) -> IncomingMessage:
     data["sent_at"] = datetime.fromisoformat(data["sent_at"])
     for listed in ("mentioned_user_ids",):
         data[listed] = tuple(data.get(listed) or ())
-    reply_target = SessionWebhook(target["session_webhook"], target["expires_ms"]) if target else None
-    return IncomingMessage(**data, reply_target=reply_target)
+    return IncomingMessage(**data, reply_target=_reply_target(target or {}))
+
+
+def _reply_target(target: dict) -> SessionWebhook | ResponseUrl | AibotFrame | None:
+    """Where a stored message is answered: a DingTalk sessionWebhook, or a WeCom AI bot's response_url or frame."""
+    if "session_webhook" in target:
+        return SessionWebhook(target["session_webhook"], target["expires_ms"])
+    if "response_url" in target:
+        return ResponseUrl(target["response_url"])
+    if "aibot_req_id" in target:
+        return AibotFrame(target["aibot_req_id"])
+    return None
 
 
 class Inbox:

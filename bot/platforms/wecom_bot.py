@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from bot.messages import IncomingMessage, Reply
 
@@ -36,6 +37,14 @@ class AibotFrame:
 class ResponseUrl:
     """Webhook mode: the message's one-use reply URL (valid about an hour)."""
     url: str
+
+    def trusted(self, base: str) -> bool:
+        """On the configured host: the scheme and host:port of `base` exactly (a user@ in it is another netloc)."""
+        try:
+            url, home = urlsplit(self.url), urlsplit(base)
+        except ValueError:
+            return False
+        return bool(home.netloc) and (url.scheme, url.netloc.lower()) == (home.scheme, home.netloc.lower())
 
 
 def parse_message(body: object, reply_target: AibotFrame | ResponseUrl | None) -> IncomingMessage | None:
