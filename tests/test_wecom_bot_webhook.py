@@ -24,6 +24,7 @@ from bot.config import Settings, WeComBotSettings
 from bot.dispatch import Dispatcher
 from bot.messages import IncomingMessage
 from bot.platforms import dingtalk
+from bot.platforms.wecom_bot import ResponseUrl, parse_message
 from storage.models import StatusReport
 from tests.servers import drain, serving, wait_until
 from tests.test_wecom import SCHOOL, with_sample_plan
@@ -199,3 +200,13 @@ def test_websocket_mode_has_no_callback(sqlite_database):
                                                            max_leaves=12).map(json.dumps)))
 def test_no_signed_body_is_a_server_error(bot, inner):
     assert bot.post(inner).status_code in (200, 400)
+
+
+def test_a_message_stored_before_a_crash_is_answered_through_its_response_url(bot):
+    """Stored, never worked (the process died after the 200): the next resume answers it where it came from."""
+    inbox = bot.app.extensions["schoolbot.inbox"]
+    message = parse_message(bot.message("@校务助手 帮助", msg_id="orphan"), ResponseUrl(f"{bot.fake_url}/cgi-bin/aibot/response?response_code=late"))
+    assert inbox.accept(message) is not None
+    inbox.resume(bot.app.extensions["schoolbot.executor"])   # (or the app's own resumer, if it came first)
+    [answer] = bot.answers(1)
+    assert answer["code"] == "late" and answer["body"]["markdown"]["content"]
