@@ -22,6 +22,7 @@ from bot.understanding import parse
 
 school_year_option = click.option("--school-year", help="Override the plan's school year: 2023-2024, or 2024 for a calendar-year plan.")
 term_start_option = click.option("--term-start", help=texts.TERM_START_HELP)
+WECOM_BOT_CONNECTING = "WeCom bot long connection: connecting to WeCom while this process holds its lease"
 
 
 @click.group(cls=CommandGroup)
@@ -121,12 +122,14 @@ def _understand(settings: Settings, text: str, today: str | None) -> dict:
 @click.option("--port", default=8080, show_default=True, type=int, envvar="SCHOOLBOT_PORT", help="Port to listen on; or $SCHOOLBOT_PORT.")
 @config_option
 def serve_command(host, port, config_path) -> None:
-    """Run the web app (DingTalk and WeCom callbacks) and the reminder scheduler; in dingtalk.mode stream, also dial out to DingTalk."""
+    """Run the web app (DingTalk and WeCom callbacks) and the reminder scheduler; in dingtalk.mode stream, also dial out
+    to DingTalk, and with a wecom_bot.bot_id in mode websocket hold the WeCom bot's long connection."""
     from werkzeug.serving import run_simple
 
     from bot.app import create_app
     from bot.reminders.runner import scheduler
     from bot.stream import stream_client
+    from bot.wecom_longconn import start_for
 
     settings = settings_from(config_path)
     app = create_app(settings, database_for(settings))
@@ -136,8 +139,15 @@ def serve_command(host, port, config_path) -> None:
                                app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
+    holder = start_for(app)   # the lease keeps the connection in one process
+    if holder is not None:
+        click.echo(WECOM_BOT_CONNECTING)
     click.echo(texts.LISTENING.format(host=host, port=port))
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if holder is not None:
+            holder.stop()   # the lease given up: a restarted process connects at once
 
 
 @cli.command("remind")
@@ -178,16 +188,27 @@ def remind_command(now_text, dry_run, config_path) -> None:
 @cli.command("scheduler")
 @config_option
 def scheduler_command(config_path) -> None:
-    """Run the reminder scheduler on its own (beside gunicorn workers, which run none)."""
+    """Run the reminder scheduler on its own (beside gunicorn workers, which run none), and the WeCom bot's
+    long connection when configured (gunicorn workers hold none)."""
     from bot.reminders.runner import scheduler
+    from bot.wecom_longconn import connects, start_for
 
     settings = settings_from(config_path)
-    database_for(settings)
+    database = database_for(settings)
+    holder = None
+    if connects(settings.wecom_bot):
+        from bot.app import create_app
+
+        holder = start_for(create_app(settings, database))   # its inbox, reply workers and late paths
+        click.echo(WECOM_BOT_CONNECTING)
     click.echo("reminder scheduler running: one dispatch pass a minute (Ctrl-C to stop)")
     try:
         scheduler(config_path, settings, background=False).start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        if holder is not None:
+            holder.stop()
 
 
 @cli.command("chat")
