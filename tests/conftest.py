@@ -132,7 +132,7 @@ def sqlite_database_prepared(tmp_path, tmp_path_factory, _sqlite_template, _sqli
             build(template)
             template.dispose()
             _sqlite_prepared[key] = Path(template.engine.url.database)
-        opened.append(_copy_sqlite(_sqlite_prepared[key], tmp_path / "bot.db"))
+        opened.append(_copy_sqlite(_sqlite_prepared[key], tmp_path / f"prepared-{len(opened)}.db"))   # beside any bot.db
         return opened[-1]
 
     yield prepared
