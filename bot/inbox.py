@@ -7,6 +7,8 @@ every half lease) claims and finishes, delivering through the platform's late pa
 A redelivered message already handled is dropped; one still queued is not worked twice.
 An answer that fails is put back and tried again by `resume`, at most storage.inbox.MAX_ATTEMPTS
 times; when the dispatcher's error handler owes the teacher an apology, the first failure sends it.
+A message whose reply path runs in another process (the WeCom bot's long connection) is neither
+answered nor counted here: resume passes it over, and the process holding the path finishes it.
 """
 from __future__ import annotations
 
@@ -30,6 +32,17 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)       # work on one message that takes longer than this is presumed dead
 RESUME_WINDOW = timedelta(hours=6)  # older messages are stale: the teacher has moved on
 Deliver = Callable[[IncomingMessage, Reply], None]
+
+
+class NotDeliverableHere(RuntimeError):
+    """Raised by a late path whose way back runs in another process: the message stays queued for that one."""
+
+
+def delivers_here(deliver: Deliver | None, message: IncomingMessage) -> bool:
+    """Whether `deliver` can answer the message in this process: a late path may say it cannot by a `reaches`
+    method (bot.routes.wecom_bot.WeComLateDelivery, for a long-connection message held elsewhere)."""
+    reaches = getattr(deliver, "reaches", None)
+    return reaches is None or bool(reaches(message))
 
 
 def encode(message: IncomingMessage) -> str:
@@ -103,6 +116,10 @@ class Inbox:
         if payload is None:
             return None
         message = decode(payload)
+        if not delivers_here(deliver, message):   # not answered here: its effects and its answer belong to one process
+            inbox.unclaim(self.database, row_id)
+            log.info("inbound message %s is left for the process that holds its reply path", row_id)
+            return None
         try:
             return message, self.answer(message)
         except Exception as error:
@@ -141,6 +158,8 @@ class Inbox:
             self.finish(row_id)
         except StepFailed as failed:   # the dispatcher has logged it, with its traceback
             log.warning("inbound message %s: step %s failed; it stays queued", row_id, failed.step)
+        except NotDeliverableHere as elsewhere:   # answered, but its way back runs in another process
+            log.warning("inbound message %s: %s; it stays queued", row_id, elsewhere)
         except Exception:
             log.exception("working inbound message %s failed; it stays queued", row_id)
 
@@ -148,8 +167,9 @@ class Inbox:
         """Queue every message a killed process left unfinished; returns how many."""
         since = datetime.now(timezone.utc).replace(tzinfo=None) - RESUME_WINDOW
         with self._lock:
-            waiting = [(row_id, platform) for row_id, platform in inbox.unfinished(self.database, self.lease, since)
-                       if row_id not in self._queued and platform in self.late_delivery]
+            waiting = [(row_id, platform) for row_id, platform, payload in inbox.unfinished(self.database, self.lease, since)
+                       if row_id not in self._queued and platform in self.late_delivery
+                       and delivers_here(self.late_delivery[platform], decode(payload))]
         for row_id, platform in waiting:
             self.submit(executor, row_id, self.late_delivery[platform])
         if waiting:

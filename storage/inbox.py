@@ -3,7 +3,8 @@
 `receive` stores it (retrying while SQLite is busy, so a long import cannot drop it);
 `claim` takes it for work with a lease, atomically, so of two workers or a resumed
 process only one answers; `release` puts failed work back, at most MAX_ATTEMPTS tries in all
-(claims of work that died count too); `finish` marks it handled; `unfinished` lists what a killed
+(claims of work that died count too); `unclaim` hands back one this process cannot answer, uncounted;
+`finish` marks it handled; `unfinished` lists what a killed
 process left, for the next one to finish. A redelivery of a handled message is
 dropped; a redelivery of one still waiting is left to whoever holds it.
 """
@@ -91,11 +92,18 @@ def release(db: Database, row_id: int) -> int:
     return attempts
 
 
-def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str]]:
-    """(id, platform) of messages received after `since` that nobody holds: never claimed, or claimed by work that died."""
+def unclaim(db: Database, row_id: int) -> None:
+    """Claimed by a process that cannot answer it (its reply path runs in another): back to the queue, the claim not counted."""
+    with db.engine.begin() as conn:
+        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id, InboundMessage.state == "working")
+                     .values(state="received", claimed_at=None, attempts=InboundMessage.attempts - 1))
+
+
+def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str, str]]:
+    """(id, platform, payload) of messages received after `since` that nobody holds: never claimed, or claimed by work that died."""
     now = utcnow()
     with db.engine.connect() as conn:
-        return [(row_id, platform) for row_id, platform in conn.execute(select(InboundMessage.id, InboundMessage.platform).where(
+        return [tuple(row) for row in conn.execute(select(InboundMessage.id, InboundMessage.platform, InboundMessage.payload).where(
             InboundMessage.received_at >= since,
             or_(InboundMessage.state == "received",
                 and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),

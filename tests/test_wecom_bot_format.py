@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import reply_bytes
 from bot.config import ConfigError, load_settings
-from bot.inbox import decode, encode
+from bot.inbox import NotDeliverableHere, decode, encode
 from bot.messages import IncomingMessage, Mention, Reply
 from bot.platforms import dingtalk, wecom
 from bot.platforms.dingtalk import SessionWebhook
@@ -145,9 +145,11 @@ def test_late_answers_go_the_way_their_message_came():
     late = WeComLateDelivery(lambda message, reply: sent.append(("app", message.msg_id)))
     late.bot[ResponseUrl] = lambda message, reply: sent.append(("response_url", message.msg_id))
     now = datetime.now(timezone.utc)
-    for msg_id, target in (("a", "ww-corp"), ("b", ResponseUrl("u")), ("c", AibotFrame("r"))):
+    for msg_id, target in (("a", "ww-corp"), ("b", ResponseUrl("u"))):
         late(IncomingMessage("wecom", msg_id, "c", "u", "", "", now, reply_target=target), Reply("t", "x"))
-    assert sent == [("app", "a"), ("response_url", "b")]   # no long connection running: c is logged, not sent elsewhere
+    with pytest.raises(NotDeliverableHere):   # no long connection running here: c stays queued, not sent elsewhere
+        late(IncomingMessage("wecom", "c", "c", "u", "", "", now, reply_target=AibotFrame("r")), Reply("t", "x"))
+    assert sent == [("app", "a"), ("response_url", "b")]
 
 
 def test_settings_from_the_environment():

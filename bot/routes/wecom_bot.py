@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ import requests
 from flask import Blueprint, Response, request
 
 from bot.config import WeComBotSettings
-from bot.inbox import Deliver, Inbox
+from bot.inbox import Deliver, Inbox, NotDeliverableHere
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.wecom import check_fresh
 from bot.platforms.wecom_bot import AibotFrame, ResponseUrl, markdown_body, parse_message
@@ -56,24 +57,30 @@ class ResponseUrlResponder:
 
 class WeComLateDelivery:
     """WeCom's late path, for messages resumed after a restart: the app's message API for the app's messages,
-    the AI bot's own way for the bot's (by reply target type; the long connection adds AibotFrame)."""
+    the AI bot's own way for the bot's (by reply target type; the long connection adds AibotFrame where this
+    process holds it). A message whose path runs elsewhere is left for that process (`reaches`)."""
 
     def __init__(self, app_late: Deliver) -> None:
         self.app_late = app_late
         self.bot: dict[type, Deliver] = {}
+
+    def reaches(self, message: IncomingMessage) -> bool:
+        target = message.reply_target
+        return not isinstance(target, (ResponseUrl, AibotFrame)) or type(target) in self.bot
 
     def __call__(self, message: IncomingMessage, reply: Reply) -> None:
         target = message.reply_target
         if not isinstance(target, (ResponseUrl, AibotFrame)):
             return self.app_late(message, reply)
         deliver = self.bot.get(type(target))
-        if deliver is None:
-            log.warning("WeCom bot message %s cannot be answered: its %s path is not running", message.msg_id, type(target).__name__)
-            return None
+        if deliver is None:   # raised, so the inbox keeps the message queued for the process that holds the path
+            raise NotDeliverableHere(f"the WeCom bot's {type(target).__name__} path does not run in this process")
         return deliver(message, reply)
 
 
-def wecom_bot_blueprint(config: WeComBotSettings, inbox: Inbox, executor: Executor, deliver: Deliver) -> Blueprint:
+def wecom_bot_blueprint(config: WeComBotSettings, inbox: Inbox, executor: Executor, deliver: Deliver,
+                        mark_admin: Callable[[IncomingMessage], IncomingMessage] = lambda message: message) -> Blueprint:
+    """mark_admin: the WeCom app's admin list (bot.platforms.wecom_api.WeComAdmins.mark), when its secret is set."""
     blueprint = Blueprint("wecom_bot", __name__)
     crypto = WeComCrypto(config.token, config.encoding_aes_key, RECEIVE_ID)
 
@@ -108,7 +115,7 @@ def wecom_bot_blueprint(config: WeComBotSettings, inbox: Inbox, executor: Execut
         if message is None:
             return Response("", status=200)   # pictures, files, events: nothing to answer
         try:
-            row_id = inbox.accept(message)      # stored before WeCom hears anything
+            row_id = inbox.accept(mark_admin(message))   # stored before WeCom hears anything
         except InboxUnavailable:
             log.error("WeCom bot message %s could not be stored; asking for a resend", message.msg_id)
             return Response("busy", status=503)
