@@ -24,7 +24,7 @@ from bot.platforms import dingtalk as dingtalk_wire
 from bot.platforms import wecom as wecom_wire
 from bot.platforms import wecom_bot as wecom_bot_wire
 from bot.platforms.dingtalk_reply import DingTalkResponder
-from bot.platforms.wecom_api import WeComClient
+from bot.platforms.wecom_api import WeComAdmins, WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
 from bot.routes.wecom import send_late, wecom_blueprint
 from bot.routes.wecom_bot import ResponseUrlResponder, WeComLateDelivery, wecom_bot_blueprint
@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["schoolbot.dingtalk_responder"] = responder  # Stream mode answers through the same responder
     wecom = settings.wecom
     client = WeComClient(wecom.api_base, wecom.corp_id, wecom.secret, wecom.agent_id, http)
+    admins = WeComAdmins(client, bool(wecom.secret))   # the app's admin list marks the AI bot's senders too
+    app.extensions["schoolbot.wecom_admins"] = admins
     # WeCom's late path serves the app and the AI bot; the long connection adds its own (wecom_late.bot[AibotFrame]).
     wecom_late = WeComLateDelivery(lambda message, reply: send_late(client, message, reply))
     bot_responder = ResponseUrlResponder(settings.wecom_bot, http)
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, inbox, executor))
     app.register_blueprint(wecom_blueprint(wecom, inbox, executor, client))
     if settings.wecom_bot.mode == "webhook" and settings.wecom_bot.token:
-        app.register_blueprint(wecom_bot_blueprint(settings.wecom_bot, inbox, executor, bot_responder.deliver))
+        app.register_blueprint(wecom_bot_blueprint(settings.wecom_bot, inbox, executor, bot_responder.deliver, admins.mark))
     # Messages a killed process stored but did not answer are finished now, and work that dies later within a lease.
     app.extensions["schoolbot.inbox_resumer"] = inbox.keep_resuming(executor, threading.Event())
     admin.init_app(app, settings, database)   # the office's pages and the calendar feeds

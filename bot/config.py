@@ -96,6 +96,11 @@ class WeComBotSettings:
     # Webhook mode answers through each message's response_url; only URLs on this host are used.
     response_url_base: str = "https://qyapi.weixin.qq.com"
 
+    @property
+    def long_connection(self) -> bool:
+        """Whether the bot dials out (mode websocket, with a bot id): then it can also post into its groups itself."""
+        return self.mode == "websocket" and bool(self.bot_id)
+
 
 @dataclass(frozen=True)
 class AdminWebSettings:

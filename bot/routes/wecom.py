@@ -3,20 +3,18 @@ inside WeCom's 5-second limit, or through the message-send API if the answer tak
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 import secrets
 import time
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-import requests
 from flask import Blueprint, Response, request
 
 from bot.config import WeComSettings
 from bot.inbox import Inbox
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.wecom import check_fresh, encrypted_part, envelope, parse_message, plain_text, reply_xml
-from bot.platforms.wecom_api import WeComApiError, WeComClient
+from bot.platforms.wecom_api import WeComAdmins, WeComClient
 from bot.platforms.wecom_crypto import WeComCrypto, WeComCryptoError
 from storage.inbox import InboxUnavailable
 
@@ -27,6 +25,7 @@ PASSIVE_WAIT_S = 3.5  # leave WeCom's 5 s for the network
 def wecom_blueprint(config: WeComSettings, inbox: Inbox, executor: Executor, client: WeComClient) -> Blueprint:
     blueprint = Blueprint("wecom", __name__)
     crypto = WeComCrypto(config.token, config.encoding_aes_key, config.corp_id) if config.encoding_aes_key else None
+    admins = WeComAdmins(client, bool(config.secret))
 
     def opened(encrypted: str) -> str:
         if crypto is None:
@@ -56,7 +55,7 @@ def wecom_blueprint(config: WeComSettings, inbox: Inbox, executor: Executor, cli
         if message is None:
             return Response("", status=200)  # events and non-text messages need no answer
         try:
-            row_id = inbox.accept(with_admin_mark(message))   # stored before WeCom hears anything
+            row_id = inbox.accept(admins.mark(message))   # stored before WeCom hears anything
         except InboxUnavailable:
             log.error("WeCom message %s could not be stored; WeCom will resend it", message.msg_id)
             return Response("busy", status=503)
@@ -80,17 +79,6 @@ def wecom_blueprint(config: WeComSettings, inbox: Inbox, executor: Executor, cli
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
         inner = reply_xml(reply, held, config.corp_id, int(timestamp))
         return Response(envelope(crypto, inner, timestamp, nonce), mimetype="application/xml")
-
-    def with_admin_mark(message: IncomingMessage) -> IncomingMessage:
-        """WeCom's messages do not say who is an admin: the app's admin list does (cached)."""
-        if not config.secret:
-            return message
-        try:
-            admins = client.admin_ids()
-        except (WeComApiError, requests.RequestException, ValueError) as failed:
-            log.warning("WeCom admin list unavailable: %s", type(failed).__name__)
-            return message
-        return replace(message, is_admin=True) if message.sender_id in admins else message
 
     def send_later(future: Future, row_id: int) -> None:
         """The answer took longer than WeCom waits: send it through the message API, then mark it handled."""
