@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 from datetime import date, datetime
@@ -133,16 +134,18 @@ def serve_command(host, port, config_path) -> None:
 
     settings = settings_from(config_path)
     app = create_app(settings, database_for(settings))
-    scheduler(config_path, settings, background=True).start()  # the lease keeps it single across processes
+    holder = start_for(app)   # the lease keeps the connection in one process
+    if holder is not None:
+        click.echo(WECOM_BOT_CONNECTING)
+    # The lease keeps the scheduler single across processes; its passes reach WeCom groups through the holder.
+    scheduler(config_path, settings, background=True, push_to_wecom_chat=holder.send_to_chat if holder else None).start()
     if settings.dingtalk.mode == "stream":
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.inbox"],
                                app.extensions["schoolbot.executor"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
-    holder = start_for(app)   # the lease keeps the connection in one process
-    if holder is not None:
-        click.echo(WECOM_BOT_CONNECTING)
     click.echo(texts.LISTENING.format(host=host, port=port))
+    exit_on_sigterm()
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
@@ -202,13 +205,20 @@ def scheduler_command(config_path) -> None:
         holder = start_for(create_app(settings, database))   # its inbox, reply workers and late paths
         click.echo(WECOM_BOT_CONNECTING)
     click.echo("reminder scheduler running: one dispatch pass a minute (Ctrl-C to stop)")
+    exit_on_sigterm()
     try:
-        scheduler(config_path, settings, background=False).start()
+        scheduler(config_path, settings, background=False, push_to_wecom_chat=holder.send_to_chat if holder else None).start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         if holder is not None:
             holder.stop()
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (systemd, docker stop) ends the process as Ctrl-C does: through the `finally` that stops the
+    WeCom bot's holder, which gives its lease up, so the next process connects at once."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
 
 @cli.command("chat")

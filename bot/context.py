@@ -23,6 +23,7 @@ class ChatContext:
     robot_push: bool = False   # the DingTalk app's credentials are set: its robot can post into groups
     member_id: int | None = None   # the sender, as the school's roster knows them
     tz: ZoneInfo = SCHOOL_TZ
+    wecom_bot_push: bool = False   # the WeCom 智能机器人 holds a long connection: it can post into its groups
 
     def term_for(self, first: date, last: date) -> Term | None:
         """The configured term a span of days falls in (the first it touches)."""

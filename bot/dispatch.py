@@ -90,7 +90,7 @@ def know_sender(bot: Dispatcher, turn: Turn) -> Turn:
     today = message.sent_at.astimezone(bot.settings.tz).date()
     terms = school_terms(bot.database, school_id) if school_id is not None else ()
     context = ChatContext(bot.database, school_id, today, terms, turn.reply_bytes, bot.robot_push,
-                          sender.member_id if sender else None, bot.settings.tz)
+                          sender.member_id if sender else None, bot.settings.tz, bot.settings.wecom_bot.long_connection)
     return replace(turn, message=message, context=context)
 
 

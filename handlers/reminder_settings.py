@@ -2,7 +2,8 @@
 
 “提醒设置 周报 8:00” changes this group; “提醒设置 全体教师群 前一天 关” changes a named
 group (a webhook group cannot hear messages, so it is changed from another chat).
-“开启提醒” in a DingTalk group lets the enterprise robot push reminders there.
+“开启提醒” in a DingTalk group lets the enterprise robot push reminders there; in a WeCom group, the
+智能机器人 (when it holds a long connection, ctx.wecom_bot_push).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def answer_settings(intent: Settings, message: IncomingMessage, ctx: ChatContext
         names = texts.LIST_SEPARATOR.join(chats.group_names(ctx.database, ctx.school_id)) or texts.NO_GROUPS
         return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_NO_GROUP.format(groups=names))
     if intent.switch is None and not words:
-        return Reply(texts.SETTINGS_TITLE, _show(target))
+        return Reply(texts.SETTINGS_TITLE, _show(target, ctx))
     if not message.is_admin:
         return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_NOT_ADMIN, mention_sender=True)
     if intent.switch is not None:
@@ -35,12 +36,12 @@ def answer_settings(intent: Settings, message: IncomingMessage, ctx: ChatContext
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_BAD_VALUE.format(problem=parsed.error))
         changes = parsed.changes
     if changes.get("enabled") and not target.by_webhook:
-        if not reachable(target):
+        if not reachable(target, ctx.wecom_bot_push):
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_WECOM_GROUP)
-        if not ctx.robot_push:
+        if target.platform == "dingtalk" and not ctx.robot_push:
             return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_ROBOT_UNCONFIGURED)
     updated = chats.update_chat_settings(ctx.database, target.id, changes)
-    return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_UPDATED + "\n\n" + _show(updated))
+    return Reply(texts.SETTINGS_TITLE, texts.SETTINGS_UPDATED + "\n\n" + _show(updated, ctx))
 
 
 def _target(words: str, message: IncomingMessage, ctx: ChatContext) -> tuple[ChatRow | None, str]:
@@ -55,9 +56,10 @@ def _target(words: str, message: IncomingMessage, ctx: ChatContext) -> tuple[Cha
     return chats.ensure_chat(ctx.database, message.platform, message.chat_id, message.chat_name, ctx.school_id), words
 
 
-def _show(chat: ChatRow) -> str:
-    enabled = reminders_on(chat)
-    via = texts.SETTINGS_VIA_WEBHOOK if chat.by_webhook else texts.SETTINGS_VIA_ROBOT
+def _show(chat: ChatRow, ctx: ChatContext) -> str:
+    enabled = reminders_on(chat, ctx.wecom_bot_push)
+    via = (texts.SETTINGS_VIA_WEBHOOK if chat.by_webhook else
+           texts.SETTINGS_VIA_ROBOT if chat.platform == "dingtalk" else texts.SETTINGS_VIA_WECOM_BOT)
     lines = [texts.SETTINGS_HEADER.format(group=texts.NAMED_GROUP.format(name=chat.name) if chat.name else texts.THIS_GROUP) + (via if enabled else "")]
     if not enabled and not chat.by_webhook:
         lines.append(texts.SETTINGS_OFF_HERE)

@@ -83,7 +83,7 @@ def feed():
     renew = request.method == "POST"
     token = office.feed_token(database(), school_id(), renew=renew)
     groups = [(g.name, url_for("feeds.group_feed", token=token, group_id=g.id, _external=True))
-              for g in reminder_groups(database()) if g.school_id in (None, school_id())]
+              for g in reminder_groups(database(), settings().wecom_bot.long_connection) if g.school_id in (None, school_id())]
     return render_template("admin/feed.html", url=url_for("feeds.school_feed", token=token, _external=True),
                            groups=groups, renewed=renew)
 

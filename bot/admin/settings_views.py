@@ -17,7 +17,7 @@ from storage import chats, people
 
 from .blueprint import admin
 from .edges import whole_number
-from .extension import database, school_id
+from .extension import database, school_id, settings
 from .guard import login_required
 from .refusals import FormError, refuse_on_page
 
@@ -29,7 +29,7 @@ TIMES = tuple(f.name for f in fields(ReminderSettings) if f.type in ("time", tim
 @admin.get("/groups")
 @login_required
 def groups():
-    rows = [(chat, describe(reminder_settings(chat.settings), reminders_on(chat))) for chat in chats.school_chats(database(), school_id())]
+    rows = [(chat, describe(reminder_settings(chat.settings), reminders_on(chat, wecom_bot()))) for chat in chats.school_chats(database(), school_id())]
     return render_template("admin/groups.html", rows=rows)
 
 
@@ -41,11 +41,11 @@ def group(chat_id: int):
         abort(404)
     current = reminder_settings(chat.settings)
     if request.method == "GET":
-        return render_template("admin/group.html", chat=chat, on=reminders_on(chat), current=current, kinds=KINDS)
-    refuse_on_page("admin/group.html", chat=chat, on=reminders_on(chat), current=current, kinds=KINDS)
+        return render_template("admin/group.html", chat=chat, on=reminders_on(chat, wecom_bot()), current=current, kinds=KINDS)
+    refuse_on_page("admin/group.html", chat=chat, on=reminders_on(chat, wecom_bot()), current=current, kinds=KINDS)
     changes = _settings_from_form(request.form)
-    if not reachable(chat):
-        changes["enabled"] = False   # a WeCom group without its robot's webhook cannot be reached
+    if not reachable(chat, wecom_bot()):
+        changes["enabled"] = False   # a WeCom group without its robot's webhook, or the 智能机器人, cannot be reached
     chats.update_chat_settings(database(), chat.id, changes)
     flash(texts.GROUP_SAVED.format(group=chat.name or texts.THIS_GROUP))
     return redirect(url_for("admin.groups"))
@@ -72,6 +72,11 @@ def people_page():
 def toggle_admin(member_id: int):
     people.set_admin(database(), school_id(), member_id, request.form.get("admin") == "1")
     return redirect(url_for("admin.people_page"))
+
+
+def wecom_bot() -> bool:
+    """Whether the WeCom 智能机器人 posts into its groups (bot.reminder_rules.groups.reachable)."""
+    return settings().wecom_bot.long_connection
 
 
 def _settings_from_form(form) -> dict:

@@ -1,7 +1,8 @@
 """Which groups the bot can push into, and which of them get reminders. Pure.
 
-A group robot's webhook reaches any group. Without one, only DingTalk's enterprise robot can post
-into a conversation: WeCom reaches ordinary groups only through a group robot's webhook.
+A group robot's webhook reaches any group. Without one, the bot posts into a conversation itself:
+on DingTalk through the enterprise robot, on WeCom through the 智能机器人's long connection, when
+one is configured (`wecom_bot`, passed in); otherwise a WeCom group needs a group robot's webhook.
 """
 from __future__ import annotations
 
@@ -18,19 +19,20 @@ class GroupLike(Protocol):
 Group = TypeVar("Group", bound=GroupLike)
 
 
-def reachable(group: GroupLike) -> bool:
-    """Whether the bot can push into the group at all: a WeCom group needs its robot's webhook."""
-    return group.by_webhook or group.platform == "dingtalk"
+def reachable(group: GroupLike, wecom_bot: bool = False) -> bool:
+    """Whether the bot can push into the group at all. wecom_bot: the 智能机器人 holds a long connection
+    (settings.wecom_bot.long_connection), so it can post into the WeCom groups it is in."""
+    return group.by_webhook or group.platform == "dingtalk" or (group.platform == "wecom" and wecom_bot)
 
 
-def reminders_on(group: GroupLike) -> bool:
+def reminders_on(group: GroupLike, wecom_bot: bool = False) -> bool:
     """Webhook groups were configured to get reminders (until switched off); any other reachable
     group gets them only once an admin switched them on (“开启提醒”)."""
     if group.by_webhook:
         return group.settings.get("enabled", True) is not False
-    return reachable(group) and group.settings.get("enabled") is True
+    return reachable(group, wecom_bot) and group.settings.get("enabled") is True
 
 
-def receiving(groups: Iterable[Group]) -> list[Group]:
+def receiving(groups: Iterable[Group], wecom_bot: bool = False) -> list[Group]:
     """The groups reminders go to, in the order given."""
-    return [g for g in groups if reminders_on(g)]
+    return [g for g in groups if reminders_on(g, wecom_bot)]

@@ -73,7 +73,7 @@ def _due_by_group(start: datetime, end: datetime, settings: Settings, db: Databa
     chased_by_school: dict[int, frozenset[int]] = {}
     calendar_by_school: dict[int, tuple] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
-    for group in reminder_groups(db):
+    for group in reminder_groups(db, settings.wecom_bot.long_connection):
         school = group.school_id or default_school
         choice = (school, reminder_settings(group.settings))
         if choice not in due_by_choice:
@@ -113,7 +113,7 @@ def _delivery(due: Due, group_id: int) -> NewDelivery:
 def preview(plan: PassPlan, settings: Settings, db: Database) -> list[str]:
     """One line per delivery a pass would make, in the words it would send (for --dry-run)."""
     default_school = install_school(db, settings.school)
-    groups = reminder_groups(db)
+    groups = reminder_groups(db, settings.wecom_bot.long_connection)
     schools = {g.id: g.school_id or default_school for g in groups}
     platforms = {g.id: g.platform for g in groups}
     terms_by_school: dict[int, tuple] = {}

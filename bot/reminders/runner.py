@@ -3,7 +3,9 @@
 The job is stored as a "module:function" reference with plain arguments (a config
 path), never live objects, under a fixed id. Whichever process holds the lease
 dispatches; others wait. So `python -m bot scheduler` beside gunicorn, or the
-scheduler thread inside `python -m bot serve`, can never both send.
+scheduler thread inside `python -m bot serve`, can never both send. What only a live
+process has (the WeCom 智能机器人's long connection) the entry layer hands to `scheduler`,
+and the job finds it here: it is the process's, not the job's.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from bot import holiday_years, schools
 from bot.config import Settings, load_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import plan_pass, record_pass
-from bot.reminders.sending import SendReport, send_outstanding
+from bot.reminders.sending import ChatPush, SendReport, send_outstanding
 from storage import chats, deliveries
 from storage.db import Database
 from storage.deliveries import NewDelivery, ReminderKind
@@ -33,10 +35,13 @@ LEASE = "scheduler_lease"
 INTERVAL_S = 60
 LEASE_S = 180        # outlives a pass; a dead holder's lease lapses within three minutes
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+_live: dict[str, ChatPush] = {}   # "wecom_chat": this process's WeCom bot connection (its send_to_chat)
 
 
-def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None) -> SendReport | None:
-    """One pass if this instance holds the lease; None when another scheduler does."""
+def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None,
+             push_to_wecom_chat: ChatPush | None = None) -> SendReport | None:
+    """One pass if this instance holds the lease; None when another scheduler does. push_to_wecom_chat: the
+    WeCom bot's way into its groups, where this process holds its long connection (else their rows wait)."""
     if not deliveries.take_lease(database, LEASE, settings.scheduler_id or HOLDER, now, LEASE_S):
         log.info("another scheduler holds the lease; skipping this pass")
         return None
@@ -45,10 +50,10 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)
-    report = send_outstanding(now, settings, database, http)
+    report = send_outstanding(now, settings, database, http, push_to_wecom_chat)
     report.recorded = added
     if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
-        alerts = send_outstanding(now, settings, database, http)
+        alerts = send_outstanding(now, settings, database, http, push_to_wecom_chat)
         report.sent += alerts.sent
     for name in sorted(report.failing_groups):
         log.warning("group %s: its robot keeps failing; check the webhook", name)
@@ -57,7 +62,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
 
 def alert_admins(now: datetime, settings: Settings, database: Database, failing: set[str]) -> int:
     """Tell the admin group, once a day per failing group; the log has said it already."""
-    admin = next((g for g in reminder_groups(database) if g.name == settings.admin_group), None)
+    admin = next((g for g in reminder_groups(database, settings.wecom_bot.long_connection) if g.name == settings.admin_group), None)
     if admin is None:
         return 0
     day = now.astimezone(settings.tz).date()
@@ -70,7 +75,7 @@ def tick(config_path: str | None) -> None:
     """The scheduled job: plain arguments in, everything else looked up."""
     settings, database = _runtime(config_path)
     try:
-        run_pass(datetime.now(settings.tz), settings, database)
+        run_pass(datetime.now(settings.tz), settings, database, push_to_wecom_chat=_live.get("wecom_chat"))
     except Exception:  # a bad pass must not stop the next one
         log.exception("reminder pass failed")
 
@@ -83,7 +88,12 @@ def _runtime(config_path: str | None) -> tuple[Settings, Database]:
     return settings, database
 
 
-def scheduler(config_path: str | None, settings: Settings, background: bool):
+def scheduler(config_path: str | None, settings: Settings, background: bool, push_to_wecom_chat: ChatPush | None = None):
+    """The scheduler of this process's passes; push_to_wecom_chat: its WeCom bot connection's send_to_chat, if it has one."""
+    if push_to_wecom_chat is None:
+        _live.pop("wecom_chat", None)
+    else:
+        _live["wecom_chat"] = push_to_wecom_chat
     kind = BackgroundScheduler if background else BlockingScheduler
     sched = kind(timezone=settings.tz)
     sched.add_job("bot.reminders.runner:tick", "interval", seconds=INTERVAL_S, id=JOB_ID, replace_existing=True,

@@ -4,13 +4,16 @@ A group whose robot hangs or keeps failing only delays itself. Each row is marke
 `sending` before its push and `sent` after, so a crash in between repeats at most
 the pushes that were in flight. Throttles, 5xx and timeouts are retried with a
 growing delay; after MAX_ATTEMPTS, or on an error that will not heal, a row fails
-and the group is named in the log.
+and the group is named in the log. A WeCom group without a webhook is reached by the 智能机器人
+through `push_to_wecom_chat` (its long connection, held by the entry layer's process); a row
+for one while it is not connected waits as a failing webhook's does.
 """
 from __future__ import annotations
 
 import logging
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
 MAX_ATTEMPTS = 6
 MAX_GROUP_WORKERS = 8
+ChatPush = Callable[[str, Reply], bool]   # (a group's chat id, the reminder) → whether it was accepted
 
 
 @dataclass
@@ -46,9 +50,10 @@ class SendReport:
     failing_groups: set[str] = field(default_factory=set)
 
 
-def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session) -> SendReport:
+def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session,
+                     push_to_wecom_chat: ChatPush | None = None) -> SendReport:
     rows = deliveries.outstanding(db, now)
-    groups = {g.id: g for g in reminder_groups(db)}
+    groups = {g.id: g for g in reminder_groups(db, settings.wecom_bot.long_connection)}
     by_group: dict[int, list] = defaultdict(list)
     for row in rows:
         by_group[row.chat_id].append(row)
@@ -56,7 +61,7 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     if not by_group:
         return report
     default_school = schools.home_school(db, settings.school)
-    channel = _Channel(http, DingTalkApi(settings.dingtalk, http))
+    channel = _Channel(http, DingTalkApi(settings.dingtalk, http), push_to_wecom_chat)
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
             lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, settings.tz),
@@ -76,17 +81,28 @@ def _owner_mentions(school: SchoolProgress, owner: str, platform: str) -> tuple[
 
 
 class _Channel:
-    """The way into a group: its robot webhook, or the DingTalk enterprise robot in the conversation."""
+    """The way into a group: its robot webhook, or the bot itself in the conversation (DingTalk's enterprise
+    robot, WeCom's 智能机器人)."""
 
-    def __init__(self, http: requests.Session, dingtalk: DingTalkApi) -> None:
-        self.http, self.dingtalk = http, dingtalk
+    def __init__(self, http: requests.Session, dingtalk: DingTalkApi, push_to_wecom_chat: ChatPush | None) -> None:
+        self.http, self.dingtalk, self.push_to_wecom_chat = http, dingtalk, push_to_wecom_chat
 
     def push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
         if group.webhook_url:
             return push(self.http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
+        if group.platform == "wecom":
+            return self._to_wecom_chat(group.conversation_id, reply)
         if not self.dingtalk.configured:
             return PushResult(False, error="dingtalk.app_key/app_secret not configured")
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
+
+    def _to_wecom_chat(self, chat_id: str, reply: Reply) -> PushResult:
+        """Not connected here (or not accepted): tried again later, as a webhook that fails."""
+        if self.push_to_wecom_chat is None:
+            return PushResult(False, retry=True, error="the WeCom bot's long connection is not held by this process")
+        if self.push_to_wecom_chat(chat_id, reply):
+            return PushResult(True)
+        return PushResult(False, retry=True, error="the WeCom bot is not connected, or WeCom refused the message")
 
 
 def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, tz) -> SendReport:

@@ -26,6 +26,7 @@ NAMED_GROUP = "“{name}”"
 NO_GROUPS = "（无）"
 SETTINGS_VIA_WEBHOOK = "（通过群机器人 webhook 推送）"
 SETTINGS_VIA_ROBOT = "（通过钉钉应用机器人推送）"
+SETTINGS_VIA_WECOM_BOT = "（通过企业微信智能机器人推送）"
 SETTINGS_OFF_HERE = "本群目前不接收提醒。管理员发送“开启提醒”即可开启。"
 SETTINGS_EXAMPLES = "修改示例：提醒设置 周报 8:00；提醒设置 前一天 关；提醒设置 截止 5,2,1；提醒设置 免打扰 22:00-6:30"
 SETTINGS_UPDATED = "已更新。"
@@ -33,8 +34,9 @@ SETTINGS_NOT_ADMIN = "只有管理员可以修改提醒设置。发送“提醒�
 SETTINGS_UNKNOWN = "没看懂要改哪一项。可以改：周报、前一天、当天、截止、例行、催报、免打扰、提醒（开/关）。\n" + SETTINGS_EXAMPLES
 SETTINGS_BAD_VALUE = "没有修改。{problem}"
 SETTINGS_NO_GROUP = "请指明群名，例如：提醒设置 全体教师群 周报 8:00。已有的群：{groups}"
-SETTINGS_WECOM_GROUP = ("企业微信的群请添加“群机器人”，把它的 webhook 地址写进配置文件的 groups 中；"
-                        "之后可以用“提醒设置 群名 …”修改它的提醒。")
+SETTINGS_WECOM_GROUP = ("企业微信的群请添加“群机器人”，把它的 webhook 地址写进配置文件的 groups 中，"
+                        "之后可以用“提醒设置 群名 …”修改它的提醒；或者在配置文件的 wecom_bot 中填写智能机器人的"
+                        " Bot ID 和 Secret（长连接模式），把智能机器人拉进群后在群里发送“开启提醒”。")
 SETTINGS_ROBOT_UNCONFIGURED = ("还不能通过应用机器人往群里推送：配置文件中缺少 dingtalk.app_key / app_secret。"
                                "请联系学校的 IT 管理员，或改用群自定义机器人的 webhook。")
 
