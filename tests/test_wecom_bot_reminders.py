@@ -15,9 +15,9 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.config import Settings, WeComBotSettings
 from bot.dispatch import Dispatcher
+from bot.inbox import Inbox
 from bot.messages import Mention, Reply
 from bot.platforms.wecom_bot import REPLY_BYTES, AibotFrame, parse_message, send_body
-from bot.inbox import Inbox
 from bot.reminder_rules.groups import reachable, reminders_on
 from bot.reminders import runner
 from bot.wecom_longconn import WeComBotHolder, start_for
