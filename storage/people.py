@@ -80,13 +80,8 @@ def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> Ros
     added = updated = roles = 0
     with db.transaction() as s:
         for entry in entries:
-            member = _match(s, school_id, entry)
-            if member is None:
-                member = Member(school_id=school_id, name=entry.name)
-                s.add(member)
-                added += 1
-            else:
-                updated += 1
+            member, is_new = _found_or_added(s, school_id, _match(s, school_id, entry), entry.name)
+            added, updated = added + is_new, updated + (not is_new)
             member.name, member.department, member.is_admin = entry.name, entry.department, entry.is_admin
             member.mobile = entry.mobile or member.mobile
             member.dingtalk_user_id = entry.dingtalk_user_id or member.dingtalk_user_id
@@ -239,13 +234,9 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
     added = updated = roles = 0
     with db.transaction() as s:
         for entry in entries:
-            member = _by_platform_id(s, school_id, column, entry.user_id, entry.name, entry.mobile)
-            if member is None:
-                member = Member(school_id=school_id, name=entry.name)
-                s.add(member)
-                added += 1
-            else:
-                updated += 1
+            found = _by_platform_id(s, school_id, column, entry.user_id, entry.name, entry.mobile)
+            member, is_new = _found_or_added(s, school_id, found, entry.name)
+            added, updated = added + is_new, updated + (not is_new)
             setattr(member, column, entry.user_id)
             member.name = entry.name or member.name
             member.mobile = entry.mobile or member.mobile
@@ -261,3 +252,12 @@ def set_admin(db: Database, school_id: int, member_id: int, is_admin: bool) -> N
         member = s.scalar(select(Member).where(Member.id == member_id, Member.school_id == school_id))
         if member is not None:
             member.is_admin = is_admin
+
+
+def _found_or_added(s: Session, school_id: int, found: Member | None, name: str) -> tuple[Member, bool]:
+    """The member found, or a new one added under this name; and whether it is new."""
+    if found is not None:
+        return found, False
+    member = Member(school_id=school_id, name=name)
+    s.add(member)
+    return member, True

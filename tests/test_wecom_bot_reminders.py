@@ -24,24 +24,12 @@ from bot.wecom_longconn import WeComBotHolder, start_for
 from storage.models import InboundMessage, ReminderDelivery
 from tests.fake_wecom_ws import FakeWeComWs
 from tests.servers import wait_until
-from tests.test_wecom import SCHOOL, with_sample_plan
+from tests.test_wecom import SCHOOL
+from tests.test_wecom_longconn import BOT_ID, QUICK, SECRET, database, fake  # noqa: F401 (fixtures)
 
-BOT_ID, SECRET = "aibot-qinghe", "aibot-secret-value"
-QUICK = {"lease_s": 5, "renew_s": 0.05, "heartbeat_s": 0.1, "backoff_s": (0.05, 0.1, 0.2)}
 GROUP, ADMIN = "wrk-teachers", "wang-admin"
 MONDAY = datetime(2026, 10, 12, 7, 31, tzinfo=ZoneInfo("Asia/Shanghai"))   # a digest, a morning and a recurring reminder
 
-
-@pytest.fixture
-def fake():
-    server = FakeWeComWs(BOT_ID, SECRET)
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def database(sqlite_database_prepared):
-    return sqlite_database_prepared(with_sample_plan)
 
 
 class Process:
