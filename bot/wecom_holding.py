@@ -135,6 +135,9 @@ class LeasedConnection:
         except DIAL_ERRORS as failed:
             log.warning("cannot reach WeCom at %s: %s", self.config.ws_url, failed)
             return failures + 1
+        except Exception:   # anything else must not end the holder's thread unseen: log it and dial again
+            log.exception("WeCom bot connection failed")
+            return failures + 1
         finally:
             self.connection = None
             await connection.close()

@@ -88,6 +88,15 @@ class _Channel:
         self.http, self.dingtalk, self.push_to_wecom_chat = http, dingtalk, push_to_wecom_chat
 
     def push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
+        """Never raises: a sender that does is a failed push to retry, so the row never stays `sending`
+        (which the next pass would push again without counting an attempt)."""
+        try:
+            return self._push(group, reply)
+        except Exception as failed:
+            log.exception("pushing to group %s failed", group.name)
+            return PushResult(False, retry=True, error=type(failed).__name__)
+
+    def _push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
         if group.webhook_url:
             return push(self.http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
         if group.platform == "wecom":

@@ -34,7 +34,8 @@ RECEIVE_ID = ""   # an enterprise's own AI bot: "企业内部智能机器人场�
 
 
 class ResponseUrlResponder:
-    """Answer one AI-bot message through its response_url; failures are logged, not raised (the URL is one-use)."""
+    """Answer one AI-bot message through its response_url. A refusal is logged, not raised (the URL is one-use);
+    WeCom out of reach is raised, so the inbox tries again."""
 
     def __init__(self, config: WeComBotSettings, http: requests.Session) -> None:
         self.config, self.http = config, http
@@ -46,11 +47,17 @@ class ResponseUrlResponder:
             return
         body = markdown_body(reply, message.sender_id if message.is_group else "")
         try:
-            response = self.http.post(target.url, json=body, timeout=10)
+            # No redirects: the trusted host must not send the answer (and its URL) anywhere else.
+            response = self.http.post(target.url, json=body, timeout=10, allow_redirects=False)
             result = response.json() if response.ok else {}
             if not response.ok or result.get("errcode", 0) != 0:
                 log.warning("WeCom bot reply to %s failed: HTTP %s errcode %s", urlsplit(target.url).netloc,
                             response.status_code, result.get("errcode"))
+        except requests.ConnectionError as unreached:
+            # WeCom was not reached, so the one-use URL is still unused: raised, the message stays queued
+            # and the inbox tries again (a second POST after all is refused by WeCom, never shown twice).
+            log.warning("WeCom bot reply for message %s: %s; it will be tried again", message.msg_id, type(unreached).__name__)
+            raise
         except (requests.RequestException, ValueError, AttributeError) as failed:
             log.warning("WeCom bot reply for message %s not delivered: %s", message.msg_id, type(failed).__name__)
 
