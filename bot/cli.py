@@ -138,7 +138,7 @@ def serve_command(host, port, config_path) -> None:
     if holder is not None:
         click.echo(WECOM_BOT_CONNECTING)
     # The lease keeps the scheduler single across processes; its passes reach WeCom groups through the holder.
-    scheduler(config_path, settings, background=True, push_to_wecom_chat=holder.send_to_chat if holder else None).start()
+    scheduler(config_path, settings, background=True, wecom_chat=holder).start()
     if settings.dingtalk.mode == "stream":
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.inbox"],
                                app.extensions["schoolbot.executor"])
@@ -207,7 +207,7 @@ def scheduler_command(config_path) -> None:
     click.echo("reminder scheduler running: one dispatch pass a minute (Ctrl-C to stop)")
     exit_on_sigterm()
     try:
-        scheduler(config_path, settings, background=False, push_to_wecom_chat=holder.send_to_chat if holder else None).start()
+        scheduler(config_path, settings, background=False, wecom_chat=holder).start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

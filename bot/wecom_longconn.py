@@ -70,6 +70,11 @@ class WeComBotHolder(LeasedConnection):
         """inbox.late_delivery's path for a message that came on the long connection: to its chat."""
         self._send(lambda connection: connection.send_to(message.chat_id, reply))
 
+    def connected(self) -> bool:
+        """Whether this process holds the long connection and it is up (reminders to WeCom groups wait otherwise)."""
+        connection = self.connection
+        return connection is not None and connection.is_connected
+
     def send_to_chat(self, chat_id: str, reply: Reply) -> bool:
         """A reminder to a group (chatid) or a person (userid); False when not connected or not accepted."""
         try:

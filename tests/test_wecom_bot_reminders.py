@@ -48,7 +48,7 @@ class Process:
         return self
 
     def run_pass(self, now: datetime):
-        return runner.run_pass(now, self.settings, self.database, push_to_wecom_chat=self.holder.send_to_chat)
+        return runner.run_pass(now, self.settings, self.database, wecom_chat=self.holder)
 
     def stop(self) -> None:
         self.holder.stop()
@@ -111,9 +111,36 @@ def test_while_the_bot_is_not_connected_the_reminders_wait_and_go_once_it_is(fak
     assert states(database) == ["retry"] * 3   # never marked sent
     fake.secret = SECRET
     assert wait_until(lambda: process.holder.connection is not None)
-    assert process.run_pass(MONDAY + timedelta(seconds=10)).sent == 0   # the webhook's backoff: 30 s first
+    assert process.run_pass(MONDAY + timedelta(seconds=10)).sent == 0   # a waiting row is looked at again a minute on
     later = process.run_pass(MONDAY + timedelta(minutes=1))
     assert later.sent == 3 and len(sends(fake)) == 3 and states(database) == ["sent"] * 3
+
+
+def attempts(database) -> list[int]:
+    with database.read() as session:
+        return list(session.scalars(select(ReminderDelivery.attempts).order_by(ReminderDelivery.id)))
+
+
+def test_a_scheduler_without_the_connection_leaves_the_rows_to_the_process_that_holds_it(fake, database, processes):
+    holder = processes("host-a:1").start()
+    switch_on(fake)
+    elsewhere = runner.run_pass(MONDAY, replace(holder.settings, scheduler_id="host-b:2"), database, wecom_chat=None)
+    assert (elsewhere.sent, elsewhere.retrying, elsewhere.failed) == (0, 3, 0) and sends(fake) == []
+    assert attempts(database) == [0, 0, 0]   # waiting is no attempt: nothing burns toward "failed"
+    runner.run_pass(MONDAY + timedelta(hours=3), replace(holder.settings, scheduler_id="host-b:2"), database, wecom_chat=None)
+    assert attempts(database) == [0, 0, 0]
+
+    later = runner.run_pass(MONDAY + timedelta(hours=4), holder.settings, database, wecom_chat=holder.holder)
+    assert later.sent == 3 and len(sends(fake)) == 3   # once the scheduler runs where the connection is, once
+
+
+def test_rows_nobody_can_send_fail_a_day_past_due(fake, database, processes):
+    holder = processes("host-a:1").start()
+    switch_on(fake)
+    holder.stop()
+    runner.run_pass(MONDAY, holder.settings, database, wecom_chat=None)
+    report = runner.run_pass(MONDAY + timedelta(days=2), holder.settings, database, wecom_chat=None)
+    assert report.failed >= 3 and "failed" in states(database)
 
 
 def test_a_non_admin_cannot_switch_the_group_on(fake, database, processes):
@@ -131,13 +158,13 @@ def test_the_scheduler_s_job_sends_through_the_connection_its_process_handed_ove
         return True
 
     try:
-        runner.scheduler(str(config), Settings(), background=True, push_to_wecom_chat=push)   # built, not started
+        runner.scheduler(str(config), Settings(), background=True, wecom_chat=push)   # built, not started
         runner.tick(str(config))
-        assert seen["push_to_wecom_chat"] is push
+        assert seen["wecom_chat"] is push
     finally:
         runner.scheduler(str(config), Settings(), background=True)   # this process has no connection any more
     runner.tick(str(config))
-    assert seen["push_to_wecom_chat"] is None
+    assert seen["wecom_chat"] is None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from bot import holiday_years, schools
 from bot.config import Settings, load_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import plan_pass, record_pass
-from bot.reminders.sending import ChatPush, SendReport, send_outstanding
+from bot.reminders.sending import SendReport, WeComChat, send_outstanding
 from storage import chats, deliveries
 from storage.db import Database
 from storage.deliveries import NewDelivery, ReminderKind
@@ -35,12 +35,12 @@ LEASE = "scheduler_lease"
 INTERVAL_S = 60
 LEASE_S = 180        # outlives a pass; a dead holder's lease lapses within three minutes
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
-_live: dict[str, ChatPush] = {}   # "wecom_chat": this process's WeCom bot connection (its send_to_chat)
+_live: dict[str, WeComChat] = {}   # "wecom_chat": this process's WeCom bot connection holder
 
 
 def run_pass(now: datetime, settings: Settings, database: Database, http: requests.Session | None = None,
-             push_to_wecom_chat: ChatPush | None = None) -> SendReport | None:
-    """One pass if this instance holds the lease; None when another scheduler does. push_to_wecom_chat: the
+             wecom_chat: WeComChat | None = None) -> SendReport | None:
+    """One pass if this instance holds the lease; None when another scheduler does. wecom_chat: the
     WeCom bot's way into its groups, where this process holds its long connection (else their rows wait)."""
     if not deliveries.take_lease(database, LEASE, settings.scheduler_id or HOLDER, now, LEASE_S):
         log.info("another scheduler holds the lease; skipping this pass")
@@ -50,10 +50,10 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)
-    report = send_outstanding(now, settings, database, http, push_to_wecom_chat)
+    report = send_outstanding(now, settings, database, http, wecom_chat)
     report.recorded = added
     if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):
-        alerts = send_outstanding(now, settings, database, http, push_to_wecom_chat)
+        alerts = send_outstanding(now, settings, database, http, wecom_chat)
         report.sent += alerts.sent
     for name in sorted(report.failing_groups):
         log.warning("group %s: its robot keeps failing; check the webhook", name)
@@ -75,7 +75,7 @@ def tick(config_path: str | None) -> None:
     """The scheduled job: plain arguments in, everything else looked up."""
     settings, database = _runtime(config_path)
     try:
-        run_pass(datetime.now(settings.tz), settings, database, push_to_wecom_chat=_live.get("wecom_chat"))
+        run_pass(datetime.now(settings.tz), settings, database, wecom_chat=_live.get("wecom_chat"))
     except Exception:  # a bad pass must not stop the next one
         log.exception("reminder pass failed")
 
@@ -88,12 +88,12 @@ def _runtime(config_path: str | None) -> tuple[Settings, Database]:
     return settings, database
 
 
-def scheduler(config_path: str | None, settings: Settings, background: bool, push_to_wecom_chat: ChatPush | None = None):
-    """The scheduler of this process's passes; push_to_wecom_chat: its WeCom bot connection's send_to_chat, if it has one."""
-    if push_to_wecom_chat is None:
+def scheduler(config_path: str | None, settings: Settings, background: bool, wecom_chat: WeComChat | None = None):
+    """The scheduler of this process's passes; wecom_chat: its WeCom bot connection holder, if it has one."""
+    if wecom_chat is None:
         _live.pop("wecom_chat", None)
     else:
-        _live["wecom_chat"] = push_to_wecom_chat
+        _live["wecom_chat"] = wecom_chat
     kind = BackgroundScheduler if background else BlockingScheduler
     sched = kind(timezone=settings.tz)
     sched.add_job("bot.reminders.runner:tick", "interval", seconds=INTERVAL_S, id=JOB_ID, replace_existing=True,

@@ -5,18 +5,19 @@ A group whose robot hangs or keeps failing only delays itself. Each row is marke
 the pushes that were in flight. Throttles, 5xx and timeouts are retried with a
 growing delay; after MAX_ATTEMPTS, or on an error that will not heal, a row fails
 and the group is named in the log. A WeCom group without a webhook is reached by the 智能机器人
-through `push_to_wecom_chat` (its long connection, held by the entry layer's process); a row
-for one while it is not connected waits as a failing webhook's does.
+through `wecom_chat` (its long connection, held by the entry layer's process). Where this process
+does not hold it, such a row waits without an attempt counted (another process may hold it), and
+fails only HOLDER_WAIT past due.
 """
 from __future__ import annotations
 
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import requests
 
@@ -38,7 +39,15 @@ log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
 MAX_ATTEMPTS = 6
 MAX_GROUP_WORKERS = 8
-ChatPush = Callable[[str, Reply], bool]   # (a group's chat id, the reminder) → whether it was accepted
+HOLDER_WAIT = timedelta(days=1)   # a row for a WeCom AI-bot group waits this long past due for its connection
+
+
+class WeComChat(Protocol):
+    """The WeCom 智能机器人's way into its groups, where this process holds the long connection."""
+
+    def connected(self) -> bool: ...
+
+    def send_to_chat(self, chat_id: str, reply: Reply) -> bool: ...
 
 
 @dataclass
@@ -51,7 +60,7 @@ class SendReport:
 
 
 def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session,
-                     push_to_wecom_chat: ChatPush | None = None) -> SendReport:
+                     wecom_chat: WeComChat | None = None) -> SendReport:
     rows = deliveries.outstanding(db, now)
     groups = {g.id: g for g in reminder_groups(db, settings.wecom_bot.long_connection)}
     by_group: dict[int, list] = defaultdict(list)
@@ -61,7 +70,7 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     if not by_group:
         return report
     default_school = schools.home_school(db, settings.school)
-    channel = _Channel(http, DingTalkApi(settings.dingtalk, http), push_to_wecom_chat)
+    channel = _Channel(http, DingTalkApi(settings.dingtalk, http), wecom_chat)
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
             lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, settings.tz),
@@ -84,8 +93,8 @@ class _Channel:
     """The way into a group: its robot webhook, or the bot itself in the conversation (DingTalk's enterprise
     robot, WeCom's 智能机器人)."""
 
-    def __init__(self, http: requests.Session, dingtalk: DingTalkApi, push_to_wecom_chat: ChatPush | None) -> None:
-        self.http, self.dingtalk, self.push_to_wecom_chat = http, dingtalk, push_to_wecom_chat
+    def __init__(self, http: requests.Session, dingtalk: DingTalkApi, wecom_chat: WeComChat | None) -> None:
+        self.http, self.dingtalk, self.wecom_chat = http, dingtalk, wecom_chat
 
     def push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
         """Never raises: a sender that does is a failed push to retry, so the row never stays `sending`
@@ -105,11 +114,16 @@ class _Channel:
             return PushResult(False, error="dingtalk.app_key/app_secret not configured")
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
 
+    def here(self, group: chats.ReminderGroupRow) -> bool:
+        """Whether this process can push into the group now: a WeCom group without a webhook only where
+        this process holds the AI bot's connection (elsewhere its rows wait, no attempt counted)."""
+        if group.webhook_url or group.platform != "wecom":
+            return True
+        return self.wecom_chat is not None and self.wecom_chat.connected()
+
     def _to_wecom_chat(self, chat_id: str, reply: Reply) -> PushResult:
-        """Not connected here (or not accepted): tried again later, as a webhook that fails."""
-        if self.push_to_wecom_chat is None:
-            return PushResult(False, retry=True, error="the WeCom bot's long connection is not held by this process")
-        if self.push_to_wecom_chat(chat_id, reply):
+        """Not accepted (or the connection dropped just now): tried again later, as a webhook that fails."""
+        if self.wecom_chat is not None and self.wecom_chat.send_to_chat(chat_id, reply):
             return PushResult(True)
         return PushResult(False, retry=True, error="the WeCom bot is not connected, or WeCom refused the message")
 
@@ -128,6 +142,16 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
         if len(recent) >= PER_MINUTE:  # the robot's budget is spent: the next pass continues
             deliveries.mark(db, row.id, DeliveryState.RETRY, "paced", now + timedelta(seconds=60))
             report.retrying += 1
+            continue
+        if not channel.here(group):
+            if now - row.due_at > HOLDER_WAIT:
+                deliveries.mark(db, row.id, DeliveryState.FAILED, "no process held the WeCom bot's connection")
+                report.failed += 1
+                report.failing_groups.add(group.name)
+            else:
+                deliveries.mark(db, row.id, DeliveryState.RETRY, "waiting for the WeCom bot's connection",
+                                now + timedelta(seconds=60))
+                report.retrying += 1
             continue
         school = group.school_id or default_school
         context = ChatContext(db, school, row.occurrence, terms, tz=tz)
