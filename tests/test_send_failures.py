@@ -20,10 +20,14 @@ REPLY = Reply("本周任务", "#### 本周任务\n- 周三 教研活动")
 
 
 def test_a_chat_push_that_raises_is_a_push_to_retry():
-    def socket_closed_mid_send(chat_id: str, reply: Reply) -> bool:
-        raise ConnectionResetError("closed while sending")
+    class SocketClosedMidSend:
+        def connected(self) -> bool:
+            return True
 
-    channel = _Channel(requests.Session(), DingTalkApi(DingTalkSettings(), requests.Session()), socket_closed_mid_send)
+        def send_to_chat(self, chat_id: str, reply: Reply) -> bool:
+            raise ConnectionResetError("closed while sending")
+
+    channel = _Channel(requests.Session(), DingTalkApi(DingTalkSettings(), requests.Session()), SocketClosedMidSend())
     group = ReminderGroupRow(1, 1, "wecom", "三年级组", None, None, "wr-grade3", {"enabled": True})
 
     result = channel.push(group, REPLY)
