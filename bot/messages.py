@@ -50,3 +50,4 @@ class Reply:
     markdown: str
     mention_sender: bool = False
     mentions: tuple[Mention, ...] = ()   # people to @ in a group push
+    status_buttons: int | None = None    # a task's number: WeCom's AI bot sends the reply as a card with 已完成 · 进行中 · 有困难

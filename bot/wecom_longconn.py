@@ -12,13 +12,16 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
+from functools import partial
 
 from bot.config import WeComBotSettings
 from bot.inbox import Inbox
 from bot.messages import IncomingMessage, Reply
 from bot.platforms.wecom_bot import AibotFrame, parse_message
+from bot.platforms.wecom_cards import Tap, parse_tap, status_card, update_body
 from bot.reminders.runner import HOLDER
 from bot.wecom_holding import LEASE, LeasedConnection, WeComBotOffline
+from storage import status
 from storage.db import Database
 from storage.inbox import InboxUnavailable
 
@@ -40,8 +43,10 @@ class WeComBotHolder(LeasedConnection):
         asyncio.get_running_loop().run_in_executor(None, self._accept, body, req_id)
 
     def _accept(self, body: dict, req_id: str) -> None:
+        tap = parse_tap(body)
+        deliver = self.deliver if tap is None else partial(self.answer_tap, tap)
         try:
-            message = parse_message(body, AibotFrame(req_id))
+            message = parse_message(body, AibotFrame(req_id)) if tap is None else tap.as_message(req_id)
             row_id = self.inbox.accept(self.mark_admin(message)) if message is not None else None
         except ValueError as malformed:
             log.warning("malformed WeCom bot message: %s", malformed)
@@ -53,7 +58,7 @@ class WeComBotHolder(LeasedConnection):
             log.exception("taking WeCom bot message %s failed", body.get("msgid"))
             return
         if row_id is not None:
-            self.inbox.submit(self.executor, row_id, self.deliver)
+            self.inbox.submit(self.executor, row_id, deliver)
 
     # --- sending, from any thread
 
@@ -65,6 +70,18 @@ class WeComBotHolder(LeasedConnection):
         except (RuntimeError, TimeoutError) as refused:   # an error acknowledgement, or none
             log.info("WeCom bot reply to message %s refused (%s); sending it to the chat", message.msg_id, refused)
             self.deliver_late(message, reply)
+
+    def answer_tap(self, tap: Tap, message: IncomingMessage, reply: Reply) -> None:
+        """A status button's answer, as the card's update: for everyone when the tap was recorded (the new
+        tally), else for the tapper only, nothing recorded. A refused update of a recorded tap goes to the chat."""
+        recorded = status.recorded(self.database, message.platform, message.msg_id)
+        body = update_body(status_card(reply, tap.number, tap.task_id), reply, () if recorded else (tap.sender_id,))
+        try:
+            self._send(lambda connection: connection.update_card(message.reply_target.req_id, body))
+        except (RuntimeError, TimeoutError) as refused:
+            log.info("WeCom bot card update for tap %s refused (%s)", message.msg_id, refused)
+            if recorded:
+                self.deliver_late(message, reply)
 
     def deliver_late(self, message: IncomingMessage, reply: Reply) -> None:
         """inbox.late_delivery's path for a message that came on the long connection: to its chat."""

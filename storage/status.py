@@ -77,3 +77,10 @@ def latest_reports(db: Database, task_ids: Iterable[int]) -> dict[int, dict[int,
 def report_count(db: Database, task_id: int) -> int:
     with db.read() as s:
         return len(s.execute(select(StatusReport.id).where(StatusReport.task_id == task_id)).all())
+
+
+def recorded(db: Database, platform: str, platform_msg_id: str) -> bool:
+    """Whether a report came from this platform message (or event)."""
+    with db.read() as s:
+        return s.scalar(select(StatusReport.id).where(StatusReport.platform == platform,
+                                                      StatusReport.platform_msg_id == platform_msg_id).limit(1)) is not None

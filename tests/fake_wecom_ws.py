@@ -1,9 +1,10 @@
 """A fake of WeCom's 智能机器人 long connection (wss://openws.work.weixin.qq.com) on 127.0.0.1.
 
 It speaks the frames of developer.work.weixin.qq.com/document/path/101463: aibot_subscribe answered
-with errcode 0 (or 40058 for a wrong bot id or secret), ping acknowledged, aibot_respond_msg and
-aibot_send_msg recorded and acknowledged (headers.req_id echoed). A test pushes aibot_msg_callback
-frames to the newest subscribed connection, can drop it (no close frame, as a network fault), and a
+with errcode 0 (or 40058 for a wrong bot id or secret), ping acknowledged, aibot_respond_msg,
+aibot_send_msg and aibot_respond_update_msg recorded and acknowledged (headers.req_id echoed). A test
+pushes aibot_msg_callback frames, and template_card_event taps, to the newest subscribed connection,
+can drop it (no close frame, as a network fault), and a
 second subscription kicks the first as WeCom does: a disconnected_event, then a clean close (1000).
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ class FakeWeComWs:
         self.subscribed: list[ServerConnection] = []   # every accepted subscription, oldest first
         self.refused = 0
         self.pings = 0
-        self.replies: list[dict] = []                  # aibot_respond_msg and aibot_send_msg frames, as sent
+        self.replies: list[dict] = []                  # aibot_respond_msg, aibot_send_msg and aibot_respond_update_msg frames
         self.reply_errcode = 0                         # answer replies (not sends) with this errcode
         self._lock = threading.Lock()
         self._clients = contextlib.ExitStack()         # the other programs' connections, closed with the server
@@ -55,6 +56,17 @@ class FakeWeComWs:
         if chattype == "group":
             body["chatid"] = chatid
         self._send(self.live(), {"cmd": "aibot_msg_callback", "headers": {"req_id": req_id}, "body": body})
+        return req_id
+
+    def push_tap(self, event_key: str, task_id: str, msgid: str, chatid: str = "wrk-group-1", userid: str = "zhangsan",
+                 req_id: str | None = None) -> str:
+        """An aibot_event_callback for a tap on a button_interaction card's button in a group; its req_id."""
+        req_id = req_id or f"aibot_event_callback_{msgid}_{time.monotonic_ns()}"
+        body = {"msgid": msgid, "aibotid": self.bot_id, "chatid": chatid, "chattype": "group", "from": {"userid": userid},
+                "create_time": int(time.time()), "msgtype": "event",
+                "event": {"eventtype": "template_card_event",
+                          "template_card_event": {"card_type": "button_interaction", "event_key": event_key, "task_id": task_id}}}
+        self._send(self.live(), {"cmd": "aibot_event_callback", "headers": {"req_id": req_id}, "body": body})
         return req_id
 
     def live(self) -> ServerConnection:
@@ -101,7 +113,7 @@ class FakeWeComWs:
             elif cmd == "ping":
                 self.pings += 1
                 self._ack(websocket, req_id)
-            elif cmd in ("aibot_respond_msg", "aibot_send_msg"):
+            elif cmd in ("aibot_respond_msg", "aibot_send_msg", "aibot_respond_update_msg"):
                 self.replies.append(frame)
                 self._ack(websocket, req_id, self.reply_errcode if cmd == "aibot_respond_msg" else 0)
 

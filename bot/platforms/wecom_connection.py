@@ -18,6 +18,7 @@ import websockets
 from bot.config import WeComBotSettings
 from bot.messages import Reply
 from bot.platforms.wecom_bot import send_body, stream_body
+from bot.platforms.wecom_cards import card_body, card_id, status_card
 
 with warnings.catch_warnings():   # the SDK imports a websockets name deprecated since websockets 14; it works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -26,6 +27,7 @@ with warnings.catch_warnings():   # the SDK imports a websockets name deprecated
 log = logging.getLogger(__name__)
 SUBSCRIBE_WAIT_S = 10
 KICKED = "disconnected_event"
+TAPPED = "template_card_event"   # a button on one of the bot's cards
 DIAL_ERRORS = (OSError, asyncio.TimeoutError, websockets.InvalidURI, websockets.InvalidHandshake)
 OnMessage = Callable[[dict, str], None]   # (the aibot_msg_callback body, its req_id), called on the loop
 
@@ -82,11 +84,12 @@ class AibotConnection(WsConnectionManager):
         await self._cleanup_ws()   # and the socket closed before we go on
 
     def _sort(self, frame: dict, on_message: OnMessage) -> None:
-        """A message goes on; a kick is noted; other events need nothing."""
+        """A message, or a tap on a card's button, goes on; a kick is noted; other events need nothing."""
         body = frame.get("body") if isinstance(frame.get("body"), dict) else {}
-        if frame.get("cmd") == WsCmd.CALLBACK:
+        event = (body.get("event") if isinstance(body.get("event"), dict) else {}).get("eventtype")
+        if frame.get("cmd") == WsCmd.CALLBACK or (frame.get("cmd") == WsCmd.EVENT_CALLBACK and event == TAPPED):
             on_message(body, (frame.get("headers") or {}).get("req_id", ""))
-        elif frame.get("cmd") == WsCmd.EVENT_CALLBACK and (body.get("event") or {}).get("eventtype") == KICKED:
+        elif frame.get("cmd") == WsCmd.EVENT_CALLBACK and event == KICKED:
             self.kicked = True
 
     # --- writing; each waits for WeCom's acknowledgement (RuntimeError for an error one, TimeoutError for none)
@@ -96,8 +99,15 @@ class AibotConnection(WsConnectionManager):
         return await self.send_reply(req_id, stream_body(reply, generate_req_id("stream"), sender_id), WsCmd.RESPONSE)
 
     async def send_to(self, chat_id: str, reply: Reply) -> dict:
-        """A message to a group (its chatid) or a person (userid)."""
-        return await self.send_reply(generate_req_id(WsCmd.SEND_MSG), send_body(chat_id, reply), WsCmd.SEND_MSG)
+        """A message to a group (its chatid) or a person (userid); a card with status buttons when the reply offers them."""
+        body = send_body(chat_id, reply)
+        if reply.status_buttons is not None:
+            body = card_body(chat_id, status_card(reply, reply.status_buttons, card_id(reply.status_buttons, generate_req_id("card"))))
+        return await self.send_reply(generate_req_id(WsCmd.SEND_MSG), body, WsCmd.SEND_MSG)
+
+    async def update_card(self, req_id: str, body: dict) -> dict:
+        """The card a tap came from, updated (aibot_respond_update_msg on the tap's req_id, within 5 s)."""
+        return await self.send_reply(req_id, body, WsCmd.RESPONSE_UPDATE)
 
 
 class SdkLog:

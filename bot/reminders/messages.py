@@ -37,7 +37,7 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, pl
         ReminderKind.RECURRING: lambda: texts.REMIND_RECURRING.format(day=day, line=line),
         ReminderKind.DEADLINE: lambda: texts.REMIND_DEADLINE.format(days=delivery.detail or "", end=day, line=line),
     }[delivery.kind]()
-    return Reply(texts.REMIND_TITLE, words)
+    return Reply(texts.REMIND_TITLE, words, status_buttons=task.number if delivery.kind == ReminderKind.DEADLINE else None)
 
 
 def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
@@ -50,7 +50,8 @@ def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
     ids = sorted({m for unit in waiting for m in unit.member_ids})
     text = texts.REMIND_CHASE.format(line=task_line(task).lstrip("- "), tally=progress.tally(),
                                      names=texts.LIST_SEPARATOR.join(u.label for u in waiting), number=task.number)
-    return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform))
+    return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform),
+                 status_buttons=task.number)
 
 
 def mentions_for(members: list[MemberRow], platform: str) -> tuple[Mention, ...]:
