@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import admin
+from bot.card_taps import StatusCardTaps
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
 from bot.inbox import Inbox
@@ -23,6 +24,7 @@ from bot.messages import IncomingMessage
 from bot.platforms import dingtalk as dingtalk_wire
 from bot.platforms import wecom as wecom_wire
 from bot.platforms import wecom_bot as wecom_bot_wire
+from bot.platforms.dingtalk_api import DingTalkApi
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from bot.platforms.wecom_api import WeComAdmins, WeComClient
 from bot.routes.dingtalk import dingtalk_blueprint
@@ -64,7 +66,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     wecom_late.bot[wecom_bot_wire.ResponseUrl] = bot_responder.deliver
     app.extensions["schoolbot.wecom_late"] = wecom_late
     inbox.late_delivery.update(dingtalk=responder.deliver, wecom=wecom_late)
-    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, inbox, executor))
+    taps = StatusCardTaps(dispatcher, DingTalkApi(settings.dingtalk, http))   # reminders' status buttons (HTTP and Stream)
+    app.extensions["schoolbot.card_taps"] = taps
+    app.register_blueprint(dingtalk_blueprint(settings.dingtalk, responder, inbox, executor, taps))
     app.register_blueprint(wecom_blueprint(wecom, inbox, executor, client))
     if settings.wecom_bot.mode == "webhook" and settings.wecom_bot.token:
         app.register_blueprint(wecom_bot_blueprint(settings.wecom_bot, inbox, executor, bot_responder.deliver, admins.mark))

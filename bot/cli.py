@@ -141,7 +141,7 @@ def serve_command(host, port, config_path) -> None:
     scheduler(config_path, settings, background=True, wecom_chat=holder).start()
     if settings.dingtalk.mode == "stream":
         client = stream_client(settings.dingtalk, app.extensions["schoolbot.dingtalk_responder"], app.extensions["schoolbot.inbox"],
-                               app.extensions["schoolbot.executor"])
+                               app.extensions["schoolbot.executor"], app.extensions["schoolbot.card_taps"])
         threading.Thread(target=client.start_forever, name="dingtalk-stream", daemon=True).start()
         click.echo("DingTalk Stream mode: connecting to DingTalk")
     click.echo(texts.LISTENING.format(host=host, port=port))

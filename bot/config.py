@@ -71,6 +71,10 @@ class DingTalkSettings:
     oapi_base: str = "https://oapi.dingtalk.com"   # the older server API: access tokens, the directory
     # Replies go to the sessionWebhook a callback names; only URLs under this base are trusted.
     session_webhook_base: str = "https://oapi.dingtalk.com"
+    # The status card's template id (卡片平台): deadline reminders and chases then carry 已完成 · 进行中 · 有困难.
+    status_card_template_id: str = ""
+    # HTTP mode only: the route key registered for https://YOUR-HOST/dingtalk/card/callback (callbacks/register).
+    card_callback_route_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,21 @@ messages are stored, then acknowledged, and answered on a worker thread.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from concurrent.futures import Executor
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import dingtalk_stream
 
+from bot.card_taps import StatusCardTaps
 from bot.config import DingTalkSettings
 from bot.inbox import Inbox
 from bot.platforms.dingtalk import parse_message
+from bot.platforms.dingtalk_card import TOPIC as CARD_TOPIC
+from bot.platforms.dingtalk_card import parse_tap
 from bot.platforms.dingtalk_reply import DingTalkResponder
 from storage.inbox import InboxUnavailable
 
@@ -42,6 +47,27 @@ class RobotMessageHandler(dingtalk_stream.CallbackHandler):
         return dingtalk_stream.AckMessage.STATUS_OK, "OK"
 
 
+class StatusCardHandler(dingtalk_stream.CallbackHandler):
+    """A tap on a reminder's status card: recorded on a worker thread, answered in the ack (what the tapper sees)."""
+
+    def __init__(self, taps: StatusCardTaps, executor: Executor) -> None:
+        super().__init__()
+        self.taps, self.executor = taps, executor
+
+    async def process(self, callback: dingtalk_stream.CallbackMessage):
+        try:
+            tap = parse_tap(callback.data, callback.headers.message_id or "")
+        except (ValueError, AttributeError) as malformed:
+            log.warning("not a status-card tap: %s", malformed)
+            return dingtalk_stream.AckMessage.STATUS_OK, {}
+        try:
+            answer = await asyncio.get_running_loop().run_in_executor(self.executor, self.taps.tap, tap, datetime.now(timezone.utc))
+        except Exception:   # not acknowledged: DingTalk may deliver the tap again
+            log.exception("status-card tap %s failed", tap.event_id)
+            return dingtalk_stream.AckMessage.STATUS_SYSTEM_EXCEPTION, {}
+        return dingtalk_stream.AckMessage.STATUS_OK, answer
+
+
 class SchoolStreamClient(dingtalk_stream.DingTalkStreamClient):
     """The SDK's client, reporting the local address it uses to reach the configured DingTalk endpoint."""
 
@@ -59,10 +85,13 @@ class SchoolStreamClient(dingtalk_stream.DingTalkStreamClient):
             return ""
 
 
-def stream_client(config: DingTalkSettings, responder: DingTalkResponder, inbox: Inbox, executor: Executor) -> SchoolStreamClient:
+def stream_client(config: DingTalkSettings, responder: DingTalkResponder, inbox: Inbox, executor: Executor,
+                  taps: StatusCardTaps | None = None) -> SchoolStreamClient:
     # The SDK reads its endpoint from the environment once, at import, into a class attribute
     # that open_connection() reads by class name; point it at our configured base.
     dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = config.api_base.rstrip("/") + "/v1.0/gateway/connections/open"
     client = SchoolStreamClient(config)
     client.register_callback_handler(dingtalk_stream.ChatbotMessage.TOPIC, RobotMessageHandler(responder, inbox, executor))
+    if taps is not None and config.status_card_template_id:
+        client.register_callback_handler(CARD_TOPIC, StatusCardHandler(taps, executor))
     return client

@@ -22,6 +22,7 @@ from dingtalk.storage.memorystorage import MemoryStorage
 from bot.config import DingTalkSettings
 from bot.messages import Reply
 
+from .dingtalk_card import card_params, deliver_body
 from .robots import TIMEOUT_S, PushResult
 
 log = logging.getLogger(__name__)
@@ -49,22 +50,45 @@ class DingTalkApi:
     def robot_code(self) -> str:
         return self._config.robot_code or self._config.app_key
 
+    @property
+    def status_cards(self) -> bool:
+        """Whether reminders go as status cards (a template is configured)."""
+        return self.configured and bool(self._config.status_card_template_id)
+
     def send_group_markdown(self, conversation_id: str, reply: Reply) -> PushResult:
         """Post to a group the robot is in. Mentions are named in the text: this API has no @ field."""
-        text = reply.markdown
-        if reply.mentions:
-            text += "\n\n" + " ".join(f"@{m.name}" for m in reply.mentions)
+        text = _with_mentions(reply)
         body = {
             "robotCode": self.robot_code,
             "openConversationId": conversation_id,
             "msgKey": "sampleMarkdown",
             "msgParam": json.dumps({"title": reply.title, "text": text}, ensure_ascii=False),
         }
+        return self._call("POST", "/v1.0/robot/groupMessages/send", body)
+
+    def send_status_card(self, conversation_id: str, track_id: str, reply: Reply, task_number: int, tally: str) -> PushResult:
+        """The reminder as a card with 已完成 · 进行中 · 有困难, its taps called back by Stream or HTTP as configured."""
+        config = self._config
+        params = card_params(Reply(reply.title, _with_mentions(reply)), task_number, tally)
+        callback = "STREAM" if config.mode == "stream" else "HTTP"
+        return self.deliver_card(deliver_body(config.status_card_template_id, self.robot_code, conversation_id, track_id,
+                                              params, callback, config.card_callback_route_key))
+
+    def deliver_card(self, body: dict) -> PushResult:
+        """Create an interactive card and put it in a group (bot/platforms/dingtalk_card.py builds the body)."""
+        return self._call("POST", "/v1.0/card/instances/createAndDeliver", body)
+
+    def update_card(self, body: dict) -> PushResult:
+        """Change a delivered card's data in place."""
+        return self._call("PUT", "/v1.0/card/instances", body)
+
+    def _call(self, method: str, path: str, body: dict) -> PushResult:
+        """One new-style API call with the access token; a refused token is fetched anew once."""
         for attempt in (1, 2):
             try:
                 token = self._tokens.access_token
-                response = self._http.post(f"{self._config.api_base.rstrip('/')}/v1.0/robot/groupMessages/send",
-                                           json=body, headers={"x-acs-dingtalk-access-token": token}, timeout=TIMEOUT_S)
+                response = self._http.request(method, f"{self._config.api_base.rstrip('/')}{path}", json=body,
+                                              headers={"x-acs-dingtalk-access-token": token}, timeout=TIMEOUT_S)
             except requests.RequestException as exc:
                 return PushResult(False, retry=True, error=type(exc).__name__)
             except DingTalkException as exc:   # the token request itself was refused
@@ -74,6 +98,12 @@ class DingTalkApi:
                 continue
             return _result(response)
         return PushResult(False, retry=True, error="access token refused twice")
+
+
+def _with_mentions(reply: Reply) -> str:
+    if not reply.mentions:
+        return reply.markdown
+    return reply.markdown + "\n\n" + " ".join(f"@{m.name}" for m in reply.mentions)
 
 
 def _token_store(config: DingTalkSettings) -> MemoryStorage:

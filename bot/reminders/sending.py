@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.platforms.dingtalk_api import DingTalkApi
+from bot.platforms.dingtalk_card import out_track_id
 from bot.platforms.robots import PushResult, push
 from bot.progress import SchoolProgress
 from bot.reminders.groups import reminder_groups
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
 MAX_ATTEMPTS = 6
 MAX_GROUP_WORKERS = 8
+CARD_KINDS = (ReminderKind.DEADLINE, ReminderKind.CHASE)   # reminders that carry status buttons, where configured
 HOLDER_WAIT = timedelta(days=1)   # a row for a WeCom AI-bot group waits this long past due for its connection
 
 
@@ -89,6 +91,14 @@ def _owner_mentions(school: SchoolProgress, owner: str, platform: str) -> tuple[
     return mentions_for([school.members[i] for i in ids], platform)
 
 
+@dataclass(frozen=True)
+class StatusCard:
+    """What a reminder's status buttons need: its ledger row (the card's id), the task, the tally so far."""
+    delivery_id: int
+    task_number: int
+    tally: str
+
+
 class _Channel:
     """The way into a group: its robot webhook, or the bot itself in the conversation (DingTalk's enterprise
     robot, WeCom's 智能机器人)."""
@@ -96,23 +106,30 @@ class _Channel:
     def __init__(self, http: requests.Session, dingtalk: DingTalkApi, wecom_chat: WeComChat | None) -> None:
         self.http, self.dingtalk, self.wecom_chat = http, dingtalk, wecom_chat
 
-    def push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
+    def push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None = None) -> PushResult:
         """Never raises: a sender that does is a failed push to retry, so the row never stays `sending`
         (which the next pass would push again without counting an attempt)."""
         try:
-            return self._push(group, reply)
+            return self._push(group, reply, card)
         except Exception as failed:
             log.exception("pushing to group %s failed", group.name)
             return PushResult(False, retry=True, error=type(failed).__name__)
 
-    def _push(self, group: chats.ReminderGroupRow, reply: Reply) -> PushResult:
+    def _push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None = None) -> PushResult:
         if group.webhook_url:
             return push(self.http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
         if group.platform == "wecom":
             return self._to_wecom_chat(group.conversation_id, reply)
         if not self.dingtalk.configured:
             return PushResult(False, error="dingtalk.app_key/app_secret not configured")
+        if card is not None and self.dingtalk.status_cards:
+            return self.dingtalk.send_status_card(group.conversation_id, out_track_id(card.delivery_id, group.conversation_id),
+                                                  reply, card.task_number, card.tally)
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
+
+    def cards_for(self, group: chats.ReminderGroupRow) -> bool:
+        """Whether the group's reminders carry status buttons: a DingTalk group the enterprise robot reaches, with a template."""
+        return group.platform == "dingtalk" and not group.webhook_url and self.dingtalk.status_cards
 
     def here(self, group: chats.ReminderGroupRow) -> bool:
         """Whether this process can push into the group now: a WeCom group without a webhook only where
@@ -164,9 +181,14 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
             if roster is None:   # read once per group's batch, and only when a reminder names an owner
                 roster = SchoolProgress(db, school, tz=tz)
             reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
+        card = None
+        if task is not None and row.kind in CARD_KINDS and channel.cards_for(group):
+            if roster is None:
+                roster = SchoolProgress(db, school, tz=tz)
+            card = StatusCard(row.id, task.number, roster.of([task])[task.id].tally())
         deliveries.mark(db, row.id, DeliveryState.SENDING)
         recent.append(time.monotonic())
-        result = channel.push(group, reply)
+        result = channel.push(group, reply, card)
         if result.ok:
             deliveries.mark(db, row.id, DeliveryState.SENT)
             report.sent += 1
