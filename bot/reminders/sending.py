@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
 MAX_ATTEMPTS = 6
 MAX_GROUP_WORKERS = 8
-CARD_KINDS = (ReminderKind.DEADLINE, ReminderKind.CHASE)   # reminders that carry status buttons, where configured
 HOLDER_WAIT = timedelta(days=1)   # a row for a WeCom AI-bot group waits this long past due for its connection
 
 
@@ -182,10 +181,10 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
                 roster = SchoolProgress(db, school, tz=tz)
             reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
         card = None
-        if task is not None and row.kind in CARD_KINDS and channel.cards_for(group):
+        if task is not None and reply.status_buttons is not None and channel.cards_for(group):   # deadlines, chases
             if roster is None:
                 roster = SchoolProgress(db, school, tz=tz)
-            card = StatusCard(row.id, task.number, roster.of([task])[task.id].tally())
+            card = StatusCard(row.id, reply.status_buttons, roster.of([task])[task.id].tally())
         deliveries.mark(db, row.id, DeliveryState.SENDING)
         recent.append(time.monotonic())
         result = channel.push(group, reply, card)
