@@ -80,6 +80,9 @@ def test_a_chase_is_a_card_with_three_buttons(fake, bot):
     assert body["chatid"] == GROUP and card["card_type"] == "button_interaction" and "家访记录" in card["sub_title_text"]
     assert [(b["text"], b["key"]) for b in card["button_list"]] == [
         ("已完成", f"status:{VISITS}:done"), ("进行中", f"status:{VISITS}:doing"), ("有困难", f"status:{VISITS}:blocked")]
+    ats = [f["body"] for f in sends(fake) if f["body"].get("msgtype") == "markdown"
+           and f["body"]["markdown"]["content"].lstrip().startswith("<@")]
+    assert len(ats) == 1 and ats[0]["chatid"] == GROUP and "<@wx-wang>" in ats[0]["markdown"]["content"]   # a card cannot @
 
 
 def test_a_teacher_s_tap_is_recorded_once_and_the_card_shows_the_tally(fake, bot, database):

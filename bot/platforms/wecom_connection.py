@@ -99,10 +99,18 @@ class AibotConnection(WsConnectionManager):
         return await self.send_reply(req_id, stream_body(reply, generate_req_id("stream"), sender_id), WsCmd.RESPONSE)
 
     async def send_to(self, chat_id: str, reply: Reply) -> dict:
-        """A message to a group (its chatid) or a person (userid); a card with status buttons when the reply offers them."""
-        body = send_body(chat_id, reply)
-        if reply.status_buttons is not None:
-            body = card_body(chat_id, status_card(reply, reply.status_buttons, card_id(reply.status_buttons, generate_req_id("card"))))
+        """A message to a group (its chatid) or a person (userid); a card with status buttons when the reply offers
+        them. A card cannot @ anyone, so the people a chase or deadline names are @-ed in a line of their own after
+        it (should that line fail, the retry sends the card again: a second card rather than a lost @)."""
+        if reply.status_buttons is None:
+            return await self._send(send_body(chat_id, reply))
+        card = status_card(reply, reply.status_buttons, card_id(reply.status_buttons, generate_req_id("card")))
+        sent = await self._send(card_body(chat_id, card))
+        if reply.mentions:
+            return await self._send(send_body(chat_id, Reply(reply.title, "", mentions=reply.mentions)))
+        return sent
+
+    async def _send(self, body: dict) -> dict:
         return await self.send_reply(generate_req_id(WsCmd.SEND_MSG), body, WsCmd.SEND_MSG)
 
     async def update_card(self, req_id: str, body: dict) -> dict:
