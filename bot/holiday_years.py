@@ -46,10 +46,8 @@ def prefill(db: Database, school_id: int, terms) -> list[int]:
             continue
         present = {day for day, _name in school_calendar.school_holidays(db, school_id)}
         for name, month, first, days in FIXED:
-            for offset in range(days):
-                day = date(year, month, first) + timedelta(days=offset)
-                if day not in present:
-                    school_calendar.add_holiday(db, school_id, day, name)
+            span = (date(year, month, first) + timedelta(days=offset) for offset in range(days))
+            school_calendar.add_holidays(db, school_id, [day for day in span if day not in present], name)
         office_settings.put(db, flag, "1")
         filled.append(year)
     return filled

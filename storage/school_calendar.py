@@ -6,6 +6,7 @@ value the bot knows, whether read from the config, from this table or typed on t
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,8 +14,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import Holiday, utcnow
+from .models import Holiday
 from .models import Term as TermTable
+from .models import utcnow
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,23 @@ def school_holidays(db: Database, school_id: int) -> list[tuple[date, str]]:
 
 
 def add_holiday(db: Database, school_id: int, day: date, name: str) -> None:
-    for _ in range(2):   # two workers adding the same day at once: the second finds the first's row
+    add_holidays(db, school_id, (day,), name)
+
+
+def add_holidays(db: Database, school_id: int, days: Iterable[date], name: str) -> None:
+    """The days off under one name, in one transaction; a day already kept is renamed."""
+    days, name = sorted(set(days)), name.strip()[:100]
+    if not days:
+        return
+    for _ in range(2):   # two workers adding the same day at once: the second finds the first's rows
         try:
             with db.transaction() as s:
-                found = s.scalar(select(Holiday).where(Holiday.school_id == school_id, Holiday.day == day))
-                if found is None:
-                    s.add(Holiday(school_id=school_id, day=day, name=name.strip()[:100]))
-                else:
-                    found.name = name.strip()[:100]
+                found = {h.day: h for h in s.scalars(select(Holiday).where(Holiday.school_id == school_id, Holiday.day.in_(days)))}
+                for day in days:
+                    if day in found:
+                        found[day].name = name
+                    else:
+                        s.add(Holiday(school_id=school_id, day=day, name=name))
             return
         except IntegrityError:
             continue

@@ -150,7 +150,4 @@ def _terms_from(form, existing) -> list[tuple[str, Term]]:
 
 def _add_days_off(db: Database, school: int, spans) -> None:
     for first, last, name in spans:
-        day = first
-        while day <= last:
-            school_calendar.add_holiday(db, school, day, name)
-            day += timedelta(days=1)
+        school_calendar.add_holidays(db, school, (first + timedelta(days=n) for n in range((last - first).days + 1)), name)

@@ -53,10 +53,8 @@ def add_holiday():
     if last < first or (last - first).days > 60:
         flash(texts.HOLIDAY_TOO_LONG)
         return redirect(url_for("admin.terms"))
-    day = first
-    while day <= last:
-        school_calendar.add_holiday(database(), school_id(), day, request.form.get("name", ""))
-        day += timedelta(days=1)
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    school_calendar.add_holidays(database(), school_id(), days, request.form.get("name", ""))
     flash(texts.HOLIDAY_SAVED)
     return redirect(url_for("admin.terms"))
 
