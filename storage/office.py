@@ -9,8 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import LoginAttempt, LoginGuard, OfficeSetting, OfficeState, PlanDraft, School, utcnow
-from .plans import HOME_SCHOOL
+from .models import LoginAttempt, LoginGuard, OfficeState, PlanDraft, School, utcnow
 
 
 def record_login(db: Database, ip: str, ok: bool) -> None:
@@ -94,17 +93,6 @@ def get_draft(db: Database, draft_id: int, school_id: int) -> Draft | None:
 def drop_draft(db: Database, draft_id: int) -> None:
     with db.transaction() as s:
         s.execute(delete(PlanDraft).where(PlanDraft.id == draft_id))
-
-
-def pinned_school(db: Database) -> tuple[int, str] | None:
-    """(id, name) of the school pinned as this install's own, in one read; None before the first pin
-    or when the pinned school is gone (bot.schools.home_school pins it)."""
-    with db.read() as s:
-        pinned = s.scalar(select(OfficeSetting.value).where(OfficeSetting.key == HOME_SCHOOL)) or ""
-        if not (pinned.isascii() and pinned.isdigit() and len(pinned) <= 10):
-            return None
-        name = s.scalar(select(School.name).where(School.id == int(pinned)))
-    return (int(pinned), name) if name else None
 
 
 def feed_token(db: Database, school_id: int, renew: bool = False) -> str:

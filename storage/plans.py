@@ -100,8 +100,19 @@ NAMED_BY_OFFICE = "school_named_by_office"
 
 def home_school_id(db: Database) -> int | None:
     """The school pinned as this install's own, while it exists."""
-    pinned = office_settings.get(db, HOME_SCHOOL)
-    return int(pinned) if pinned.isdigit() and school_name(db, int(pinned)) else None
+    pinned = pinned_school(db)
+    return pinned[0] if pinned else None
+
+
+def pinned_school(db: Database) -> tuple[int, str] | None:
+    """(id, name) of the school pinned as this install's own, in one read; None before the first pin
+    or when the pinned school is gone (bot.schools.home_school pins it)."""
+    with db.read() as s:
+        pinned = s.scalar(select(OfficeSetting.value).where(OfficeSetting.key == HOME_SCHOOL)) or ""
+        if not (pinned.isascii() and pinned.isdigit() and len(pinned) <= 10):
+            return None
+        name = s.scalar(select(School.name).where(School.id == int(pinned)))
+    return (int(pinned), name) if name else None
 
 
 def pin_home_school(db: Database, school_id: int) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from bot.admin.extension import EXTENSION, Office
 from bot.app import create_app
 from bot.config import RobotGroup, Settings
-from storage import chats, office, plans
+from storage import chats, plans
 from storage.db import Database
 from tests.test_admin_web import import_plan, settings_with, sign_in
 
@@ -47,7 +47,7 @@ def office_pages(sqlite_database, tmp_path):
     client = app.test_client()
     sign_in(client)
     import_plan(client, tmp_path)
-    chats.sync_robot_groups(sqlite_database, office.pinned_school(sqlite_database)[0], settings.groups)
+    chats.sync_robot_groups(sqlite_database, plans.pinned_school(sqlite_database)[0], settings.groups)
     return app, client, sqlite_database
 
 
@@ -113,6 +113,6 @@ def test_two_apps_in_one_process_keep_their_own_settings_and_database(tmp_path):
         clients.append((name, create_app(settings, db).test_client(), db))
     for name, client, db in clients:
         assert f"校务助手 · {name}" in client.get("/admin/login").get_data(as_text=True)
-        assert plans.school_name(db, office.pinned_school(db)[0]) == name
+        assert plans.school_name(db, plans.pinned_school(db)[0]) == name
     for _, _, db in clients:
         db.dispose()

@@ -13,7 +13,7 @@ from flask import current_app, g
 
 from bot import schools
 from bot.config import Settings
-from storage import office, plans
+from storage import plans
 from storage.db import Database
 
 EXTENSION = "schoolbot.office"
@@ -43,7 +43,7 @@ class Office:
 
     def home(self) -> HomeSchool:
         """The pinned school, read without a lock; the full way only the first time."""
-        pinned = office.pinned_school(self.database) if self.home_synced else None
+        pinned = plans.pinned_school(self.database) if self.home_synced else None
         if pinned is not None:
             return HomeSchool(*pinned)
         school_id = self.sync_home()
