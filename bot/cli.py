@@ -194,12 +194,12 @@ def scheduler_command(config_path) -> None:
     """Run the reminder scheduler on its own (beside gunicorn workers, which run none), and the WeCom bot's
     long connection when configured (gunicorn workers hold none)."""
     from bot.reminders.runner import scheduler
-    from bot.wecom_longconn import connects, start_for
+    from bot.wecom_longconn import start_for
 
     settings = settings_from(config_path)
     database = database_for(settings)
     holder = None
-    if connects(settings.wecom_bot):
+    if settings.wecom_bot.long_connection:
         from bot.app import create_app
 
         holder = start_for(create_app(settings, database))   # its inbox, reply workers and late paths

@@ -25,7 +25,7 @@ from storage import status
 from storage.db import Database
 from storage.inbox import InboxUnavailable
 
-__all__ = ["LEASE", "WeComBotHolder", "WeComBotOffline", "connects", "start_for"]
+__all__ = ["LEASE", "WeComBotHolder", "WeComBotOffline", "start_for"]
 log = logging.getLogger(__name__)
 MarkAdmin = Callable[[IncomingMessage], IncomingMessage]
 
@@ -102,17 +102,12 @@ class WeComBotHolder(LeasedConnection):
             return False
 
 
-def connects(config: WeComBotSettings) -> bool:
-    """Whether the configuration asks for the long connection (wecom_bot.mode websocket, with a bot id)."""
-    return config.long_connection
-
-
 def start_for(app) -> WeComBotHolder | None:
     """Hold the long connection for this process's app (python -m bot serve, or scheduler), when configured:
     its answers go through the app's inbox and reply workers, its resumed messages through the app's WeCom late
     path, its senders are marked by the app's WeCom admin list. The caller hands send_to_chat to the scheduler."""
     settings, extensions = app.extensions["schoolbot.settings"], app.extensions
-    if not connects(settings.wecom_bot):
+    if not settings.wecom_bot.long_connection:
         return None
     holder = WeComBotHolder(settings.wecom_bot, extensions["schoolbot.database"], extensions["schoolbot.inbox"],
                             extensions["schoolbot.executor"], settings.scheduler_id or HOLDER,
