@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,24 @@ from werkzeug.security import generate_password_hash
 from storage.db import Database, normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def shared_dir(root: Path) -> Path:
+    """../shared beside the project; for a clone of a local checkout (`git clone . /tmp/c`), the one
+    beside the checkout it was cloned from."""
+    beside = root.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=root, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return beside
+    cloned_from = Path(origin.removeprefix("file://"))
+    return cloned_from.parent / "shared" if origin and cloned_from.is_absolute() and (cloned_from.parent / "shared").is_dir() else beside
+
+
+SHARED = shared_dir(ROOT)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # This machine runs PostgreSQL with trust auth; CI elsewhere may not.
 POSTGRES_URL = os.environ.get("SCHOOLBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

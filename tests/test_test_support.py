@@ -1,13 +1,14 @@
 """The test suite's own helpers: where ../shared is looked for, and the waits that replace sleeps."""
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import REQUIRE_SHARED, SHARED, shared_or_skip
+from tests.conftest import REQUIRE_SHARED, SHARED, shared_dir, shared_or_skip
 from tests.servers import drain, wait_until
 from tests.test_office_setup import NEW_PASSWORD, setup_form, unconfigured
 
@@ -70,3 +71,18 @@ def test_elsewhere_set_up_stores_a_quick_hash(sqlite_database):
     client = create_app(unconfigured(), sqlite_database).test_client()
     assert client.post("/admin/setup", data=setup_form(client)).status_code == 302
     assert office_settings.get(sqlite_database, office_settings.PASSWORD_HASH).startswith("pbkdf2:sha256:1000$")
+
+
+def test_a_clone_of_a_local_checkout_finds_the_shared_beside_that_checkout(tmp_path):
+    checkout, shared = tmp_path / "work" / "main", tmp_path / "work" / "shared"
+    (shared / "eval").mkdir(parents=True)
+    checkout.mkdir()
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    subprocess.run(["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
+                    "--allow-empty", "-m", "x"], check=True)
+    clone = tmp_path / "elsewhere" / "c"
+    subprocess.run(["git", "clone", "-q", str(checkout), str(clone)], check=True)
+
+    assert shared_dir(checkout) == shared                     # beside the project
+    assert shared_dir(clone) == shared                        # beside the checkout it was cloned from
+    assert shared_dir(tmp_path / "nowhere" / "x") == tmp_path / "nowhere" / "shared"   # not found: the usual place
