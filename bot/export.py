@@ -41,7 +41,7 @@ def status_table(settings: Settings, database: Database, term_name: str) -> Stat
     school = SchoolProgress(database, school_id)
     tasks = [t for t in plans.list_tasks(database, school_id, term.start, term.end) if _in_term(t, term)]
     tasks.sort(key=lambda t: (dated_range(t, term), t.number))
-    progress = school.of(tasks)
+    progress = school.with_reads(school.of(tasks))
     latest = status.latest_reports(database, (t.id for t in tasks))
     people = _people(tasks, progress, school)
     header = list(texts.EXPORT_HEADER) + [_label(school, m) for m in people]
@@ -49,7 +49,7 @@ def status_table(settings: Settings, database: Database, term_name: str) -> Stat
     for task in tasks:
         first, last = dated_range(task, term)
         when = f"{first:%m-%d}" if first == last else texts.EXPORT_DAYS.format(first=first, last=last)
-        row = [str(task.number), task.title, when, task.owner or "", progress[task.id].tally()]
+        row = [str(task.number), task.title, when, task.owner or "", progress[task.id].tally(), progress[task.id].read_tally()]
         row += [_cell(m, progress[task.id], latest.get(task.id, {}), school, settings.tz) for m in people]
         rows.append(row)
     return StatusTable(header, rows)

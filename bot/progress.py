@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.people.progress import Progress, progress_of
 from bot.people.roles import Person, Role, Unit, units_for
 from bot.task_dates import period_start, recurrence_of
-from storage import people, status
+from storage import people, read_receipts, status
 from storage.db import Database
 from storage.people import MemberRow
 from storage.plans import TaskRow
@@ -60,6 +61,16 @@ class SchoolProgress:
         if since is None:
             return latest
         return {m: r for m, r in latest.items() if r.reported_at.astimezone(self.tz).date() >= since}
+
+    def with_reads(self, progress: dict[int, Progress]) -> dict[int, Progress]:
+        """The same progress with who has read the reminders, where DingTalk has said (its ids are the roster's
+        钉钉userId); tasks with no answer yet keep readers None."""
+        reads = read_receipts.reads(self.database, progress).by_task
+        if not reads:
+            return progress
+        by_user = {m.dingtalk_user_id: m.id for m in self.members.values() if m.dingtalk_user_id}
+        return {task_id: replace(p, readers=frozenset(by_user[u] for u in reads[task_id] if u in by_user))
+                if task_id in reads else p for task_id, p in progress.items()}
 
     def tallies(self, tasks: Iterable[TaskRow]) -> dict[int, str]:
         """Tallies of the tasks someone has reported on; the others say nothing yet, so the

@@ -176,10 +176,10 @@ def _which(candidates: list[TaskRow], ctx: ChatContext, asking_for: ReportStatus
 
 
 def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> Reply:
-    progress = school.of([task])[task.id]
+    progress = school.with_reads(school.of([task]))[task.id]
     names = school.names()
     title = texts.PROGRESS_TITLE.format(number=task.number, title=task.title)
-    tally = progress.tally()
+    tally = texts.TALLY_SEPARATOR.join(part for part in (progress.tally(), progress.read_tally()) if part)
     lines = ["#### " + (texts.PROGRESS_TALLY.format(title=title, tally=tally) if tally else title)]
     if task.owner:
         lines.append(texts.PROGRESS_OWNER.format(owner=task.owner))
@@ -190,6 +190,8 @@ def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> 
     waiting = [s.unit.label for s in progress.states if s.status is None]
     if waiting:
         lines.append(texts.PROGRESS_STATE.format(state=texts.NOT_REPORTED, count=len(waiting), names=texts.LIST_SEPARATOR.join(waiting)))
+    if unread := [s.unit.label for s in progress.unread()]:
+        lines.append(texts.PROGRESS_UNREAD.format(count=len(unread), names=texts.LIST_SEPARATOR.join(unread)))
     if progress.is_open and not progress.states:
         lines.append(texts.PROGRESS_NOBODY_YET)
     if progress.is_open:

@@ -1,9 +1,9 @@
 """The database handle: one engine, short write transactions, reads that take no lock, Alembic migrations."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
 
 from alembic import command
 from alembic.config import Config

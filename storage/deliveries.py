@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .db import Database
 from .models import DeliveryState, ReminderDelivery, ReminderKind, SchedulerMark
+from .read_receipts import ReadWatch, watch
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
         return [_row(r) for r in s.scalars(query)]
 
 
-def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None = None, next_attempt: datetime | None = None) -> None:
+def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None = None, next_attempt: datetime | None = None,
+         reads: ReadWatch | None = None) -> None:
+    """reads: for a sent message whose read status the platform keeps, when to ask for it."""
     values = {"state": state, "last_error": error, "next_attempt_at": _utc(next_attempt) if next_attempt else None}
     if state == DeliveryState.SENDING:
         values["attempts"] = ReminderDelivery.attempts + 1
@@ -92,6 +95,8 @@ def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None
         values["sent_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
     with db.transaction() as s:
         s.execute(update(ReminderDelivery).where(ReminderDelivery.id == delivery_id).values(**values))
+        if reads is not None and state == DeliveryState.SENT:
+            watch(s, delivery_id, reads)
 
 
 def get_mark(db: Database, name: str) -> datetime | None:

@@ -242,7 +242,7 @@ class ReminderDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))       # a ReminderKind
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"))
     occurrence: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
@@ -253,6 +253,26 @@ class ReminderDelivery(Base):
     detail: Mapped[str | None] = mapped_column(Text)  # e.g. how many reminders a "missed while offline" note folds
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReadCheck(Base):
+    """A sent group message whose read status DingTalk keeps (the enterprise robot's processQueryKey),
+    and when to ask for it: next_at, then later_at (the deadline's morning, before the chase)."""
+    __tablename__ = "read_check"
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("reminder_delivery.id", ondelete="CASCADE"), primary_key=True)
+    receipt_key: Mapped[str] = mapped_column(String(300))
+    next_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    later_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)   # the last answer; None: nothing known yet
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MessageRead(Base):
+    """Who has read a tracked message, by the platform's user id (as the roster holds it)."""
+    __tablename__ = "message_read"
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("reminder_delivery.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SchedulerMark(Base):

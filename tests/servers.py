@@ -256,3 +256,34 @@ class FakeDingTalkOpenApi:
                 return jsonify(code="invalidParameter.robotCode.auth", message="robotCode 无权限"), 400
             self.sent.append({"conversation": body["openConversationId"], "param": json.loads(body["msgParam"])})
             return jsonify(processQueryKey=f"q{len(self.sent)}")
+
+        # Read receipts: readers[processQueryKey] is who has read that message; query_script steps
+        # per query: "ok", "throttle", "500". Pages of maxResults, continued by nextToken.
+        self.readers: dict[str, list[str]] = {}
+        self.read_by_default: list[str] = []      # who has read a sent message not in `readers`
+        self.query_script: list[str] = []
+        self.queries: list[dict] = []
+
+        @self.app.post("/v1.0/robot/groupMessages/query")
+        def group_query():
+            body = request.get_json()
+            self.queries.append(body)
+            step = self.query_script.pop(0) if self.query_script else "ok"
+            if request.headers.get("x-acs-dingtalk-access-token") != f"dt-token-{self.tokens_issued}":
+                return jsonify(code="InvalidAuthentication", message="不合法的access_token"), 401
+            if step == "throttle":
+                return jsonify(code="Forbidden.AccessDenied.QpsLimitForApi", message="QPS限流"), 403
+            if step == "500":
+                return "boom", 500
+            key, issued = body.get("processQueryKey"), {f"q{n}" for n in range(1, len(self.sent) + 1)}
+            if body.get("robotCode") != robot_code or key not in set(self.readers) | issued:
+                return jsonify(code="invalidParameter.processQueryKey", message="processQueryKey 无效"), 400
+            readers = self.readers.get(key, self.read_by_default)
+            start, size = int(body.get("nextToken") or 0), int(body.get("maxResults") or 100)
+            page = readers[start:start + size]
+            more = start + size < len(readers)
+            answer = {"hasMore": more, "readUserIds": page, "sendStatus": "SUCCESS",
+                      "readUsers": [{"userId": u, "unionId": f"union-{u}"} for u in page]}
+            if more:
+                answer["nextToken"] = str(start + size)
+            return jsonify(answer)

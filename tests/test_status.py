@@ -301,7 +301,7 @@ def test_members_import_and_export_commands(sqlite_database, tmp_path):
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("编号,任务,日期,负责,进度,") and "王芳" in lines[0] and "赵敏（教务处）" in lines[0]
     row = next(line for line in lines if "家访" in line)
-    assert row.endswith(",班主任,1/2 已完成,未上报,已完成 10-14 09:30,,")   # 李强, 王芳, then 教务处's two
+    assert row.endswith(",班主任,1/2 已完成,,未上报,已完成 10-14 09:30,,")   # no read receipts; 李强, 王芳, then 教务处's two
     xlsx = tmp_path / "进度.xlsx"
     assert run("export", "status", "--term", "第一学期", "--output", xlsx).returncode == 0
     sheet = openpyxl.load_workbook(xlsx).active

@@ -62,7 +62,8 @@ def board():
     db, school, day = database(), school_id(), today()
     term = term_on(school_terms(db, school), day)
     rows = [t for t in plans.list_tasks(db, school) if dated_range(t, term)]
-    progress = SchoolProgress(db, school, day, term, settings().tz).of(rows)
+    roster = SchoolProgress(db, school, day, term, settings().tz)
+    progress = roster.with_reads(roster.of(rows))
     entries = []
     for task in rows:
         first, last = dated_range(task, term)

@@ -38,6 +38,7 @@ class UnitState:
 class Progress:
     states: tuple[UnitState, ...]
     is_open: bool                # no known owner: reporters only, no total
+    readers: frozenset[int] | None = None   # members seen reading its reminders; None: not known (no receipts)
 
     def count(self, status: str | None) -> int:
         return sum(1 for s in self.states if s.status == status)
@@ -57,6 +58,26 @@ class Progress:
         if blocked := self.count("blocked"):
             text += texts.TALLY_BLOCKED.format(blocked=blocked)
         return text
+
+    def has_read(self, state: UnitState) -> bool:
+        """Reporting shows it was read, whatever the platform says."""
+        return state.status is not None or bool(self.readers and self.readers & set(state.unit.member_ids))
+
+    def read_tally(self) -> str:
+        """"已读 18/23" beside the tally, once the platform has said who read the reminders; else empty."""
+        if self.readers is None:
+            return ""
+        if self.is_open:
+            return texts.READ_TALLY_OPEN.format(read=len(self.readers | {s.by for s in self.states if s.by is not None}))
+        if not self.states:
+            return ""
+        return texts.READ_TALLY.format(read=sum(1 for s in self.states if self.has_read(s)), total=self.total)
+
+    def unread(self) -> tuple[UnitState, ...]:
+        """Those who have neither reported nor read a reminder (empty while nothing is known)."""
+        if self.readers is None:
+            return ()
+        return tuple(s for s in self.states if not self.has_read(s))
 
     def state_of(self, member_id: int) -> UnitState | None:
         return next((s for s in self.states if member_id in s.unit.member_ids), None)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import requests
 from dingtalk import AppKeyClient
@@ -33,6 +33,16 @@ _token_stores: dict[tuple[str, str, str], MemoryStorage] = {}
 _stores_lock = threading.Lock()
 THROTTLE_HINTS = ("qpslimit", "throttl", "flowcontrol", "ratelimit")
 MARKDOWN_BYTES = 15000       # msgParam limit for groupMessages/send
+READ_PAGE = 100              # readers asked for per page of groupMessages/query
+MAX_READ_PAGES = 50          # 5,000 readers: more than any staff group
+
+
+@dataclass(frozen=True)
+class ReadAnswer:
+    ok: bool
+    user_ids: tuple[str, ...]          # staffIds of those who have read it
+    retry: bool = False
+    error: str | None = None
 
 
 class DingTalkApi:
@@ -64,7 +74,26 @@ class DingTalkApi:
             "msgKey": "sampleMarkdown",
             "msgParam": json.dumps({"title": reply.title, "text": text}, ensure_ascii=False),
         }
-        return self._call("POST", "/v1.0/robot/groupMessages/send", body)
+        result, answer = self._call_for("POST", "/v1.0/robot/groupMessages/send", body)
+        key = answer.get("processQueryKey") if result.ok else None
+        return replace(result, receipt_key=key) if isinstance(key, str) and key else result
+
+    def read_by(self, conversation_id: str, receipt_key: str) -> ReadAnswer:
+        """Who has read a group message the robot sent: POST /v1.0/robot/groupMessages/query, page by page."""
+        readers: list[str] = []
+        body = {"robotCode": self.robot_code, "openConversationId": conversation_id, "processQueryKey": receipt_key,
+                "maxResults": READ_PAGE}
+        for _ in range(MAX_READ_PAGES):
+            result, answer = self._call_for("POST", "/v1.0/robot/groupMessages/query", body)
+            if not result.ok:
+                return ReadAnswer(False, (), result.retry, result.error)
+            ids = answer.get("readUserIds")
+            readers += [u for u in ids if isinstance(u, str)] if isinstance(ids, list) else []
+            token = answer.get("nextToken")
+            if not answer.get("hasMore") or not isinstance(token, str) or not token:
+                break
+            body = {**body, "nextToken": token}
+        return ReadAnswer(True, tuple(readers))
 
     def send_status_card(self, conversation_id: str, track_id: str, reply: Reply, task_number: int, tally: str) -> PushResult:
         """The reminder as a card with 已完成 · 进行中 · 有困难, its taps called back by Stream or HTTP as configured."""
@@ -83,21 +112,25 @@ class DingTalkApi:
         return self._call("PUT", "/v1.0/card/instances", body)
 
     def _call(self, method: str, path: str, body: dict) -> PushResult:
-        """One new-style API call with the access token; a refused token is fetched anew once."""
+        return self._call_for(method, path, body)[0]
+
+    def _call_for(self, method: str, path: str, body: dict) -> tuple[PushResult, dict]:
+        """One new-style API call with the access token, and the answer's JSON ({} when none);
+        a refused token is fetched anew once."""
         for attempt in (1, 2):
             try:
                 token = self._tokens.access_token
                 response = self._http.request(method, f"{self._config.api_base.rstrip('/')}{path}", json=body,
                                               headers={"x-acs-dingtalk-access-token": token}, timeout=TIMEOUT_S)
             except requests.RequestException as exc:
-                return PushResult(False, retry=True, error=type(exc).__name__)
+                return PushResult(False, retry=True, error=type(exc).__name__), {}
             except DingTalkException as exc:   # the token request itself was refused
-                return PushResult(False, retry=True, error=f"gettoken errcode {getattr(exc, 'errcode', '?')}")
+                return PushResult(False, retry=True, error=f"gettoken errcode {getattr(exc, 'errcode', '?')}"), {}
             if response.status_code == 401 and attempt == 1:   # token revoked or expired early: fetch anew once
                 self._tokens.cache.access_token.delete()
                 continue
-            return _result(response)
-        return PushResult(False, retry=True, error="access token refused twice")
+            return _result(response), _json(response)
+        return PushResult(False, retry=True, error="access token refused twice"), {}
 
 
 def _with_mentions(reply: Reply) -> str:
@@ -113,13 +146,18 @@ def _token_store(config: DingTalkSettings) -> MemoryStorage:
         return _token_stores.setdefault(key, MemoryStorage())
 
 
-def _result(response: requests.Response) -> PushResult:
-    if response.ok:
-        return PushResult(True)
+def _json(response: requests.Response) -> dict:
     try:
         answer = response.json()
     except ValueError:
-        answer = {}
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def _result(response: requests.Response) -> PushResult:
+    if response.ok:
+        return PushResult(True)
+    answer = _json(response)
     code = str(answer.get("code", ""))
     error = f"HTTP {response.status_code} {code}: {str(answer.get('message', ''))[:100]}".strip()
     throttled = response.status_code == 429 or any(hint in code.lower() for hint in THROTTLE_HINTS)

@@ -24,6 +24,7 @@ class PushResult:
     ok: bool
     retry: bool = False      # throttled, 5xx or no answer: try again later
     error: str | None = None
+    receipt_key: str | None = None   # DingTalk's processQueryKey: how to ask later who has read it
 
 
 def signed_url(webhook: str, secret: str | None, now_ms: int) -> str:

@@ -115,7 +115,14 @@ def _chase(task, settings: ReminderSettings, calendar: _Calendar, first: date, l
     day = calendar.school_day_on_or_before(end)
     if day is None or not first <= end <= last or day < task.start:
         return []
-    return [Due(ReminderKind.CHASE, task.id, end, calendar.at(day, settings.chase_time))]
+    return [Due(ReminderKind.CHASE, task.id, end, deadline_morning(end, settings, calendar.tz, calendar.holidays))]
+
+
+def deadline_morning(end: date, settings: ReminderSettings, tz: ZoneInfo, holidays: frozenset[date]) -> datetime | None:
+    """When a task ending on `end` is chased: the school day on or before it, at the chase time."""
+    calendar = _Calendar(tz, settings, holidays)
+    day = calendar.school_day_on_or_before(end)
+    return calendar.at(day, settings.chase_time) if day is not None else None
 
 
 def _recurring(task, settings: ReminderSettings, calendar: _Calendar, first: date, last: date, terms) -> list[Due]:

@@ -43,13 +43,16 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, pl
 def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
     """On a deadline's morning: who has not reported yet, by name and @."""
     school = SchoolProgress.for_chat(context)
-    progress = school.of([task])[task.id]
+    progress = school.with_reads(school.of([task]))[task.id]
     waiting = [s.unit for s in progress.states if s.status != "done"]
     if not waiting:
         return None
     ids = sorted({m for unit in waiting for m in unit.member_ids})
+    unread = [s.unit.label for s in progress.unread()]
     text = texts.REMIND_CHASE.format(line=task_line(task).lstrip("- "), tally=progress.tally(),
-                                     names=texts.LIST_SEPARATOR.join(u.label for u in waiting), number=task.number)
+                                     names=texts.LIST_SEPARATOR.join(u.label for u in waiting), number=task.number,
+                                     unread=texts.REMIND_CHASE_UNREAD.format(names=texts.LIST_SEPARATOR.join(unread))
+                                     if unread else "")
     return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform),
                  status_buttons=task.number)
 

@@ -17,8 +17,8 @@ from bot.progress import SchoolProgress
 from bot.reminder_rules.planning import Due, due_between
 from bot.reminder_rules.setting_words import reminder_settings
 from bot.reminders.groups import reminder_groups
-from bot.schools import home_school as install_school
 from bot.reminders.messages import render
+from bot.schools import home_school as install_school
 from storage import deliveries, plans
 from storage import school_calendar as calendar_store
 from storage.db import Database

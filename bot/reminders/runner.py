@@ -23,6 +23,7 @@ from bot import holiday_years, schools
 from bot.config import Settings, load_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.passes import plan_pass, record_pass
+from bot.reminders.receipts import check_reads
 from bot.reminders.sending import SendReport, WeComChat, send_outstanding
 from storage import chats, deliveries
 from storage.db import Database
@@ -50,6 +51,10 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
     chats.sync_robot_groups(database, school, settings.groups)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)
+    try:   # before sending, so a chase due now names who has read it; never in the way of sending
+        check_reads(now, settings, database, http)
+    except Exception:
+        log.exception("asking who has read the reminders failed")
     report = send_outstanding(now, settings, database, http, wecom_chat)
     report.recorded = added
     if report.failing_groups and alert_admins(now, settings, database, report.failing_groups):

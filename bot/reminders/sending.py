@@ -29,18 +29,26 @@ from bot.platforms.dingtalk_api import DingTalkApi
 from bot.platforms.dingtalk_card import out_track_id
 from bot.platforms.robots import PushResult, push
 from bot.progress import SchoolProgress
+from bot.reminder_rules.planning import deadline_morning
+from bot.reminder_rules.setting_words import reminder_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.messages import mentions_for, render
+from bot.reminders.passes import school_calendar
+from bot.task_dates import dated_range
 from storage import chats, deliveries, plans
 from storage.db import Database
 from storage.deliveries import DeliveryState, ReminderKind
-from storage.school_calendar import school_terms
+from storage.read_receipts import ReadWatch
 
 log = logging.getLogger(__name__)
 PER_MINUTE = 20       # what DingTalk and WeCom allow one robot
 MAX_ATTEMPTS = 6
 MAX_GROUP_WORKERS = 8
 HOLDER_WAIT = timedelta(days=1)   # a row for a WeCom AI-bot group waits this long past due for its connection
+READ_AFTER = timedelta(hours=1)          # when to ask first who has read a reminder
+READ_BEFORE_CHASE = timedelta(minutes=10)
+# One-off tasks' reminders: a recurring duty's rounds would mix readers of different rounds.
+WATCHED_KINDS = frozenset({ReminderKind.EVE, ReminderKind.MORNING, ReminderKind.DEADLINE, ReminderKind.CHASE})
 
 
 class WeComChat(Protocol):
@@ -72,9 +80,12 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
         return report
     default_school = schools.home_school(db, settings.school)
     channel = _Channel(http, DingTalkApi(settings.dingtalk, http), wecom_chat)
+    schools_sent_to = {g.school_id or default_school for chat_id in by_group if (g := groups.get(chat_id)) is not None}
+    calendars = {school: school_calendar(settings, db, school) for school in schools_sent_to}   # once per school
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
         for group_report in pool.map(
-            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, settings.tz),
+            lambda chat_id: _send_group(groups.get(chat_id), by_group[chat_id], now, db, channel, default_school, settings,
+                                        calendars),
             list(by_group),
         ):
             report.sent += group_report.sent
@@ -144,10 +155,23 @@ class _Channel:
         return PushResult(False, retry=True, error="the WeCom bot is not connected, or WeCom refused the message")
 
 
-def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int, tz) -> SendReport:
-    report, recent = SendReport(), deque()
+def _read_watch(result: PushResult, row, task, context: ChatContext, group, now: datetime,
+                holidays: frozenset) -> ReadWatch | None:
+    """For a one-off task's reminder whose read status DingTalk keeps: ask an hour after it went, and again
+    just before the deadline's chase, so the chase can name those who have not even read it."""
+    if not result.receipt_key or task is None or row.kind not in WATCHED_KINDS:
+        return None
+    days = dated_range(task, context.term)
+    chase = deadline_morning(days[1], reminder_settings(group.settings), context.tz, holidays) if days else None
+    return ReadWatch(result.receipt_key, now + READ_AFTER, chase - READ_BEFORE_CHASE if chase else None)
+
+
+def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, default_school: int,
+                settings: Settings, calendars: dict[int, tuple]) -> SendReport:
+    """calendars: each school's (terms, days off)."""
+    report, recent, tz = SendReport(), deque(), settings.tz
     roster: SchoolProgress | None = None
-    terms = school_terms(db, group.school_id or default_school) if group is not None else ()
+    terms, holidays = calendars[group.school_id or default_school] if group is not None else ((), frozenset())
     for row in rows:
         if group is None:
             deliveries.mark(db, row.id, DeliveryState.FAILED, "group removed")
@@ -189,7 +213,8 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
         recent.append(time.monotonic())
         result = channel.push(group, reply, card)
         if result.ok:
-            deliveries.mark(db, row.id, DeliveryState.SENT)
+            reads = _read_watch(result, row, task, context, group, now, holidays)
+            deliveries.mark(db, row.id, DeliveryState.SENT, reads=reads)
             report.sent += 1
         elif result.retry and row.attempts + 1 < MAX_ATTEMPTS:
             delay = timedelta(seconds=min(30 * 2 ** row.attempts, 1800))

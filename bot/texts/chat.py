@@ -87,6 +87,7 @@ TASK_UNKNOWN_TITLE = "没有找到名称含“{words}”的任务。可以发“
 WHICH_TASK = "请问是哪一项？请回复“{verb} 编号”："
 WHICH_TASK_NONE = "请问是哪一项任务？请回复“{verb} 编号”，编号见“本周有什么任务”。"
 MORE_CANDIDATES = "……还有 {count} 项"
+PROGRESS_UNREAD = "**未读提醒（{count}）**：{names}"
 PROGRESS_TITLE = "#{number} {title} 进度"
 PROGRESS_TALLY = "{title}：{tally}"
 PROGRESS_OWNER = "负责：{owner}"

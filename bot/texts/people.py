@@ -34,12 +34,15 @@ DIRECTORY_WECOM_FAILED = "企业微信通讯录读取失败（{error}），请�
 TALLY = "{done}/{total} 已完成"
 TALLY_BLOCKED = "，{blocked} 有困难"
 TALLY_OPEN = "{done} 人已完成"          # a task with no owner on the roster: whoever reported
+READ_TALLY = "已读 {read}/{total}"      # who has read the reminders (DingTalk's read receipts), or reported
+READ_TALLY_OPEN = "{read} 人已读"
+TALLY_SEPARATOR = " · "
 WAITING_MORE = " 等 {count} 人"         # after the first names of those still to report
 
 # --- the status table (bot/export.py; ExportError) ------------------------------------------------
 EXPORT_NO_TERM = "没有名为“{name}”的学期。已有的学期：{known}"
 EXPORT_NO_TERMS_YET = "（还没有设置学期）"
-EXPORT_HEADER = ("编号", "任务", "日期", "负责", "进度")
+EXPORT_HEADER = ("编号", "任务", "日期", "负责", "进度", "已读")
 EXPORT_SHEET = "进度"
 EXPORT_DAYS = "{first:%m-%d}～{last:%m-%d}"
 EXPORT_PERSON = "{name}（{department}）"
