@@ -141,7 +141,8 @@ def test_a_deadline_reminder_is_a_card_with_three_buttons_and_taps_report(site):
     card = site.remind_until_a_card()
     params = card["cardData"]["cardParamMap"]
     assert card["cardTemplateId"] == "tpl-status" and card["openSpaceId"] == f"dtv1.card//IM_GROUP.{GROUP}"
-    assert card["imGroupOpenDeliverModel"] == {"robotCode": "ding-app"} and card["callbackType"] == "HTTP"
+    assert card["imGroupOpenDeliverModel"] == {"robotCode": "ding-app", "atUserIds": {"dt-wang": "王芳", "dt-li": "李强"}}
+    assert card["callbackType"] == "HTTP"   # the owners are @-ed for real, by the card API
     assert all(isinstance(v, str) for v in params.values()) and params["task"].isdigit()
     number = int(params["task"])
 

@@ -100,8 +100,9 @@ class DingTalkApi:
         config = self._config
         params = card_params(Reply(reply.title, _with_mentions(reply)), task_number, tally)
         callback = "STREAM" if config.mode == "stream" else "HTTP"
+        at_users = {m.user_id: m.name for m in reply.mentions if m.user_id}
         return self.deliver_card(deliver_body(config.status_card_template_id, self.robot_code, conversation_id, track_id,
-                                              params, callback, config.card_callback_route_key))
+                                              params, callback, config.card_callback_route_key, at_users))
 
     def deliver_card(self, body: dict) -> PushResult:
         """Create an interactive card and put it in a group (bot/platforms/dingtalk_card.py builds the body)."""

@@ -45,8 +45,9 @@ def card_params(reply: Reply, task_number: int, tally: str) -> dict[str, str]:
 
 
 def deliver_body(template_id: str, robot_code: str, conversation_id: str, track_id: str, params: dict[str, str],
-                 callback: str = "STREAM", route_key: str = "") -> dict:
-    """Create the card and put it in the group, in one call, as the enterprise robot."""
+                 callback: str = "STREAM", route_key: str = "", at_users: dict[str, str] | None = None) -> dict:
+    """Create the card and put it in the group, in one call, as the enterprise robot; at_users
+    (staffId → name) are @-ed for real, which groupMessages/send cannot do."""
     body = {
         "cardTemplateId": template_id,
         "outTrackId": track_id,
@@ -54,7 +55,7 @@ def deliver_body(template_id: str, robot_code: str, conversation_id: str, track_
         "cardData": {"cardParamMap": params},
         "openSpaceId": f"dtv1.card//IM_GROUP.{conversation_id}",
         "imGroupOpenSpaceModel": {"supportForward": False},
-        "imGroupOpenDeliverModel": {"robotCode": robot_code},
+        "imGroupOpenDeliverModel": {"robotCode": robot_code, **({"atUserIds": at_users} if at_users else {})},
         "userIdType": 1,
     }
     if callback == "HTTP" and route_key:
