@@ -116,12 +116,19 @@ def test_the_office_s_first_week_in_a_browser(browser, first_start, tmp_path):
     page.goto(f"{site}/admin/")
     shot(page, "home")
 
+    # A second upload left in review, so the review page is among the pages below.
+    page.goto(f"{site}/admin/plans/upload")
+    page.set_input_files("input[name=plan]", str(plan))
+    submit(page, "上传并预览")
+    review = page.url[len(site):]
+    assert re.fullmatch(r"/admin/plans/drafts/\d+", review), review
+
     # Every page on a phone: nothing scrolls sideways.
     phone.context.add_cookies(page.context.cookies())
     task_id = plans.list_tasks(db, school)[0].id
     group_id = chats.school_chats(db, school)[0].id
-    pages = {"home": "/admin/", "upload": "/admin/plans/upload", "tasks": "/admin/tasks", "task": f"/admin/tasks/{task_id}",
-             "task-new": "/admin/tasks/new", "week": "/admin/calendar", "month": "/admin/calendar?view=month&day=2026-10-01",
+    pages = {"login": "/admin/login", "home": "/admin/", "upload": "/admin/plans/upload", "review": review,
+             "tasks": "/admin/tasks", "task": f"/admin/tasks/{task_id}", "task-new": "/admin/tasks/new", "week": "/admin/calendar", "month": "/admin/calendar?view=month&day=2026-10-01",
              "board": "/admin/board", "terms": "/admin/terms", "groups": "/admin/groups", "group": f"/admin/groups/{group_id}",
              "people": "/admin/people", "feed": "/admin/feed", "school": "/admin/school"}
     for name, path in pages.items():
@@ -130,10 +137,15 @@ def test_the_office_s_first_week_in_a_browser(browser, first_start, tmp_path):
             assert viewer.url.startswith(site + path.split("?")[0]), name
             assert no_sideways_scroll(viewer), f"{name} scrolls sideways at {viewer.viewport_size['width']} px"
             shot(viewer, prefix + name)
-    for label in ("设为管理员",):   # a link-styled button is visible, not white on white
-        phone.goto(f"{site}/admin/people")
-        color = phone.locator("button", has_text=label).first.evaluate("b => getComputedStyle(b).color")
-        assert color not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    link_buttons = (("/admin/people", "button", "设为管理员"),   # link-styled buttons are visible, not white on white
+                    ("/admin/terms", "form[action$='/terms/delete'] button", "删除"),
+                    ("/admin/terms", "form[action$='/holidays/delete'] button", "删除"))
+    for path, selector, label in link_buttons:
+        phone.goto(site + path)
+        button = phone.locator(selector, has_text=label).first
+        assert button.is_visible(), f"{selector} on {path}"
+        color = button.evaluate("b => getComputedStyle(b).color")
+        assert color not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), f"{selector} on {path} is {color}"
 
     # Removing the plan takes its tasks away.
     page.goto(f"{site}/admin/")
