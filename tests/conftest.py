@@ -12,8 +12,10 @@ set-up stores werkzeug's default hash).
 """
 from __future__ import annotations
 
+import ast
 import logging
 import os
+import threading
 import subprocess
 import sqlite3
 import uuid
@@ -28,6 +30,20 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from storage.db import Database, normalise_url
+
+# CPython 3.11 keeps ast.parse's recursion counter per interpreter, not per thread (cpython gh-106905):
+# two threads parsing at once (werkzeug compiles each URL rule with ast.parse while other tests' server
+# threads run) can fail with "SystemError: AST constructor recursion depth mismatch". A process of the
+# product builds its routes once at start-up; the suite builds hundreds of apps beside live threads.
+_ast_lock, _ast_parse = threading.Lock(), ast.parse
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _ast_lock:
+        return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 ROOT = Path(__file__).resolve().parent.parent
 
