@@ -65,7 +65,7 @@ class SchoolProgress:
     def with_reads(self, progress: dict[int, Progress]) -> dict[int, Progress]:
         """The same progress with who has read the reminders, where DingTalk has said (its ids are the roster's
         钉钉userId); tasks with no answer yet keep readers None."""
-        reads = read_receipts.reads(self.database, progress).by_task
+        reads = read_receipts.reads(self.database, progress)
         if not reads:
             return progress
         by_user = {m.dingtalk_user_id: m.id for m in self.members.values() if m.dingtalk_user_id}

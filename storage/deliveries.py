@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import Database
-from .models import DeliveryState, ReminderDelivery, ReminderKind, SchedulerMark
+from .models import DeliveryState, ReminderDelivery, ReminderKind, SchedulerMark, naive_utc
 from .read_receipts import ReadWatch, watch
 
 
@@ -66,12 +66,12 @@ def _record_one(db: Database, delivery: NewDelivery) -> int:
 
 def _new_row(d: NewDelivery) -> ReminderDelivery:
     return ReminderDelivery(dedupe_key=d.dedupe_key, kind=d.kind, task_id=d.task_id, chat_id=d.chat_id, occurrence=d.occurrence,
-                            due_at=_utc(d.due_at), state=DeliveryState.PENDING, attempts=0, detail=d.detail)
+                            due_at=naive_utc(d.due_at), state=DeliveryState.PENDING, attempts=0, detail=d.detail)
 
 
 def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
     """Rows to push now: pending, in flight at a crash, or due for a retry."""
-    moment = _utc(now)
+    moment = naive_utc(now)
     query = (
         select(ReminderDelivery)
         .where(ReminderDelivery.due_at <= moment)
@@ -88,7 +88,7 @@ def outstanding(db: Database, now: datetime) -> list[DeliveryRow]:
 def mark(db: Database, delivery_id: int, state: DeliveryState, error: str | None = None, next_attempt: datetime | None = None,
          reads: ReadWatch | None = None) -> None:
     """reads: for a sent message whose read status the platform keeps, when to ask for it."""
-    values = {"state": state, "last_error": error, "next_attempt_at": _utc(next_attempt) if next_attempt else None}
+    values = {"state": state, "last_error": error, "next_attempt_at": naive_utc(next_attempt) if next_attempt else None}
     if state == DeliveryState.SENDING:
         values["attempts"] = ReminderDelivery.attempts + 1
     if state == DeliveryState.SENT:
@@ -109,13 +109,9 @@ def set_mark(db: Database, name: str, at: datetime) -> None:
     with db.transaction() as s:
         row = s.get(SchedulerMark, name)
         if row is None:
-            s.add(SchedulerMark(name=name, at=_utc(at)))
+            s.add(SchedulerMark(name=name, at=naive_utc(at)))
         else:
-            row.at = _utc(at)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+            row.at = naive_utc(at)
 
 
 def _row(r: ReminderDelivery) -> DeliveryRow:
@@ -129,7 +125,7 @@ def take_lease(db: Database, name: str, holder: str, now: datetime, seconds: int
 
     One conditional UPDATE decides, so two processes racing cannot both win.
     """
-    expiry, moment = _utc(now + timedelta(seconds=seconds)), _utc(now)
+    expiry, moment = naive_utc(now + timedelta(seconds=seconds)), naive_utc(now)
     with db.transaction() as s:
         taken = s.execute(
             update(SchedulerMark)
@@ -153,7 +149,7 @@ def troubled_groups(db: Database, since: datetime) -> list[tuple[int, int, int]]
     query = (select(ReminderDelivery.chat_id,
                     func.sum(case((ReminderDelivery.state == DeliveryState.FAILED, 1), else_=0)),
                     func.sum(case((ReminderDelivery.state == DeliveryState.RETRY, 1), else_=0)))
-             .where(ReminderDelivery.due_at >= _utc(since), ReminderDelivery.state.in_((DeliveryState.FAILED, DeliveryState.RETRY)))
+             .where(ReminderDelivery.due_at >= naive_utc(since), ReminderDelivery.state.in_((DeliveryState.FAILED, DeliveryState.RETRY)))
              .group_by(ReminderDelivery.chat_id))
     with db.read() as s:
         return [(chat, int(failed or 0), int(retrying or 0)) for chat, failed, retrying in s.execute(query)]

@@ -26,6 +26,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def naive_utc(moment: datetime) -> datetime:
+    """An aware datetime as stored: naive UTC."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

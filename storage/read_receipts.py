@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, update
 
 from .db import Database
-from .models import ChatGroup, MessageRead, ReadCheck, ReminderDelivery
+from .models import ChatGroup, MessageRead, ReadCheck, ReminderDelivery, naive_utc
 
 MAX_FAILURES = 5          # then the row is asked no more: what it had stays
 CHUNK = 500               # under SQLite's bound-parameter limit
@@ -26,12 +26,6 @@ class DueCheck:
 
 
 @dataclass(frozen=True)
-class Reads:
-    """Per task: the user ids seen reading any of its tracked messages; tasks without an answer yet are absent."""
-    by_task: dict[int, frozenset[str]]
-
-
-@dataclass(frozen=True)
 class ReadWatch:
     """A sent message to ask about: its key, at `first`, and again at `later` (None: once)."""
     receipt_key: str
@@ -41,8 +35,8 @@ class ReadWatch:
 
 def watch(session, delivery_id: int, what: ReadWatch) -> None:
     """Inside the transaction that marks the row sent, so a sent row is never left unwatched by a crash."""
-    later = _utc(what.later) if what.later is not None and what.later > what.first else None
-    session.merge(ReadCheck(delivery_id=delivery_id, receipt_key=what.receipt_key[:300], next_at=_utc(what.first),
+    later = naive_utc(what.later) if what.later is not None and what.later > what.first else None
+    session.merge(ReadCheck(delivery_id=delivery_id, receipt_key=what.receipt_key[:300], next_at=naive_utc(what.first),
                           later_at=later, failures=0))
 
 
@@ -50,7 +44,7 @@ def due(db: Database, now: datetime, limit: int) -> list[DueCheck]:
     query = (select(ReadCheck, ChatGroup.conversation_id)
              .join(ReminderDelivery, ReminderDelivery.id == ReadCheck.delivery_id)
              .join(ChatGroup, ChatGroup.id == ReminderDelivery.chat_id)
-             .where(ReadCheck.next_at <= _utc(now))
+             .where(ReadCheck.next_at <= naive_utc(now))
              .order_by(ReadCheck.next_at).limit(limit))
     with db.read() as s:
         return [DueCheck(c.delivery_id, c.receipt_key, conversation or "",
@@ -60,8 +54,8 @@ def due(db: Database, now: datetime, limit: int) -> list[DueCheck]:
 
 def answered(db: Database, check: DueCheck, user_ids: Iterable[str], now: datetime) -> int:
     """Store who has read it (ids are only ever added) and move to the later check, if one is left."""
-    moment = _utc(now)
-    later = _utc(check.later_at) if check.later_at is not None and check.later_at > now else None
+    moment = naive_utc(now)
+    later = naive_utc(check.later_at) if check.later_at is not None and check.later_at > now else None
     with db.transaction() as s:
         known = set(s.scalars(select(MessageRead.user_id).where(MessageRead.delivery_id == check.delivery_id)))
         fresh = sorted({u[:100] for u in user_ids if isinstance(u, str) and u} - known)
@@ -81,12 +75,13 @@ def failed(db: Database, check: DueCheck, now: datetime, retry: bool) -> None:
         later = check.later_at
     with db.transaction() as s:
         s.execute(update(ReadCheck).where(ReadCheck.delivery_id == check.delivery_id)
-                  .values(next_at=_utc(again) if again else None, later_at=_utc(later) if later else None,
+                  .values(next_at=naive_utc(again) if again else None, later_at=naive_utc(later) if later else None,
                           failures=failures))
 
 
-def reads(db: Database, task_ids: Iterable[int]) -> Reads:
-    """Who has read the tracked messages about these tasks; a task is present once DingTalk has answered for it."""
+def reads(db: Database, task_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """Per task, the user ids seen reading any of its tracked messages; a task is present once DingTalk
+    has answered for it."""
     ids = sorted(set(task_ids))
     by_task: dict[int, set[str]] = defaultdict(set)
     with db.read() as s:
@@ -103,8 +98,4 @@ def reads(db: Database, task_ids: Iterable[int]) -> Reads:
                              .where(ReminderDelivery.task_id.in_(chunk)))
             for task_id, user_id in rows:
                 by_task[task_id].add(user_id)
-    return Reads({task: frozenset(users) for task, users in by_task.items()})
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return {task: frozenset(users) for task, users in by_task.items()}
