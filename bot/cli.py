@@ -161,8 +161,8 @@ def remind_command(now_text, dry_run, config_path) -> None:
     """Run one reminder dispatch pass, as the scheduler would at that instant, and exit."""
     from bot import schools
     from bot.reminders.passes import plan_pass, preview
+    from bot.reminders.groups import sync_configured
     from bot.reminders.runner import run_pass
-    from storage import chats
 
     settings = settings_from(config_path)
     database = database_for(settings)
@@ -173,7 +173,7 @@ def remind_command(now_text, dry_run, config_path) -> None:
     now = now if now.tzinfo else now.replace(tzinfo=settings.tz)
     if dry_run:
         school = schools.home_school(database, settings.school)
-        chats.sync_robot_groups(database, school, settings.groups)
+        sync_configured(database, settings, school)
         plan = plan_pass(now, settings, database)
         for line in preview(plan, settings, database):
             click.echo(line)

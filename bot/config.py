@@ -85,6 +85,14 @@ class WeComSettings:
     token: str = ""
     encoding_aes_key: str = ""    # 43 characters, from the app's 接收消息 page
     api_base: str = "https://qyapi.weixin.qq.com"
+    # The app also sends deadline reminders and chases one to one, as cards with status buttons, to the
+    # task's owners who have a WeCom userid in the roster (a "group" of its own on the office's pages).
+    private_reminders: bool = False
+
+    @property
+    def app_can_send(self) -> bool:
+        """Whether the app can push: message/send needs the corp, the app's secret and its agent id."""
+        return bool(self.corp_id and self.secret and self.agent_id)
 
 
 @dataclass(frozen=True)

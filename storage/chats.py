@@ -41,6 +41,10 @@ def link_chat(db: Database, platform: str, conversation_id: str, name: str, scho
 
 
 ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
+# The WeCom app's one-to-one reminders, kept as a group of their own so the ledger, the pacing and the office's
+# settings page treat them like any group's. A WeCom userid has no colon, so no conversation can take this id.
+APP_CHANNEL = "app:private"
+APP_CHANNEL_SETTINGS = {"enabled": True, "digest": False, "eve": False, "morning": False, "recurring": False}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,11 @@ class ReminderGroupRow:
     def by_webhook(self) -> bool:
         return self.webhook_url is not None
 
+    @property
+    def by_app(self) -> bool:
+        """The WeCom app's one-to-one reminders (APP_CHANNEL), sent to each person the reminder concerns."""
+        return self.webhook_url is None and self.platform == "wecom" and self.conversation_id == APP_CHANNEL
+
 
 def sync_robot_groups(db: Database, school_id: int, groups) -> None:
     """Create or update the configured robot groups (objects with name, platform, webhook, secret).
@@ -68,6 +77,19 @@ def sync_robot_groups(db: Database, school_id: int, groups) -> None:
             row = chat_in(s, group.platform, f"{ROBOT_PREFIX}{group.name}")
             row.name, row.school_id, row.is_active = group.name, school_id, True
             row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
+
+
+def sync_app_channel(db: Database, school_id: int, on: bool, name: str) -> None:
+    """The WeCom app's one-to-one reminders: created on first need with deadlines and chases only (the office
+    may change that), kept active while `on`, never deleted (its ledger rows stay)."""
+    with db.transaction() as s:
+        row = s.scalar(select(ChatGroup).where(*is_conversation("wecom", APP_CHANNEL)))
+        if row is None and not on:
+            return
+        if row is None:
+            row = ChatGroup(platform="wecom", conversation_id=APP_CHANNEL, name=name, settings=dict(APP_CHANNEL_SETTINGS))
+            s.add(row)
+        row.school_id, row.is_active = school_id, on
 
 
 def active_groups(db: Database) -> list[ReminderGroupRow]:
@@ -87,6 +109,10 @@ class ChatRow:
     conversation_id: str | None
     by_webhook: bool
     settings: dict
+
+    @property
+    def by_app(self) -> bool:
+        return not self.by_webhook and self.platform == "wecom" and self.conversation_id == APP_CHANNEL
 
 
 def _chat_row(r: ChatGroup) -> ChatRow:

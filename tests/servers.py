@@ -93,7 +93,8 @@ class FakeDingTalk:
 
 
 class FakeWeComApi:
-    """WeCom's gettoken and message/send. expire_next makes the next send answer 42001 (token expired)."""
+    """WeCom's gettoken, message/send (text and template cards) and update_template_card, the admin list and the
+    directory. expire_next makes the next send answer 42001 (token expired)."""
 
     def __init__(self, corp_id: str, secret: str) -> None:
         self.sent: list[dict] = []
@@ -131,6 +132,14 @@ class FakeWeComApi:
                 return jsonify(errcode=40014, errmsg="invalid access_token")
             return jsonify(errcode=0, errmsg="ok", userlist=self.users)
 
+        # Template cards: message/send answers a response_code for a card with buttons; a task_id is taken once per
+        # app; update_template_card spends a response_code (the send's, or one a tap carried: `tap_code`) once.
+        self.send_script: list[int] = []      # errcodes the next sends answer (45009: over the rate)
+        self.unreachable: set[str] = set()    # userids message/send names in invaliduser
+        self.updates: list[dict] = []
+        self.codes: set[str] = set()
+        self.card_ids: set[str] = set()
+
         @self.app.post("/cgi-bin/message/send")
         def send():
             if self.expire_next:
@@ -138,8 +147,38 @@ class FakeWeComApi:
                 return jsonify(errcode=42001, errmsg="access_token expired")
             if request.args.get("access_token") != f"token-{self.tokens_issued}":
                 return jsonify(errcode=40014, errmsg="invalid access_token")
-            self.sent.append(request.get_json())
+            if self.send_script:
+                return jsonify(errcode=self.send_script.pop(0), errmsg="scripted failure")
+            body = request.get_json()
+            if not isinstance(body.get("agentid"), int) or not body.get("touser"):
+                return jsonify(errcode=40008, errmsg="invalid message type")
+            answer = {"errcode": 0, "errmsg": "ok"}
+            if body.get("msgtype") == "template_card":
+                card = body.get("template_card") or {}
+                if not card.get("task_id") or card["task_id"] in self.card_ids or len(card.get("button_list") or ()) > 6:
+                    return jsonify(errcode=40058, errmsg="template_card.task_id invalid or taken")
+                self.card_ids.add(card["task_id"])
+                answer["response_code"] = self.tap_code()
+            self.sent.append(body)
+            missing = [u for u in body["touser"].split("|") if u in self.unreachable]
+            return jsonify({**answer, "invaliduser": "|".join(missing)} if missing else answer)
+
+        @self.app.post("/cgi-bin/message/update_template_card")
+        def update_card():
+            if not authorised():
+                return jsonify(errcode=40014, errmsg="invalid access_token")
+            body = request.get_json()
+            if body.get("response_code") not in self.codes:
+                return jsonify(errcode=40058, errmsg="response_code invalid or used")
+            self.codes.discard(body["response_code"])
+            self.updates.append(body)
             return jsonify(errcode=0, errmsg="ok")
+
+    def tap_code(self) -> str:
+        """A fresh response_code, as a send or a tap's callback carries."""
+        code = f"rc-{len(self.codes) + len(self.updates) + 1}-{time.monotonic_ns()}"
+        self.codes.add(code)
+        return code
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout

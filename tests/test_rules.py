@@ -24,6 +24,7 @@ class Group:
     platform: str
     by_webhook: bool
     settings: dict = field(default_factory=dict)
+    by_app: bool = False
 
 
 # --- a WeCom group needs a webhook; who gets reminders ------------------------------------------
@@ -46,6 +47,8 @@ def test_only_a_webhook_or_dingtalk_s_robot_reaches_a_group(platform, by_webhook
     (Group("dingtalk", False, {"enabled": True}), True),
     (Group("dingtalk", False, {"enabled": "yes"}), False),         # only a real True switches it on
     (Group("wecom", False, {"enabled": True}), False),             # switched on, but out of reach
+    (Group("wecom", False, {"enabled": True}, by_app=True), True),  # the WeCom app's one-to-one reminders
+    (Group("wecom", False, {"enabled": False}, by_app=True), False),
 ])
 def test_reminders_on(group, expected):
     assert reminders_on(group) is expected

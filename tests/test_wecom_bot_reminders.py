@@ -172,6 +172,7 @@ class Group:
     platform: str
     by_webhook: bool = False
     settings: dict = field(default_factory=dict)
+    by_app: bool = False
 
 
 @pytest.mark.parametrize("group, wecom_bot, expected", [

@@ -1,5 +1,6 @@
-"""The WeCom server API we call: access tokens (cached, refreshed early), app text messages,
-the app's admin list and the contact directory."""
+"""The WeCom server API we call: access tokens (cached, refreshed early), app text messages and template
+cards (sent one to one, updated after a tap: message/update_template_card), the app's admin list and the
+contact directory."""
 from __future__ import annotations
 
 import logging
@@ -14,13 +15,21 @@ from bot.messages import IncomingMessage
 TOKEN_MARGIN_S = 300
 ADMINS_TTL_S = 600
 EXPIRED_TOKEN_CODES = {40014, 42001}  # invalid / expired access_token: fetch a new one and retry once
+PASSING_CODES = {-1, 45009, 45033}     # system busy, over the call rate, too many at once: worth trying later
 
 
 log = logging.getLogger(__name__)
 
 
 class WeComApiError(Exception):
-    pass
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def passing(self) -> bool:
+        """Whether trying again later may work (a throttle or a busy server), not a refusal."""
+        return self.code in PASSING_CODES
 
 
 class WeComClient:
@@ -36,6 +45,18 @@ class WeComClient:
     def send_text(self, user_id: str, content: str) -> None:
         body = {"touser": user_id, "msgtype": "text", "agentid": int(self._agent_id or 0), "text": {"content": content}}
         self._call("POST", "message/send", json=body)
+
+    def send_card(self, user_ids: tuple[str, ...], card: dict) -> dict:
+        """A template card to each user, one to one; WeCom's answer (invaliduser names those it could not reach)."""
+        body = {"touser": "|".join(user_ids), "msgtype": "template_card", "agentid": int(self._agent_id or 0),
+                "template_card": card}
+        return self._call("POST", "message/send", json=body)
+
+    def update_card(self, response_code: str, user_ids: tuple[str, ...], card: dict) -> None:
+        """Replace a sent card for these users; the response_code (a tap's, or the send's) works once, for 72 hours."""
+        body = {"userids": list(user_ids), "agentid": int(self._agent_id or 0), "response_code": response_code,
+                "template_card": card}
+        self._call("POST", "message/update_template_card", json=body)
 
     def admin_ids(self) -> frozenset[str]:
         """The app's admins (agent/get_admin_list), asked at most every ten minutes."""
@@ -62,7 +83,8 @@ class WeComClient:
                 self._forget_token()
                 continue
             if result.get("errcode", 0) != 0:
-                raise WeComApiError(f"{path} errcode {result.get('errcode')}: {result.get('errmsg')}")
+                code = result.get("errcode")
+                raise WeComApiError(f"{path} errcode {code}: {result.get('errmsg')}", code if isinstance(code, int) else None)
             return result
         return {}
 

@@ -3,6 +3,7 @@
 A group robot's webhook reaches any group. Without one, the bot posts into a conversation itself:
 on DingTalk through the enterprise robot, on WeCom through the 智能机器人's long connection, when
 one is configured (`wecom_bot`, passed in); otherwise a WeCom group needs a group robot's webhook.
+The WeCom app's one-to-one reminders (`by_app`) are a group of their own, reached through the app's API.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Protocol, TypeVar
 class GroupLike(Protocol):
     platform: str
     by_webhook: bool
+    by_app: bool
     settings: Mapping
 
 
@@ -22,7 +24,7 @@ Group = TypeVar("Group", bound=GroupLike)
 def reachable(group: GroupLike, wecom_bot: bool = False) -> bool:
     """Whether the bot can push into the group at all. wecom_bot: the 智能机器人 holds a long connection
     (settings.wecom_bot.long_connection), so it can post into the WeCom groups it is in."""
-    return group.by_webhook or group.platform == "dingtalk" or (group.platform == "wecom" and wecom_bot)
+    return group.by_webhook or group.by_app or group.platform == "dingtalk" or (group.platform == "wecom" and wecom_bot)
 
 
 def reminders_on(group: GroupLike, wecom_bot: bool = False) -> bool:

@@ -21,11 +21,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot import holiday_years, schools
 from bot.config import Settings, load_settings
-from bot.reminders.groups import reminder_groups
+from bot.reminders.groups import reminder_groups, sync_configured
 from bot.reminders.passes import plan_pass, record_pass
 from bot.reminders.receipts import check_reads
 from bot.reminders.sending import SendReport, WeComChat, send_outstanding
-from storage import chats, deliveries
+from storage import deliveries
 from storage.db import Database
 from storage.deliveries import NewDelivery, ReminderKind
 from storage.school_calendar import school_terms
@@ -48,7 +48,7 @@ def run_pass(now: datetime, settings: Settings, database: Database, http: reques
         return None
     school = schools.home_school(database, settings.school)
     holiday_years.prefill(database, school, school_terms(database, school))   # before 元旦 of a year the calendar lacks
-    chats.sync_robot_groups(database, school, settings.groups)
+    sync_configured(database, settings, school)
     http = http or requests.Session()
     added = record_pass(plan_pass(now, settings, database), database)
     try:   # before sending, so a chase due now names who has read it; never in the way of sending

@@ -7,7 +7,8 @@ growing delay; after MAX_ATTEMPTS, or on an error that will not heal, a row fail
 and the group is named in the log. A WeCom group without a webhook is reached by the 智能机器人
 through `wecom_chat` (its long connection, held by the entry layer's process). Where this process
 does not hold it, such a row waits without an attempt counted (another process may hold it), and
-fails only HOLDER_WAIT past due.
+fails only HOLDER_WAIT past due. The WeCom app's one-to-one reminders (a group of their own, `by_app`)
+go through the app's message API to each person the reminder concerns who has not yet done their part.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from bot.messages import Mention, Reply
 from bot.platforms.dingtalk_api import DingTalkApi
 from bot.platforms.dingtalk_card import out_track_id
 from bot.platforms.robots import PushResult, push
+from bot.platforms.wecom import app_card_id, app_status_card, plain_text
+from bot.platforms.wecom_api import WeComApiError, WeComClient
 from bot.progress import SchoolProgress
 from bot.reminder_rules.planning import deadline_morning
 from bot.reminder_rules.setting_words import reminder_settings
@@ -79,7 +82,9 @@ def send_outstanding(now: datetime, settings: Settings, db: Database, http: requ
     if not by_group:
         return report
     default_school = schools.home_school(db, settings.school)
-    channel = _Channel(http, DingTalkApi(settings.dingtalk, http), wecom_chat)
+    app = settings.wecom
+    wecom_app = WeComClient(app.api_base, app.corp_id, app.secret, app.agent_id, http) if app.app_can_send else None
+    channel = _Channel(http, DingTalkApi(settings.dingtalk, http), wecom_chat, wecom_app)
     schools_sent_to = {g.school_id or default_school for chat_id in by_group if (g := groups.get(chat_id)) is not None}
     calendars = {school: school_calendar(settings, db, school) for school in schools_sent_to}   # once per school
     with ThreadPoolExecutor(max_workers=min(MAX_GROUP_WORKERS, len(by_group)), thread_name_prefix="push") as pool:
@@ -113,21 +118,25 @@ class _Channel:
     """The way into a group: its robot webhook, or the bot itself in the conversation (DingTalk's enterprise
     robot, WeCom's 智能机器人)."""
 
-    def __init__(self, http: requests.Session, dingtalk: DingTalkApi, wecom_chat: WeComChat | None) -> None:
-        self.http, self.dingtalk, self.wecom_chat = http, dingtalk, wecom_chat
+    def __init__(self, http: requests.Session, dingtalk: DingTalkApi, wecom_chat: WeComChat | None,
+                 wecom_app: WeComClient | None = None) -> None:
+        self.http, self.dingtalk, self.wecom_chat, self.wecom_app = http, dingtalk, wecom_chat, wecom_app
 
-    def push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None = None) -> PushResult:
+    def push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None = None,
+             to: tuple[str, ...] = ()) -> PushResult:
         """Never raises: a sender that does is a failed push to retry, so the row never stays `sending`
-        (which the next pass would push again without counting an attempt)."""
+        (which the next pass would push again without counting an attempt). to: the app's recipients."""
         try:
-            return self._push(group, reply, card)
+            return self._push(group, reply, card, to)
         except Exception as failed:
             log.exception("pushing to group %s failed", group.name)
             return PushResult(False, retry=True, error=type(failed).__name__)
 
-    def _push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None = None) -> PushResult:
+    def _push(self, group: chats.ReminderGroupRow, reply: Reply, card: StatusCard | None, to: tuple[str, ...]) -> PushResult:
         if group.webhook_url:
             return push(self.http, group.platform, group.webhook_url, group.webhook_secret, reply, int(time.time() * 1000))
+        if group.by_app:
+            return self._to_app(reply, card, to)
         if group.platform == "wecom":
             return self._to_wecom_chat(group.conversation_id, reply)
         if not self.dingtalk.configured:
@@ -138,13 +147,32 @@ class _Channel:
         return self.dingtalk.send_group_markdown(group.conversation_id, reply)
 
     def cards_for(self, group: chats.ReminderGroupRow) -> bool:
-        """Whether the group's reminders carry status buttons: a DingTalk group the enterprise robot reaches, with a template."""
-        return group.platform == "dingtalk" and not group.webhook_url and self.dingtalk.status_cards
+        """Whether the group's reminders carry status buttons: a DingTalk group the enterprise robot reaches, with a
+        template; the WeCom app's one-to-one reminders."""
+        return group.by_app or (group.platform == "dingtalk" and not group.webhook_url and self.dingtalk.status_cards)
+
+    def _to_app(self, reply: Reply, card: StatusCard | None, to: tuple[str, ...]) -> PushResult:
+        """One message to all of `to`, each receiving their own copy: a card with the status buttons, else text."""
+        if self.wecom_app is None:
+            return PushResult(False, error="wecom.corp_id/secret/agent_id not configured")
+        try:
+            if card is None:
+                self.wecom_app.send_text("|".join(to), plain_text(reply.markdown))
+                return PushResult(True)
+            answer = self.wecom_app.send_card(to, app_status_card(reply, card.task_number,
+                                                                  app_card_id(card.task_number, card.delivery_id)))
+        except WeComApiError as refused:
+            return PushResult(False, retry=refused.passing, error=str(refused))
+        except (requests.RequestException, ValueError) as failed:
+            return PushResult(False, retry=True, error=type(failed).__name__)
+        if answer.get("invaliduser"):   # left the school, or outside the app's visible range: the others got it
+            log.warning("the WeCom app could not reach %d of %d people", len(str(answer["invaliduser"]).split("|")), len(to))
+        return PushResult(True)
 
     def here(self, group: chats.ReminderGroupRow) -> bool:
         """Whether this process can push into the group now: a WeCom group without a webhook only where
         this process holds the AI bot's connection (elsewhere its rows wait, no attempt counted)."""
-        if group.webhook_url or group.platform != "wecom":
+        if group.webhook_url or group.by_app or group.platform != "wecom":
             return True
         return self.wecom_chat is not None and self.wecom_chat.connected()
 
@@ -153,6 +181,15 @@ class _Channel:
         if self.wecom_chat is not None and self.wecom_chat.send_to_chat(chat_id, reply):
             return PushResult(True)
         return PushResult(False, retry=True, error="the WeCom bot is not connected, or WeCom refused the message")
+
+
+def _app_recipients(roster: SchoolProgress, task, reply: Reply) -> tuple[str, ...]:
+    """The WeCom userids the reminder names (a chase: those who have not reported; else the owners), less those
+    whose part is done. WeCom takes at most 1,000 in one message."""
+    progress = roster.of([task])[task.id]
+    done = {roster.members[m].wecom_user_id for state in progress.states if state.status == "done"
+            for m in state.unit.member_ids if m in roster.members}
+    return tuple(dict.fromkeys(m.user_id for m in reply.mentions if m.user_id and m.user_id not in done))[:1000]
 
 
 def _read_watch(result: PushResult, row, task, context: ChatContext, group, now: datetime,
@@ -204,14 +241,21 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
             if roster is None:   # read once per group's batch, and only when a reminder names an owner
                 roster = SchoolProgress(db, school, tz=tz)
             reply = replace(reply, mentions=_owner_mentions(roster, task.owner, group.platform))
-        card = None
+        card, to = None, ()
         if task is not None and reply.status_buttons is not None and channel.cards_for(group):   # deadlines, chases
             if roster is None:
                 roster = SchoolProgress(db, school, tz=tz)
             card = StatusCard(row.id, reply.status_buttons, roster.of([task])[task.id].tally())
+        if group.by_app:
+            if roster is None and task is not None:
+                roster = SchoolProgress(db, school, tz=tz)
+            to = _app_recipients(roster, task, reply) if task is not None else ()
+            if not to:
+                deliveries.mark(db, row.id, DeliveryState.DROPPED, "nobody it concerns has a WeCom userid, or all have reported")
+                continue
         deliveries.mark(db, row.id, DeliveryState.SENDING)
         recent.append(time.monotonic())
-        result = channel.push(group, reply, card)
+        result = channel.push(group, reply, card, to)
         if result.ok:
             reads = _read_watch(result, row, task, context, group, now, holidays)
             deliveries.mark(db, row.id, DeliveryState.SENT, reads=reads)

@@ -64,3 +64,6 @@ SETTING_DAYS_RANGE = "提前天数要在 1 到 30 之间"
 SETTING_SWITCH_OR_TIME = "请写“开”“关”或时间，如 8:00"
 SETTING_SWITCH_ONLY = "只能写“开”或“关”"
 SETTING_TIME_UNREAD = "看不懂“{value}”，时间请写成 8:00 或 7点半"
+
+# --- the WeCom app's one-to-one reminders -------------------------------------------------------
+APP_CHANNEL_NAME = "企业微信应用私信"
