@@ -1,8 +1,12 @@
 """Answers shared by the chat and the pushes: the tasks of a span of days ("本周有什么任务", and the
-weekly digest, which says the same), and fitting lines to a platform's size limit."""
+weekly digest, which says the same), and fitting lines to a platform's size limit.
+
+A span's answer reads the span's tasks only; "nothing this week, next up…" asks for the next one
+separately (through the start-date index), so plans of later years cost nothing."""
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from bot import agenda, texts
 from bot.context import ChatContext
@@ -10,13 +14,21 @@ from bot.messages import Reply
 from bot.progress import SchoolProgress
 from bot.task_dates import dated_range
 from bot.texts.format import describe_span, task_line
-from storage.plans import TaskRow
+from storage.plans import TaskRow, tasks_after
+
+NEXT_HORIZON = timedelta(days=400)   # "next up" looks this far past the span: about a school year
+
+
+def next_up(ctx: ChatContext, after: date) -> list[TaskRow]:
+    """The first dated task after the day, within NEXT_HORIZON."""
+    return tasks_after(ctx.database, ctx.school_id, after, after + NEXT_HORIZON, 1)
 
 
 def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, keyword: str | None = None,
-               missing: str | None = None) -> Reply:
+               missing: str | None = None, later: Callable[[], list[TaskRow]] | None = None) -> Reply:
     """The tasks of the days first..last, grouped by day; `missing` is a keyword no task was about
-    (the span still answers, and says so)."""
+    (the span still answers, and says so). later: what may come after an empty span (by default the
+    next dated task), asked only when the span is empty."""
     term = ctx.term_for(first, last)
     duties_rest = bool(ctx.terms) and term is None  # terms are known and none is on: duties rest
     span = describe_span(first, last, ctx.today)
@@ -24,7 +36,7 @@ def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, 
     title = texts.SPAN_TITLE.format(span=span, topic=topic)
     found = agenda.sort_span(tasks, first, last, term, duties_rest, on_topic=bool(keyword) and not missing, terms=ctx.terms)
     if found.empty:
-        return Reply(title, _nothing(title, tasks, last, ctx))
+        return Reply(title, _nothing(title, tasks, last, ctx, later or (lambda: next_up(ctx, last))))
     tallies = SchoolProgress.for_chat(ctx).tallies(found.dated() + found.this_term)
     groups = agenda.span_groups(found, first, last, term, tallies, ctx.today)
     listed = sum(len(g.lines) for g in groups if g.heading == f"**{texts.ROUTINE}**")
@@ -34,11 +46,12 @@ def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, 
     return Reply(title, fit(lines[:1] + head + lines[1:], ctx.reply_bytes))
 
 
-def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext) -> str:
-    upcoming = sorted(
-        ((r, t) for t in tasks if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
-        key=lambda pair: pair[0],
-    )
+def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext, later: Callable[[], list[TaskRow]]) -> str:
+    def after_the_span(candidates: list[TaskRow]) -> list:
+        return sorted(((r, t) for t in candidates if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
+                      key=lambda pair: pair[0])
+
+    upcoming = after_the_span(tasks) or after_the_span(later())
     text = texts.NOTHING_IN_SPAN.format(title=title)
     if upcoming:
         text += "\n\n" + texts.NEXT_UP.format(line=task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))

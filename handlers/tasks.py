@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 from bot import agenda, texts
-from bot.answers import fit, span_reply
+from bot.answers import NEXT_HORIZON, fit, next_up, span_reply
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.progress import SchoolProgress
@@ -16,7 +16,7 @@ from bot.understanding import Ask, Query, Unknown
 from bot.understanding.normalize import normalize
 from bot.understanding.questions import CHATTER
 from bot.understanding.topics import CLOSE, LOOSE, topic_score
-from storage.plans import TaskRow, list_tasks
+from storage.plans import TaskRow, list_tasks, tasks_after
 
 from .help import answer_unknown
 from .term import answer_term_dates, answer_week_number
@@ -26,6 +26,10 @@ MAX_NEAREST = 5
 BARE_WORDS = re.compile(r"^[\u4e00-\u9fa5“”《》\"]{3,16}$")
 CLOSE_MARGIN = 0.15
 FAR_MONTH_DAYS = 180
+# "运动会什么时候" looks this far back and ahead of today: this school year's plan and the next one imported
+# early, not every year kept in the database.
+AROUND_TODAY = timedelta(days=366)
+LATER_PAGE = 100
 
 
 def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> Reply:
@@ -34,27 +38,46 @@ def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> R
     if intent.ask == Ask.TERM_DATES:
         return answer_term_dates(ctx)
     if intent.ask == Ask.ROUTINE:
-        return _routine(list_tasks(ctx.database, ctx.school_id), ctx)
+        return _routine(list_tasks(ctx.database, ctx.school_id, ctx.today, ctx.today), ctx)
     if intent.start is None:
-        return _whenever(intent, message, list_tasks(ctx.database, ctx.school_id), ctx)
-    # Tasks dated after the span are still wanted when it is empty: "下一项…".
-    tasks = list_tasks(ctx.database, ctx.school_id, intent.start, date.max)
+        return _whenever(intent, message, _around_today(ctx), ctx)
+    tasks = list_tasks(ctx.database, ctx.school_id, intent.start, intent.end)   # the span's, and undated ones
     about, missing = _on_topic(intent.keyword, tasks)
     if intent.ask == Ask.DEADLINE:
         return _due(intent, about, missing, ctx)
     if (recent := _the_month_just_past(intent, about, ctx)) is not None:
         return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
-    return span_reply(about, intent.start, intent.end, ctx, intent.keyword, missing)
+    if missing and (later := _later_about(missing, ctx, intent.end)):
+        about, missing = later, None   # "下周有运动会吗": not next week, but here is when ("下一项…")
+    on_topic = bool(intent.keyword) and not missing
+    after = (lambda: _later_about(intent.keyword, ctx, intent.end)) if on_topic else (lambda: next_up(ctx, intent.end))
+    return span_reply(about, intent.start, intent.end, ctx, intent.keyword, missing, after)
 
 
 def answer_unrecognised(intent: Unknown, message: IncomingMessage, ctx: ChatContext) -> Reply:
     """Words we could not read as a question may still name a task ("班主任费"): then say when it is."""
     words = normalize(message.text)
     if BARE_WORDS.match(words) and not CHATTER.search(words):
-        tasks = list_tasks(ctx.database, ctx.school_id)
+        tasks = _around_today(ctx)
         if any(topic_score(words, (t.title,)) >= CLOSE for t in tasks):
             return _whenever(Query(keyword=words, ask=Ask.NAME), message, tasks, ctx)
     return answer_unknown(intent, message, ctx)
+
+
+def _around_today(ctx: ChatContext) -> list[TaskRow]:
+    return list_tasks(ctx.database, ctx.school_id, ctx.today - AROUND_TODAY, ctx.today + AROUND_TODAY)
+
+
+def _later_about(keyword: str, ctx: ChatContext, after: date) -> list[TaskRow]:
+    """The next tasks after the day that are about the keyword, a page at a time in date order (the
+    start-date index), within NEXT_HORIZON; [] when none is."""
+    until, cursor = after + NEXT_HORIZON, (after, None)
+    while page := tasks_after(ctx.database, ctx.school_id, cursor[0], until, LATER_PAGE, cursor[1]):
+        close = [t for score, t in _scores(keyword, page) if score >= CLOSE]
+        if close:
+            return _closest(_scores(keyword, close))
+        cursor = (page[-1].start, page[-1].id)
+    return []
 
 
 def _scores(keyword: str, tasks: list[TaskRow]) -> list[tuple[float, TaskRow]]:

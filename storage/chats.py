@@ -1,11 +1,14 @@
 """Which school a chat belongs to, and the schools there are."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import office_settings
 from .db import Database
 from .models import ChatGroup, ChatMembership, School
 
@@ -44,6 +47,7 @@ ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
 # The WeCom app's one-to-one reminders, kept as a group of their own so the ledger, the pacing and the office's
 # settings page treat them like any group's. A WeCom userid has no colon, so no conversation can take this id.
 APP_CHANNEL = "app:private"
+CONFIGURED_GROUPS = "configured_groups_digest"   # office_settings: the config's groups last written
 APP_CHANNEL_SETTINGS = {"enabled": True, "digest": False, "eve": False, "morning": False, "recurring": False}
 
 
@@ -69,27 +73,51 @@ class ReminderGroupRow:
         return self.webhook_url is None and self.platform == "wecom" and self.conversation_id == APP_CHANNEL
 
 
+def sync_configured_groups(db: Database, school_id: int, groups, app_channel: bool, app_name: str) -> bool:
+    """The groups the config names, written only when the config has changed since (a digest of it is kept with
+    them): a pass over thousands of groups every minute must not rewrite them all. False when nothing changed."""
+    digest = hashlib.sha256(json.dumps([school_id, [(g.name, g.platform, g.webhook, g.secret or "") for g in groups],
+                                        app_channel, app_name], ensure_ascii=False).encode()).hexdigest()
+    if office_settings.get(db, CONFIGURED_GROUPS) == digest:
+        return False
+    with db.transaction() as s:
+        _sync_robots(s, school_id, groups)
+        _sync_app_channel(s, school_id, app_channel, app_name)
+        office_settings.put_in(s, CONFIGURED_GROUPS, digest)
+    return True
+
+
 def sync_robot_groups(db: Database, school_id: int, groups) -> None:
     """Create or update the configured robot groups (objects with name, platform, webhook, secret).
     Their reminder settings are left alone: admins change those in chat."""
     with db.transaction() as s:
-        for group in groups:
-            row = chat_in(s, group.platform, f"{ROBOT_PREFIX}{group.name}")
-            row.name, row.school_id, row.is_active = group.name, school_id, True
-            row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
+        _sync_robots(s, school_id, groups)
 
 
-def sync_app_channel(db: Database, school_id: int, on: bool, name: str) -> None:
+def _sync_robots(s: Session, school_id: int, groups) -> None:
+    """One read of the robot groups there are, not one per configured group."""
+    existing = {(r.platform, r.conversation_id): r
+                for r in s.scalars(select(ChatGroup).where(ChatGroup.conversation_id.startswith(ROBOT_PREFIX)))}
+    for group in groups:
+        key = (group.platform, f"{ROBOT_PREFIX}{group.name}")
+        row = existing.get(key)
+        if row is None:
+            row = existing[key] = ChatGroup(platform=key[0], conversation_id=key[1], settings={})
+            s.add(row)
+        row.name, row.school_id, row.is_active = group.name, school_id, True
+        row.webhook_url, row.webhook_secret = group.webhook, group.secret or None
+
+
+def _sync_app_channel(s: Session, school_id: int, on: bool, name: str) -> None:
     """The WeCom app's one-to-one reminders: created on first need with deadlines and chases only (the office
     may change that), kept active while `on`, never deleted (its ledger rows stay)."""
-    with db.transaction() as s:
-        row = s.scalar(select(ChatGroup).where(*is_conversation("wecom", APP_CHANNEL)))
-        if row is None and not on:
-            return
-        if row is None:
-            row = ChatGroup(platform="wecom", conversation_id=APP_CHANNEL, name=name, settings=dict(APP_CHANNEL_SETTINGS))
-            s.add(row)
-        row.school_id, row.is_active = school_id, on
+    row = s.scalar(select(ChatGroup).where(*is_conversation("wecom", APP_CHANNEL)))
+    if row is None and not on:
+        return
+    if row is None:
+        row = ChatGroup(platform="wecom", conversation_id=APP_CHANNEL, name=name, settings=dict(APP_CHANNEL_SETTINGS))
+        s.add(row)
+    row.school_id, row.is_active = school_id, on
 
 
 def active_groups(db: Database) -> list[ReminderGroupRow]:

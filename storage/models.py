@@ -244,6 +244,8 @@ class DeliveryState(StrEnum):
 class ReminderDelivery(Base):
     """The push ledger: one row per (reminder kind, task, occurrence, group), sent at most once."""
     __tablename__ = "reminder_delivery"
+    # What to send each minute is read by state first: the sent history never enters that read.
+    __table_args__ = (Index("ix_reminder_delivery_state_due", "state", "due_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))       # a ReminderKind

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -222,9 +222,18 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
     with db.read() as s:
         if first is not None and last is not None:
             rows = s.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last})
-        else:
-            rows = s.execute(SCHOOL_TASKS, {"school_id": school_id})
-        return [TaskRow(*row) for row in rows]
+            return sorted((TaskRow(*row) for row in rows), key=lambda t: t.number)
+        return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS, {"school_id": school_id})]
+
+
+def tasks_after(db: Database, school_id: int, after: date, until: date, limit: int, after_id: int | None = None) -> list[TaskRow]:
+    """Dated tasks starting after `after` and by `until`, soonest first, at most `limit`: what comes next, read
+    through the (school, start) index rather than everything to the end of time. after_id pages on: tasks that
+    start on `after` itself with a larger id come too."""
+    params = {"school_id": school_id, "after": after, "until": until, "after_id": NO_ID if after_id is None else after_id,
+              "limit": limit}
+    with db.read() as s:
+        return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS_AFTER, params)]
 
 
 def list_tasks_marked(db: Database, school_id: int) -> list[TaskRow]:
@@ -339,8 +348,18 @@ MARK_COLUMNS = (case((Task.edited_at.is_(None), False), else_=True).label("edite
 SCHOOL_TASKS = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
                 .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None)).order_by(Task.number))
 SCHOOL_TASKS_MARKED = SCHOOL_TASKS.add_columns(*MARK_COLUMNS)
-SCHOOL_TASKS_TOUCHING = SCHOOL_TASKS.where(or_(Task.start_date.is_(None), and_(Task.start_date <= bindparam("last"),
-                                                                                 Task.end_date >= bindparam("first"))))
+NO_ID = 2 ** 31 - 1   # above any id (an INTEGER column)
+SCHOOL_TASKS_AFTER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+                      .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None),
+                             Task.start_date >= bindparam("after"), Task.start_date <= bindparam("until"),
+                             or_(Task.start_date > bindparam("after"), Task.id > bindparam("after_id")))
+                      .order_by(Task.start_date, Task.id).limit(bindparam("limit", type_=Integer)))
+# Unordered: ordered by number, SQLite would walk the school's (school, number) index, every task of every year,
+# instead of the date range; the few rows are sorted after.
+SCHOOL_TASKS_TOUCHING = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+                         .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None),
+                                or_(Task.start_date.is_(None), and_(Task.start_date <= bindparam("last"),
+                                                                    Task.end_date >= bindparam("first")))))
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

@@ -15,8 +15,9 @@ def reminder_groups(db: Database, wecom_bot: bool = False) -> list[ReminderGroup
     return receiving(chats.active_groups(db), wecom_bot)
 
 
-def sync_configured(db: Database, settings: Settings, school_id: int) -> None:
-    """The groups the config names: its robot webhooks, and the WeCom app's one-to-one reminders when switched on."""
-    chats.sync_robot_groups(db, school_id, settings.groups)
-    chats.sync_app_channel(db, school_id, settings.wecom.private_reminders and settings.wecom.app_can_send,
-                           texts.APP_CHANNEL_NAME)
+def sync_configured(db: Database, settings: Settings, school_id: int) -> bool:
+    """The groups the config names: its robot webhooks, and the WeCom app's one-to-one reminders when switched on;
+    written only when the config changed (False: nothing to do)."""
+    return chats.sync_configured_groups(db, school_id, settings.groups,
+                                        settings.wecom.private_reminders and settings.wecom.app_can_send,
+                                        texts.APP_CHANNEL_NAME)

@@ -1,7 +1,7 @@
 """What a reminder says. The digest is the same answer a teacher gets for "本周有什么任务" (bot.answers)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot import texts
 from bot.answers import span_reply
@@ -19,8 +19,8 @@ def render(delivery: DeliveryRow, task: TaskRow | None, context: ChatContext, pl
     finds everyone has reported by the time it is sent."""
     if delivery.kind == ReminderKind.DIGEST:
         monday = delivery.occurrence
-        upcoming = list_tasks(context.database, context.school_id, monday, date.max)  # "nothing this week; next up…"
-        return span_reply(upcoming, monday, monday + timedelta(days=6), context)
+        sunday = monday + timedelta(days=6)
+        return span_reply(list_tasks(context.database, context.school_id, monday, sunday), monday, sunday, context)
     if delivery.kind == ReminderKind.ALERT:
         return Reply(texts.REMIND_ALERT_TITLE, texts.REMIND_ALERT.format(group=delivery.detail or ""))
     if delivery.kind == ReminderKind.MISSED:

@@ -1,0 +1,157 @@
+"""Reads that stay flat as a district grows: a week's question reads that week's tasks, not every year's; "nothing
+this week, next up…" and "下周有运动会吗" find what comes later through the start-date index; the minute's read of
+what to send goes by state, so the sent history never enters it; the configured groups are written only when the
+config changes. Each query's plan is checked with EXPLAIN on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import RobotGroup, SchoolSettings, Settings, Term
+from bot.dispatch import Dispatcher
+from bot.messages import IncomingMessage
+from bot.reminders.groups import sync_configured
+from storage import chats, deliveries, plans
+from storage.models import ChatGroup, Plan, Task
+
+TZ = ZoneInfo("Asia/Shanghai")
+TERM = Term("第一学期", date(2026, 9, 1), date(2027, 1, 22))
+SETTINGS = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)))
+TODAY = date(2026, 10, 14)   # a Wednesday
+
+
+def add_plan(database, school_id: int, name: str, tasks: list[tuple[str, date, date]]) -> None:
+    with database.transaction() as s:
+        plan = Plan(school_id=school_id, name=name, source_filename=f"{name}.txt", checksum=name, valid_from=tasks[0][1],
+                    valid_to=tasks[-1][2])
+        s.add(plan)
+        s.flush()
+        first = (s.scalar(select(func.max(Task.number)).where(Task.school_id == school_id)) or 0) + 1   # numbers are the school's
+        s.add_all(Task(school_id=school_id, plan_id=plan.id, number=first + i, title=title, start_date=start, end_date=end,
+                       fingerprint=f"{name}-{i}") for i, (title, start, end) in enumerate(tasks))
+
+
+def later_years(first_year: int, years: int, per_year: int) -> list[tuple[str, date, date]]:
+    """Plans of later school years: many tasks, none about sports."""
+    out = []
+    for year in range(first_year, first_year + years):
+        for i in range(per_year):
+            day = date(year, 9, 1) + timedelta(days=i % 300)
+            out.append((f"第{i}项教研活动", day, day))
+    return out
+
+
+def ask(database, text: str, today: date = TODAY) -> str:
+    dispatcher = Dispatcher(SETTINGS, database)
+    message = IncomingMessage("console", f"m-{text}-{today}", "console", "t1", "王芳", text,
+                              datetime.combine(today, datetime.min.time(), TZ).replace(hour=9))
+    return dispatcher.handle(message).markdown
+
+
+@pytest.fixture
+def school(database):
+    school_id = plans.ensure_school(database, "青禾小学")
+    add_plan(database, school_id, "本学期", [("秋季运动会", date(2026, 11, 20), date(2026, 11, 20)),
+                                          ("期中考试", date(2026, 10, 13), date(2026, 10, 14))])
+    return school_id
+
+
+def test_a_week_question_reads_only_that_week(database, school):
+    add_plan(database, school, "以后几年", later_years(2027, 3, 400))
+    fetched: list[int] = []
+    original = plans.TaskRow
+
+    def counting_row(*row, **kw):
+        fetched.append(1)
+        return original(*row, **kw)
+
+    plans.TaskRow = counting_row
+    try:
+        answer = ask(database, "本周有什么任务")
+    finally:
+        plans.TaskRow = original
+    assert "期中考试" in answer
+    assert len(fetched) <= 5, f"a week's question read {len(fetched)} tasks"
+
+
+def test_an_empty_span_still_says_what_comes_next(database, school):
+    add_plan(database, school, "以后几年", later_years(2027, 2, 300))
+    answer = ask(database, "下周有什么任务", date(2026, 11, 2))   # 11月9日–15日: nothing; the sports day is after
+    assert "秋季运动会" in answer and "下一项" in answer
+
+
+def test_a_topic_not_in_the_span_is_found_later(database, school):
+    add_plan(database, school, "以后几年", later_years(2027, 2, 300))
+    answer = ask(database, "下周有运动会吗")
+    assert "秋季运动会" in answer and "11月20日" in answer
+
+
+def test_when_is_it_reads_this_year_and_the_next(database, school):
+    add_plan(database, school, "很久以后", [("秋季运动会（2030年）", date(2030, 10, 20), date(2030, 10, 20))])
+    answer = ask(database, "运动会什么时候")
+    assert "11月20日" in answer and "2030" not in answer
+
+
+def test_the_digest_says_what_comes_next(database, school):
+    from bot.context import ChatContext
+    from bot.reminders.messages import render
+    from storage.deliveries import DeliveryRow, ReminderKind
+    add_plan(database, school, "以后几年", later_years(2027, 2, 300))
+    monday = date(2026, 11, 9)
+    row = DeliveryRow("k", ReminderKind.DIGEST, None, 1, monday, datetime(2026, 11, 9, tzinfo=TZ), id=1, state="pending")
+    reply = render(row, None, ChatContext(database, school, monday, (TERM,), tz=TZ))
+    assert "秋季运动会" in reply.markdown
+
+
+# --- the query plans
+
+def explain(database, statement, params: dict) -> str:
+    with database.read() as s:
+        conn = s.connection()
+        sql = str(statement.params(**params).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "sqlite":
+            return "\n".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all())
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")   # tiny tables: ask whether an index can serve
+        return "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}").all())
+
+
+def uses_index(plan: str, index: str, table: str) -> bool:
+    if index not in plan:
+        return False
+    return f"SCAN {table}\n" not in plan + "\n" and f"Seq Scan on {table} " not in plan
+
+
+@pytest.mark.parametrize("statement, params, index", [
+    (plans.SCHOOL_TASKS_TOUCHING, {"school_id": 1, "first": TODAY, "last": TODAY}, "ix_task_school_dates"),
+    (plans.SCHOOL_TASKS_AFTER, {"school_id": 1, "after": TODAY, "until": TODAY + timedelta(400), "after_id": 0, "limit": 1},
+     "ix_task_school_dates"),
+    (deliveries.OUTSTANDING, {"moment": datetime(2026, 10, 14)}, "ix_reminder_delivery_state_due"),
+], ids=["span", "next", "outstanding"])
+def test_the_reads_go_through_their_index(database, statement, params, index):
+    plan = explain(database, statement, params)
+    table = "task" if "task" in index else "reminder_delivery"
+    assert uses_index(plan, index, table), plan
+
+
+# --- the configured groups
+
+def test_the_configured_groups_are_written_only_when_the_config_changes(database):
+    school = plans.ensure_school(database, "青禾小学")
+    groups = tuple(RobotGroup(name=f"{i}年级组", platform="dingtalk", webhook=f"https://oapi.dingtalk.com/robot/send?access_token=t{i}")
+                   for i in range(50))
+    settings = Settings(school=SETTINGS.school, groups=groups)
+    assert sync_configured(database, settings, school) is True
+    with database.transaction() as s:   # the office renamed one on its pages; an unchanged config leaves it
+        s.scalar(select(ChatGroup).where(ChatGroup.name == "3年级组")).name = "三年级组"
+    assert sync_configured(database, settings, school) is False
+    assert "三年级组" in chats.group_names(database, school)
+    changed = Settings(school=SETTINGS.school, groups=groups[:49] + (RobotGroup(name="49年级组", platform="dingtalk",
+                                                                                 webhook="https://oapi.dingtalk.com/robot/send?access_token=new"),))
+    assert sync_configured(database, changed, school) is True
+    assert "3年级组" in chats.group_names(database, school)
+    with database.read() as s:
+        assert s.scalar(select(ChatGroup.webhook_url).where(ChatGroup.name == "49年级组")).endswith("token=new")
+        assert len(list(s.scalars(select(ChatGroup.id)))) == 50
