@@ -58,6 +58,29 @@ def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext, la
     return text
 
 
+def shorten_names(names: list[str], budget: int, people: bool = True) -> str:
+    """The names joined, within `budget` bytes: when they do not fit, the first ones and how many in all
+    ("王芳、李强等 40 人"), never none of them."""
+    joined = texts.LIST_SEPARATOR.join(names)
+    if len(joined.encode("utf-8")) <= budget:
+        return joined
+    form = texts.NAMES_AND_MORE if people else texts.UNITS_AND_MORE
+    kept, size = [], len(form.format(names="", count=len(names)).encode("utf-8"))
+    for name in names:
+        cost = len((texts.LIST_SEPARATOR + name).encode("utf-8"))
+        if kept and size + cost > budget:
+            break
+        kept.append(name)
+        size += cost
+    return form.format(names=texts.LIST_SEPARATOR.join(kept), count=len(names))
+
+
+def shared_budget(limit: int, fixed_lines: list[str], lists: int) -> int:
+    """What each of `lists` name lists may take of a reply of `limit` bytes, after the lines around them."""
+    room = limit - 200 - sum(len(line.encode("utf-8")) + 1 for line in fixed_lines) - 40 * lists
+    return max(room // max(lists, 1), 60)
+
+
 def fit(lines: list[str], limit: int) -> str:
     """Keep whole lines under the platform's size limit and say how many were left out."""
     kept, size = [], 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import texts
-from bot.answers import fit
+from bot.answers import fit, shared_budget, shorten_names
 from bot.context import ChatContext
 from bot.messages import IncomingMessage, Reply
 from bot.people.progress import UnitState
@@ -183,20 +183,26 @@ def _progress_reply(task: TaskRow, school: SchoolProgress, ctx: ChatContext) -> 
     lines = ["#### " + (texts.PROGRESS_TALLY.format(title=title, tally=tally) if tally else title)]
     if task.owner:
         lines.append(texts.PROGRESS_OWNER.format(owner=task.owner))
-    for state in (ReportStatus.DONE, ReportStatus.DOING, ReportStatus.BLOCKED):
-        entries = [_entry(s, names) for s in progress.states if s.status == state]
-        if entries:
-            lines.append(texts.PROGRESS_STATE.format(state=texts.STATUS_WORDS[state], count=len(entries), names=texts.LIST_SEPARATOR.join(entries)))
-    waiting = [s.unit.label for s in progress.states if s.status is None]
-    if waiting:
-        lines.append(texts.PROGRESS_STATE.format(state=texts.NOT_REPORTED, count=len(waiting), names=texts.LIST_SEPARATOR.join(waiting)))
-    if unread := [s.unit.label for s in progress.unread()]:
-        lines.append(texts.PROGRESS_UNREAD.format(count=len(unread), names=texts.LIST_SEPARATOR.join(unread)))
-    if progress.is_open and not progress.states:
-        lines.append(texts.PROGRESS_NOBODY_YET)
-    if progress.is_open:
-        lines.append(texts.PROGRESS_OPEN)
-    return Reply(title, fit(lines, ctx.reply_bytes))
+    lists = [(texts.STATUS_WORDS[state], [s for s in progress.states if s.status == state])
+             for state in (ReportStatus.DONE, ReportStatus.DOING, ReportStatus.BLOCKED)]
+    lists.append((texts.NOT_REPORTED, [s for s in progress.states if s.status is None]))
+    lists = [(label, states) for label, states in lists if states]
+    unread = progress.unread()
+    tail = ([texts.PROGRESS_NOBODY_YET] if progress.is_open and not progress.states else []) + \
+        ([texts.PROGRESS_OPEN] if progress.is_open else [])
+    # Every list keeps its first names within a share of the message ("等 40 人"), so none is dropped whole.
+    budget = shared_budget(ctx.reply_bytes, lines + tail, len(lists) + bool(unread))
+    for label, states in lists:
+        shown = shorten_names([_entry(s, names) for s in states], budget, _people(states))
+        lines.append(texts.PROGRESS_STATE.format(state=label, count=len(states), names=shown))
+    if unread:
+        lines.append(texts.PROGRESS_UNREAD.format(count=len(unread), names=shorten_names([s.unit.label for s in unread], budget,
+                                                                                         _people(unread))))
+    return Reply(title, fit(lines + tail, ctx.reply_bytes))
+
+
+def _people(states: list[UnitState]) -> bool:
+    return not any(s.unit.is_department for s in states)
 
 
 def _entry(state: UnitState, names: dict[int, str]) -> str:

@@ -327,3 +327,32 @@ def test_a_nickname_never_takes_over_an_admins_roster_row(database, tmp_path):
         assert s.query(StatusReport).count() == 0
         sun = [m for m in s.query(Member).all() if m.name == "孙丽"]
         assert len(sun) == 2 and sum(1 for m in sun if m.is_admin) == 1 and all(m.dingtalk_user_id != "dt-fake" for m in sun if m.is_admin)
+
+
+def test_a_long_progress_list_is_shortened_not_dropped(sqlite_database, tmp_path):
+    """A thousand 班主任: each list keeps its first names and says how many in all, within the message's size."""
+    many = "".join(f"教师{i:04d},班主任,,{1 + i % 6}年级,dt-{i},,,\n" for i in range(1000))
+    roster = tmp_path / "名单.csv"
+    roster.write_text(ROSTER + many, encoding="utf-8")
+    settings = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)))
+    plan = tmp_path / "计划.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    import_file(plan, settings, sqlite_database)
+    import_roster_file(roster, settings, sqlite_database)
+    school = School.__new__(School)
+    school.db, school.settings, school.dispatcher = sqlite_database, settings, Dispatcher(settings, sqlite_database)
+    school.numbers = {t.title: t.number for t in _tasks(sqlite_database)}
+    visits = school.n("家访")
+    for i in range(0, 300):
+        school.say(f"dt-{i}", f"完成 {visits}")
+    progress = school.say("dt-zhao", f"{visits} 进度")
+    assert "**已完成（300）**：教师0000、" in progress and "等 300 人" in progress
+    assert "**未上报（702）**：" in progress and "等 702 人" in progress
+    assert "没有显示" not in progress and len(progress.encode()) <= 3800   # DEFAULT_REPLY_BYTES
+    from bot.context import ChatContext
+    from bot.reminders.messages import render
+    from storage.deliveries import DeliveryRow
+    task = next(t for t in _tasks(sqlite_database) if t.number == visits)
+    chase = render(DeliveryRow("k", "chase", task.id, 1, task.end, datetime(2026, 10, 20, tzinfo=TZ), id=1, state="pending"),
+                   task, ChatContext(sqlite_database, ensure_school(sqlite_database, "青禾小学"), date(2026, 10, 20), (TERM,), tz=TZ))
+    assert "等 702 人" in chase.markdown and len(chase.markdown.encode()) <= 3800

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import texts
-from bot.answers import span_reply
+from bot.answers import shared_budget, shorten_names, span_reply
 from bot.context import ChatContext
 from bot.messages import Mention, Reply
 from bot.progress import SchoolProgress
@@ -49,9 +49,12 @@ def _chase(task: TaskRow, context: ChatContext, platform: str) -> Reply | None:
         return None
     ids = sorted({m for unit in waiting for m in unit.member_ids})
     unread = [s.unit.label for s in progress.unread()]
-    text = texts.REMIND_CHASE.format(line=task_line(task).lstrip("- "), tally=progress.tally(),
-                                     names=texts.LIST_SEPARATOR.join(u.label for u in waiting), number=task.number,
-                                     unread=texts.REMIND_CHASE_UNREAD.format(names=texts.LIST_SEPARATOR.join(unread))
+    line = task_line(task).lstrip("- ")
+    budget = shared_budget(context.reply_bytes, [line], 2 if unread else 1)   # names shortened, never dropped
+    people = not any(u.is_department for u in waiting)
+    text = texts.REMIND_CHASE.format(line=line, tally=progress.tally(), number=task.number,
+                                     names=shorten_names([u.label for u in waiting], budget, people),
+                                     unread=texts.REMIND_CHASE_UNREAD.format(names=shorten_names(unread, budget, people))
                                      if unread else "")
     return Reply(texts.REMIND_CHASE_TITLE, text, mentions=mentions_for([school.members[i] for i in ids], platform),
                  status_buttons=task.number)
