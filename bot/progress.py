@@ -1,10 +1,16 @@
-"""Who answers for the school's tasks and how far each has got: loaded once per message or pass."""
+"""Who answers for the school's tasks and how far each has got: reports read once per message or pass.
+
+The roster (members, roles, and whom each owner names) is kept per process and school until the
+school's roster revision changes (storage.people.roster_revision): a school of 5,000 teachers costs
+one small read a message, not the whole roster."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from bot.people.progress import Progress, progress_of
@@ -19,34 +25,60 @@ from storage.school_calendar import Term
 from .context import SCHOOL_TZ, ChatContext
 
 
+@dataclass(frozen=True)
+class _Roster:
+    revision: str
+    members: dict[int, MemberRow]        # shared: read only
+    people: list[Person]
+    units: dict[str | None, tuple[Unit, ...]] = field(default_factory=dict)   # filled as owners are asked about
+
+
+_rosters: WeakKeyDictionary[Database, dict[int, _Roster]] = WeakKeyDictionary()
+_rosters_lock = threading.Lock()
+
+
+def _roster(database: Database, school_id: int) -> _Roster:
+    revision = people.roster_revision(database, school_id)   # read before the roster: a change in between reloads
+    with _rosters_lock:
+        kept = _rosters.get(database, {}).get(school_id)
+    if kept is not None and kept.revision == revision:
+        return kept
+    members = {m.id: m for m in people.load_members(database, school_id)}
+    loaded = _Roster(revision, members, [Person(m.id, m.name, m.department, tuple(Role(r.role, r.grade, r.subject) for r in m.roles))
+                                         for m in members.values()])
+    with _rosters_lock:
+        _rosters.setdefault(database, {})[school_id] = loaded
+    return loaded
+
+
 class SchoolProgress:
     """`today` and `term` place recurring duties: only reports in the current round count."""
 
     def __init__(self, database: Database, school_id: int, today: date | None = None, term: Term | None = None,
                  tz: ZoneInfo = SCHOOL_TZ) -> None:
         self.database, self.school_id, self.today, self.term, self.tz = database, school_id, today, term, tz
-        self._units: dict[str | None, tuple[Unit, ...]] = {}
 
     @classmethod
     def for_chat(cls, ctx: ChatContext) -> SchoolProgress:
         return cls(ctx.database, ctx.school_id, ctx.today, ctx.term, ctx.tz)
 
     @cached_property
-    def members(self) -> dict[int, MemberRow]:
-        return {m.id: m for m in people.load_members(self.database, self.school_id)}
+    def _roster(self) -> _Roster:
+        return _roster(self.database, self.school_id)
 
-    @cached_property
-    def _people(self) -> list[Person]:
-        return [Person(m.id, m.name, m.department, tuple(Role(r.role, r.grade, r.subject) for r in m.roles))
-                for m in self.members.values()]
+    @property
+    def members(self) -> dict[int, MemberRow]:
+        """Everyone on the roster by id; shared between messages, so never changed here."""
+        return self._roster.members
 
     def names(self) -> dict[int, str]:
         return {m.id: m.name for m in self.members.values()}
 
     def units(self, owner: str | None) -> tuple[Unit, ...]:
-        if owner not in self._units:
-            self._units[owner] = units_for(owner, self._people)
-        return self._units[owner]
+        roster = self._roster
+        if owner not in roster.units:
+            roster.units[owner] = units_for(owner, roster.people)
+        return roster.units[owner]
 
     def of(self, tasks: Iterable[TaskRow]) -> dict[int, Progress]:
         tasks = list(tasks)

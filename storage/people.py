@@ -1,17 +1,21 @@
 """Members of a school, their roles, and the people the bot meets in chat."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import chats
+from . import chats, office_settings
 from .db import Database
 from .models import ChatGroup, ChatMembership, Member, MemberRole
 
 ID_COLUMNS = {"dingtalk": "dingtalk_user_id", "wecom": "wecom_user_id"}
+# Changed in the transaction of every write to a school's members or roles, so a process may keep the roster
+# it read until this changes (bot.progress): one small read a message instead of the whole roster.
+REVISION = "roster_revision:{school_id}"
 # A console sender acting as a roster member (`python -m bot chat --as`). No OS user name holds a colon.
 CONSOLE_MEMBER = "member:"
 
@@ -74,6 +78,15 @@ def load_members(db: Database, school_id: int) -> list[MemberRow]:
                       m.wecom_user_id, m.is_admin, id=m.id) for m in members]
 
 
+def roster_revision(db: Database, school_id: int) -> str:
+    """Changes whenever the school's members or their roles do ("" before the first change is recorded)."""
+    return office_settings.get(db, REVISION.format(school_id=school_id))
+
+
+def _changed(s: Session, school_id: int) -> None:
+    office_settings.put_in(s, REVISION.format(school_id=school_id), uuid.uuid4().hex)
+
+
 def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> RosterResult:
     """All or nothing. A person already known (by platform id, by name and mobile, or by a unique
     name) is updated and keeps their reports; their roles are replaced by the roster's."""
@@ -88,6 +101,7 @@ def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> Ros
             member.wecom_user_id = entry.wecom_user_id or member.wecom_user_id
             s.flush()
             roles += _set_roles(s, member.id, entry.roles)
+        _changed(s, school_id)
     return RosterResult(added, updated, roles)
 
 
@@ -186,7 +200,9 @@ def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> 
     if member is None:
         member = Member(school_id=school_id, name=name or user_id)
         s.add(member)
-    setattr(member, column, user_id)
+    if getattr(member, column) != user_id:   # someone new, or a roster entry learning its id: the roster changed
+        setattr(member, column, user_id)
+        _changed(s, school_id)
     s.flush()
     return member
 
@@ -244,6 +260,7 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             s.flush()
             if entry.roles:
                 roles += _set_roles(s, member.id, entry.roles)
+        _changed(s, school_id)
     return RosterResult(added, updated, roles)
 
 
@@ -252,6 +269,7 @@ def set_admin(db: Database, school_id: int, member_id: int, is_admin: bool) -> N
         member = s.scalar(select(Member).where(Member.id == member_id, Member.school_id == school_id))
         if member is not None:
             member.is_admin = is_admin
+            _changed(s, school_id)
 
 
 def _found_or_added(s: Session, school_id: int, found: Member | None, name: str) -> tuple[Member, bool]:

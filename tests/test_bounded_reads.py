@@ -155,3 +155,33 @@ def test_the_configured_groups_are_written_only_when_the_config_changes(database
     with database.read() as s:
         assert s.scalar(select(ChatGroup.webhook_url).where(ChatGroup.name == "49年级组")).endswith("token=new")
         assert len(list(s.scalars(select(ChatGroup.id)))) == 50
+
+
+# --- the roster
+
+def test_the_roster_is_read_once_per_change(database, monkeypatch):
+    from bot.progress import SchoolProgress
+    from storage import people
+    from storage.people import NewMember, RoleRow, import_roster
+    school = plans.ensure_school(database, "青禾小学")
+    import_roster(database, school, [NewMember("王芳", (RoleRow("班主任"),), dingtalk_user_id="dt-wang"),
+                                     NewMember("李强", (RoleRow("班主任"),), dingtalk_user_id="dt-li")])
+    loads, load = [], people.load_members
+    monkeypatch.setattr(people, "load_members", lambda *a: loads.append(1) or load(*a))
+
+    def roster() -> set[str]:
+        return {m.name for m in SchoolProgress(database, school).members.values()}
+
+    assert roster() == {"王芳", "李强"} and len(loads) == 1
+    assert len(SchoolProgress(database, school).units("班主任")) == 2 and roster() == {"王芳", "李强"} and len(loads) == 1
+    import_roster(database, school, [NewMember("赵敏", (RoleRow("班主任"),), dingtalk_user_id="dt-zhao")])
+    assert roster() == {"王芳", "李强", "赵敏"} and len(loads) == 2
+    assert len(SchoolProgress(database, school).units("班主任")) == 3          # whom an owner names follows too
+    people.meet(database, school, "dingtalk", "dt-new", "新老师")               # someone seen in chat for the first time
+    assert "新老师" in roster() and len(loads) == 3
+    people.meet(database, school, "dingtalk", "dt-new", "新老师")               # seen again: nothing changed
+    roster()
+    assert len(loads) == 3
+    member = next(m for m in SchoolProgress(database, school).members.values() if m.name == "李强")
+    people.set_admin(database, school, member.id, True)
+    assert SchoolProgress(database, school).members[member.id].is_admin and len(loads) == 4
