@@ -42,9 +42,9 @@ def extraction_throughput(min_seconds: float = 3.0) -> dict:
     return {"files": len(texts), "bytes": size, "rounds": rounds, "mb_per_s": size * rounds / elapsed / 1e6}
 
 
-def synthetic_plan(tasks: int) -> bytes:
-    """A month table of `tasks` dated activities, as a school would list them."""
-    lines = ["示例小学2026-2027学年工作计划", "四、月度工作安排"]
+def synthetic_plan(tasks: int, first_year: int = 2026) -> bytes:
+    """A month table of `tasks` dated activities of the school year from `first_year`, as a school would list them."""
+    lines = [f"示例小学{first_year}-{first_year + 1}学年工作计划", "四、月度工作安排"]
     months = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6]
     per_month = -(-tasks // len(months))
     count = 0

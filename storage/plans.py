@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, bindparam, case, delete, func, or_, select
+from sqlalchemy import Integer, bindparam, case, delete, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -356,10 +356,12 @@ SCHOOL_TASKS_AFTER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
                       .order_by(Task.start_date, Task.id).limit(bindparam("limit", type_=Integer)))
 # Unordered: ordered by number, SQLite would walk the school's (school, number) index, every task of every year,
 # instead of the date range; the few rows are sorted after.
-SCHOOL_TASKS_TOUCHING = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
-                         .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None),
-                                or_(Task.start_date.is_(None), and_(Task.start_date <= bindparam("last"),
-                                                                    Task.end_date >= bindparam("first")))))
+# Two index ranges, not one OR (which SQLite answers by reading every task of the school): the undated ones
+# (start NULL), and those starting by `last` that end on or after `first`.
+_CURRENT = select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.school_id == bindparam("school_id"),
+                                                                          Task.withdrawn_at.is_(None))
+SCHOOL_TASKS_TOUCHING = union_all(_CURRENT.where(Task.start_date.is_(None)),
+                                  _CURRENT.where(Task.start_date <= bindparam("last"), Task.end_date >= bindparam("first")))
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

@@ -6,6 +6,7 @@ group instead of a flood. The end of each pass is remembered in the database.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from bot import texts
 from bot.config import Settings
 from bot.context import ChatContext
 from bot.progress import SchoolProgress
-from bot.reminder_rules.planning import Due, due_between
+from bot.reminder_rules.planning import Due, ReminderSettings, due_between
 from bot.reminder_rules.setting_words import reminder_settings
 from bot.reminders.groups import reminder_groups
 from bot.reminders.messages import render
@@ -73,9 +74,13 @@ def _due_by_group(start: datetime, end: datetime, settings: Settings, db: Databa
     chased_by_school: dict[int, frozenset[int]] = {}
     calendar_by_school: dict[int, tuple] = {}
     due_by_choice: dict[tuple, list[Due]] = {}   # groups of one school with the same settings get the same plan
+    read_settings: dict[str, ReminderSettings] = {}   # most groups share their settings: each is read once
     for group in reminder_groups(db, settings.wecom_bot.long_connection):
         school = group.school_id or default_school
-        choice = (school, reminder_settings(group.settings))
+        raw = json.dumps(group.settings, sort_keys=True) if group.settings else ""
+        if raw not in read_settings:
+            read_settings[raw] = reminder_settings(group.settings)
+        choice = (school, read_settings[raw])
         if choice not in due_by_choice:
             if school not in tasks_by_school:
                 tasks_by_school[school] = plans.list_tasks(db, school)

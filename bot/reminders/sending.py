@@ -74,13 +74,13 @@ class SendReport:
 def send_outstanding(now: datetime, settings: Settings, db: Database, http: requests.Session,
                      wecom_chat: WeComChat | None = None) -> SendReport:
     rows = deliveries.outstanding(db, now)
+    report = SendReport()
+    if not rows:   # most minutes: nothing to send, and no need to read every group
+        return report
     groups = {g.id: g for g in reminder_groups(db, settings.wecom_bot.long_connection)}
     by_group: dict[int, list] = defaultdict(list)
     for row in rows:
         by_group[row.chat_id].append(row)
-    report = SendReport()
-    if not by_group:
-        return report
     default_school = schools.home_school(db, settings.school)
     app = settings.wecom
     wecom_app = WeComClient(app.api_base, app.corp_id, app.secret, app.agent_id, http) if app.app_can_send else None
