@@ -1,5 +1,6 @@
 """Reminder benchmarks: one dispatch pass over 1,000 groups with a 300-task plan (time, peak memory;
-targets < 1 s and < 300 MB), and the sustained push rate against a local fake robot."""
+targets < 1 s and < 300 MB; the time is taken without tracemalloc, the memory in a second, untimed run), and the
+sustained push rate against a local fake robot."""
 from __future__ import annotations
 
 import resource
@@ -42,10 +43,11 @@ def dispatch_pass(groups: int = 1000, distinct_settings: bool = False) -> None:
             with database.transaction() as s:
                 for group in s.query(ChatGroup):
                     group.settings = {"eve_time": f"{15 + group.id % 3}:{group.id % 60:02d}", "deadline_days": [group.id % 5 + 1]}
-        tracemalloc.start()
-        started = time.perf_counter()
+        started = time.perf_counter()   # timed without tracemalloc, which slows Python code 3-4x
         plan = plan_pass(MONDAY_MORNING, settings, database)
         found = time.perf_counter() - started
+        tracemalloc.start()             # the same planning again, untimed, for its peak memory
+        plan_pass(MONDAY_MORNING, settings, database)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         started = time.perf_counter()

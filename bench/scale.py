@@ -3,10 +3,11 @@ runs each, printed as min–max, so a regression shows as a number (issue 17).
 
 - a week's question ("本周有什么任务") beside 0 / 3,000 / 30,000 tasks of later school years (target: within 1.5x of 0);
 - a reminder pass at a quiet minute, with 1,000 and 10,000 configured robot groups (target: < 1 s);
-- the minute's read of what to send, beside 0 and 1,000,000 sent ledger rows (flat);
+- the minute's read of what to send, beside 0 and 1,000,000 sent ledger rows (flat; SCHOOLBOT_BENCH_LEDGER_ROWS);
 - "12 进度" with a roster of 100 and 5,000 teachers.
 
-Plans go in through the app's own import. Nothing here runs under tracemalloc.
+Plans go in through the app's own import; each curve's data is built once per database, then timed in RUNS
+runs (each a median of many). Nothing here runs under tracemalloc.
 PostgreSQL: SCHOOLBOT_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres); a database of the
 bench's own is created there and dropped after.
 """
@@ -43,6 +44,7 @@ SETTINGS = Settings(school=SchoolSettings(name="示例小学", terms=(Term("第�
 ASKED_AT = datetime(2026, 10, 13, 9, tzinfo=TZ)
 QUIET_MINUTE = datetime(2026, 10, 14, 3, 17, tzinfo=TZ)   # nothing is due at 03:17
 RUNS = 3
+LEDGER_ROWS = int(os.environ.get("SCHOOLBOT_BENCH_LEDGER_ROWS", "1000000"))
 POSTGRES_URL = os.environ.get("SCHOOLBOT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -121,59 +123,61 @@ def import_plan(database: Database, tmp: str, tasks: int, year: int, name: str) 
     import_file(path, SETTINGS, database, name=name)
 
 
+def samples(work: Callable[[], object], repeat: int) -> list[float]:
+    """RUNS runs, each the median of `repeat` timings of work(), in ms; one warm-up first."""
+    work()
+    return [timed_ms(work, repeat) for _ in range(RUNS)]
+
+
 def week_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
-    """Week question time (median of 30, ms) beside 0, 3,000 and 30,000 tasks of later years; RUNS databases."""
-    curve: dict[int, list[float]] = {0: [], 3000: [], 30000: []}
-    for _ in range(RUNS):
-        database = make()
-        with tempfile.TemporaryDirectory() as tmp:
-            import_plan(database, tmp, 300, 2026, "本学年")
-            dispatcher, count, other = Dispatcher(SETTINGS, database), [0], 0
-            for size in curve:
-                while other < size:   # later school years, 3,000 tasks a plan
-                    import_plan(database, tmp, 3000, 2027 + other // 3000, f"以后{other // 3000}")
-                    other += 3000
-                ask(dispatcher, "本周有什么任务", count)   # warm
-                curve[size].append(timed_ms(lambda: ask(dispatcher, "本周有什么任务", count), 30))
+    """Week question time beside 0, 3,000 and 30,000 tasks of later school years (3,000 a plan)."""
+    curve: dict[int, list[float]] = {}
+    database = make()
+    with tempfile.TemporaryDirectory() as tmp:
+        import_plan(database, tmp, 300, 2026, "本学年")
+        dispatcher, count, other = Dispatcher(SETTINGS, database), [0], 0
+        for size in (0, 3000, 30000):
+            while other < size:
+                import_plan(database, tmp, 3000, 2027 + other // 3000, f"以后{other // 3000}")
+                other += 3000
+            curve[size] = samples(lambda: ask(dispatcher, "本周有什么任务", count), 30)
     return curve
 
 
 def pass_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
-    """One reminder pass at a quiet minute (ms) with N configured robot groups, after the first pass wrote them."""
-    curve: dict[int, list[float]] = {1000: [], 10000: []}
-    http = requests.Session()
-    for _ in range(RUNS):
-        database = make()
-        with tempfile.TemporaryDirectory() as tmp:
-            import_plan(database, tmp, 300, 2026, "本学年")
-        for size in curve:
-            settings = Settings(school=SETTINGS.school, groups=tuple(
-                RobotGroup(f"第{i}组", "wecom" if i % 2 else "dingtalk", f"http://127.0.0.1:9/robot/send?key={i}")
-                for i in range(size)))
-            run_pass(QUIET_MINUTE - timedelta(minutes=1), settings, database, http)   # writes the groups
-            started = time.perf_counter()
-            run_pass(QUIET_MINUTE, settings, database, http)
-            curve[size].append((time.perf_counter() - started) * 1000)
+    """One reminder pass at a quiet minute with N configured robot groups, after a first pass wrote them."""
+    curve: dict[int, list[float]] = {}
+    http, database = requests.Session(), make()
+    with tempfile.TemporaryDirectory() as tmp:
+        import_plan(database, tmp, 300, 2026, "本学年")
+    minute = [0]
+
+    def one_pass(settings: Settings) -> None:
+        minute[0] += 1
+        run_pass(QUIET_MINUTE + timedelta(minutes=minute[0]), settings, database, http)
+
+    for size in (1000, 10000):
+        settings = Settings(school=SETTINGS.school, groups=tuple(
+            RobotGroup(f"第{i}组", "wecom" if i % 2 else "dingtalk", f"http://127.0.0.1:9/robot/send?key={i}")
+            for i in range(size)))
+        curve[size] = samples(lambda: one_pass(settings), 3)
     return curve
 
 
 def ledger_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
-    """The minute's read of what to send (median of 20, ms) beside 0 and 1,000,000 sent rows."""
-    curve: dict[int, list[float]] = {0: [], 1_000_000: []}
-    for _ in range(RUNS):
-        database = make()
-        with tempfile.TemporaryDirectory() as tmp:
-            import_plan(database, tmp, 10, 2026, "本学年")
-        with database.transaction() as s:   # one group for the rows to belong to
-            group = ChatGroup(platform="dingtalk", conversation_id="bench", name="bench", settings={})
-            s.add(group)
-            s.flush()
-            chat_id = group.id
-        rows = 0
-        for size in curve:
-            _add_sent(database, chat_id, rows, size)
-            rows = size
-            curve[size].append(timed_ms(lambda: deliveries.outstanding(database, QUIET_MINUTE), 20))
+    """The minute's read of what to send beside 0 and LEDGER_ROWS sent rows."""
+    curve: dict[int, list[float]] = {}
+    database = make()
+    with database.transaction() as s:   # one group for the rows to belong to
+        group = ChatGroup(platform="dingtalk", conversation_id="bench", name="bench", settings={})
+        s.add(group)
+        s.flush()
+        chat_id = group.id
+    rows = 0
+    for size in (0, LEDGER_ROWS):
+        _add_sent(database, chat_id, rows, size)
+        rows = size
+        curve[size] = samples(lambda: deliveries.outstanding(database, QUIET_MINUTE), 20)
     return curve
 
 
@@ -188,22 +192,20 @@ def _add_sent(database: Database, chat_id: int, first: int, last: int, batch: in
 
 
 def progress_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
-    """"1 进度" (median of 30, ms) with a roster of N 班主任, the task's owners."""
-    curve: dict[int, list[float]] = {100: [], 5000: []}
-    for _ in range(RUNS):
-        for size in curve:
-            database = make()
-            school = plans.ensure_school(database, SETTINGS.school.name)
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "计划.txt"
-                path.write_text("示例小学2026-2027学年工作计划\n一、重点工作\n1. 10月20日前，各班主任提交家访记录。\n", encoding="utf-8")
-                import_file(path, SETTINGS, database)
-            import_roster(database, school, [NewMember(f"教师{i:04d}", (RoleRow("班主任"),), dingtalk_user_id=f"dt-{i}")
-                                             for i in range(size)])
-            dispatcher, count = Dispatcher(SETTINGS, database), [0]
-            number = plans.list_tasks(database, school)[0].number
-            ask(dispatcher, f"{number} 进度", count)   # warm
-            curve[size].append(timed_ms(lambda: ask(dispatcher, f"{number} 进度", count), 30))
+    """"1 进度" with a roster of N 班主任, the task's owners (the roster is read once, then kept)."""
+    curve: dict[int, list[float]] = {}
+    for size in (100, 5000):
+        database = make()
+        school = plans.ensure_school(database, SETTINGS.school.name)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "计划.txt"
+            path.write_text("示例小学2026-2027学年工作计划\n一、重点工作\n1. 10月20日前，各班主任提交家访记录。\n", encoding="utf-8")
+            import_file(path, SETTINGS, database)
+        import_roster(database, school, [NewMember(f"教师{i:04d}", (RoleRow("班主任"),), dingtalk_user_id=f"dt-{i}")
+                                         for i in range(size)])
+        dispatcher, count = Dispatcher(SETTINGS, database), [0]
+        number = plans.list_tasks(database, school)[0].number
+        curve[size] = samples(lambda: ask(dispatcher, f"{number} 进度", count), 30)
     return curve
 
 
