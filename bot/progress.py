@@ -32,6 +32,10 @@ class _Roster:
     people: list[Person]
     units: dict[str | None, tuple[Unit, ...]] = field(default_factory=dict)   # filled as owners are asked about
 
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return {m.id: m.name for m in self.members.values()}
+
 
 _rosters: WeakKeyDictionary[Database, dict[int, _Roster]] = WeakKeyDictionary()
 _rosters_lock = threading.Lock()
@@ -72,7 +76,8 @@ class SchoolProgress:
         return self._roster.members
 
     def names(self) -> dict[int, str]:
-        return {m.id: m.name for m in self.members.values()}
+        """Everyone's name by id (shared, like members)."""
+        return self._roster.names
 
     def units(self, owner: str | None) -> tuple[Unit, ...]:
         roster = self._roster

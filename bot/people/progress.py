@@ -92,8 +92,8 @@ def progress_of(units: tuple[Unit, ...], latest: Mapping[int, Report], names: Ma
         return Progress(states, is_open=True)
     states = []
     for unit in units:
-        reports = [latest[m] for m in unit.member_ids if m in latest]
-        last = max(reports, key=lambda r: r.reported_at, default=None)
+        reports = [latest[m] for m in unit.member_ids if m in latest] if latest else ()
+        last = max(reports, key=lambda r: r.reported_at) if reports else None   # most units have none yet
         if last is None or last.status not in STATES:
             states.append(UnitState(unit, None))
         else:
