@@ -1,7 +1,8 @@
 """Costs as a district grows, on SQLite and (when one is reachable) PostgreSQL: each a curve size → time, three
 runs each, printed as min–max, so a regression shows as a number (issue 17).
 
-- a week's question ("本周有什么任务") beside 0 / 3,000 / 30,000 tasks of later school years (target: within 1.5x of 0);
+- a week's question ("本周有什么任务") beside 0 / 3,000 / 30,000 tasks of other school years, earlier and later
+  (target: within 1.5x of 0);
 - a reminder pass at a quiet minute, with 1,000 and 10,000 configured robot groups (target: < 1 s);
 - the minute's read of what to send, beside 0 and 1,000,000 sent ledger rows (flat; SCHOOLBOT_BENCH_LEDGER_ROWS);
 - "12 进度" with a roster of 100 and 5,000 teachers.
@@ -130,7 +131,8 @@ def samples(work: Callable[[], object], repeat: int) -> list[float]:
 
 
 def week_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
-    """Week question time beside 0, 3,000 and 30,000 tasks of later school years (3,000 a plan)."""
+    """Week question time beside 0, 3,000 and 30,000 tasks of other school years, earlier and later by turns
+    (3,000 a plan): old plans kept, next year's imported early."""
     curve: dict[int, list[float]] = {}
     database = make()
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,7 +140,8 @@ def week_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
         dispatcher, count, other = Dispatcher(SETTINGS, database), [0], 0
         for size in (0, 3000, 30000):
             while other < size:
-                import_plan(database, tmp, 3000, 2027 + other // 3000, f"以后{other // 3000}")
+                k = other // 3000
+                import_plan(database, tmp, 3000, 2027 + k // 2 if k % 2 == 0 else 2025 - k // 2, f"其他{k}")
                 other += 3000
             curve[size] = samples(lambda: ask(dispatcher, "本周有什么任务", count), 30)
     return curve
@@ -210,7 +213,7 @@ def progress_curve(make: Callable[[], Database]) -> dict[int, list[float]]:
 
 
 CURVES = [
-    ("week question, ms, beside N tasks of later years", week_curve, "within 1.5x of N=0"),
+    ("week question, ms, beside N tasks of other years (earlier and later)", week_curve, "within 1.5x of N=0"),
     ("reminder pass at a quiet minute, ms, N robot groups", pass_curve, "< 1000 ms"),
     ("the minute's read of what to send, ms, N sent ledger rows", ledger_curve, "flat"),
     ("\"N 进度\", ms, roster of N teachers", progress_curve, ""),

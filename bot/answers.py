@@ -51,7 +51,7 @@ def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext, la
         return sorted(((r, t) for t in candidates if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
                       key=lambda pair: pair[0])
 
-    upcoming = after_the_span(tasks) or after_the_span(later())
+    upcoming = sorted(after_the_span(tasks) + after_the_span(later()), key=lambda pair: pair[0])   # the soonest of both
     text = texts.NOTHING_IN_SPAN.format(title=title)
     if upcoming:
         text += "\n\n" + texts.NEXT_UP.format(line=task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))

@@ -38,7 +38,7 @@ def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> R
     if intent.ask == Ask.TERM_DATES:
         return answer_term_dates(ctx)
     if intent.ask == Ask.ROUTINE:
-        return _routine(list_tasks(ctx.database, ctx.school_id, ctx.today, ctx.today), ctx)
+        return _routine(_around_today(ctx), ctx)   # a duty dated September may still be in force (its plan is)
     if intent.start is None:
         return _whenever(intent, message, _around_today(ctx), ctx)
     tasks = list_tasks(ctx.database, ctx.school_id, intent.start, intent.end)   # the span's, and undated ones
@@ -71,13 +71,14 @@ def _around_today(ctx: ChatContext) -> list[TaskRow]:
 def _later_about(keyword: str, ctx: ChatContext, after: date) -> list[TaskRow]:
     """The next tasks after the day that are about the keyword, a page at a time in date order (the
     start-date index), within NEXT_HORIZON; [] when none is."""
-    until, cursor = after + NEXT_HORIZON, (after, None)
+    until, cursor, close = after + NEXT_HORIZON, (after, None), []
     while page := tasks_after(ctx.database, ctx.school_id, cursor[0], until, LATER_PAGE, cursor[1]):
-        close = [t for score, t in _scores(keyword, page) if score >= CLOSE]
-        if close:
-            return _closest(_scores(keyword, close))
+        scored = [(score, t) for score, t in _scores(keyword, page) if score >= CLOSE]
+        close += scored
+        if any(score >= 1.0 for score, _ in scored):   # named outright: nothing later can name it better
+            break
         cursor = (page[-1].start, page[-1].id)
-    return []
+    return _closest(close) if close else []
 
 
 def _scores(keyword: str, tasks: list[TaskRow]) -> list[tuple[float, TaskRow]]:

@@ -252,7 +252,7 @@ class ReminderDelivery(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chat_group.id", ondelete="CASCADE"))
     occurrence: Mapped[date] = mapped_column(Date)
-    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime)   # indexed after state: ix_reminder_delivery_state_due
     state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING.value)  # a DeliveryState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -13,9 +13,10 @@ from .db import Database
 from .models import ChatGroup, ChatMembership, Member, MemberRole
 
 ID_COLUMNS = {"dingtalk": "dingtalk_user_id", "wecom": "wecom_user_id"}
-# Changed in the transaction of every write to a school's members or roles, so a process may keep the roster
-# it read until this changes (bot.progress): one small read a message instead of the whole roster.
-REVISION = "roster_revision:{school_id}"
+# Changed in the transaction of every write to members or roles (any school's), so a process may keep the
+# rosters it read until this changes (bot.progress): one small read a message instead of the whole roster.
+# Its row exists from migration 0013 on, so concurrent writers only update it.
+REVISION = "roster_revision"
 # A console sender acting as a roster member (`python -m bot chat --as`). No OS user name holds a colon.
 CONSOLE_MEMBER = "member:"
 
@@ -80,11 +81,11 @@ def load_members(db: Database, school_id: int) -> list[MemberRow]:
 
 def roster_revision(db: Database, school_id: int) -> str:
     """Changes whenever the school's members or their roles do ("" before the first change is recorded)."""
-    return office_settings.get(db, REVISION.format(school_id=school_id))
+    return office_settings.get(db, REVISION)
 
 
 def _changed(s: Session, school_id: int) -> None:
-    office_settings.put_in(s, REVISION.format(school_id=school_id), uuid.uuid4().hex)
+    office_settings.put_in(s, REVISION, uuid.uuid4().hex)
 
 
 def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> RosterResult:
@@ -248,6 +249,7 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
     the job title names some; admin marks stay as the roster set them."""
     column = ID_COLUMNS[platform]
     added = updated = roles = 0
+    changed = False
     with db.transaction() as s:
         for entry in entries:
             found = _by_platform_id(s, school_id, column, entry.user_id, entry.name, entry.mobile)
@@ -257,10 +259,12 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             member.name = entry.name or member.name
             member.mobile = entry.mobile or member.mobile
             member.department = entry.department or member.department
+            changed = changed or is_new or s.is_modified(member)
             s.flush()
             if entry.roles:
                 roles += _set_roles(s, member.id, entry.roles)
-        _changed(s, school_id)
+        if changed or roles:   # a directory sync that changed nothing keeps every process's roster
+            _changed(s, school_id)
     return RosterResult(added, updated, roles)
 
 

@@ -5,7 +5,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, bindparam, case, delete, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -221,7 +221,8 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
     """
     with db.read() as s:
         if first is not None and last is not None:
-            rows = s.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last})
+            rows = s.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last,
+                                                     "earliest": first - min(LONGEST_TASK, first - date.min)})
             return sorted((TaskRow(*row) for row in rows), key=lambda t: t.number)
         return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS, {"school_id": school_id})]
 
@@ -230,10 +231,10 @@ def tasks_after(db: Database, school_id: int, after: date, until: date, limit: i
     """Dated tasks starting after `after` and by `until`, soonest first, at most `limit`: what comes next, read
     through the (school, start) index rather than everything to the end of time. after_id pages on: tasks that
     start on `after` itself with a larger id come too."""
-    params = {"school_id": school_id, "after": after, "until": until, "after_id": NO_ID if after_id is None else after_id,
-              "limit": limit}
+    params = {"school_id": school_id, "after": after, "until": until, "limit": limit}
+    statement = SCHOOL_TASKS_AFTER if after_id is None else SCHOOL_TASKS_PAGE
     with db.read() as s:
-        return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS_AFTER, params)]
+        return [TaskRow(*row) for row in s.execute(statement, {**params, "after_id": after_id} if after_id is not None else params)]
 
 
 def list_tasks_marked(db: Database, school_id: int) -> list[TaskRow]:
@@ -348,12 +349,15 @@ MARK_COLUMNS = (case((Task.edited_at.is_(None), False), else_=True).label("edite
 SCHOOL_TASKS = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
                 .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None)).order_by(Task.number))
 SCHOOL_TASKS_MARKED = SCHOOL_TASKS.add_columns(*MARK_COLUMNS)
-NO_ID = 2 ** 31 - 1   # above any id (an INTEGER column)
-SCHOOL_TASKS_AFTER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
-                      .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None),
-                             Task.start_date >= bindparam("after"), Task.start_date <= bindparam("until"),
-                             or_(Task.start_date > bindparam("after"), Task.id > bindparam("after_id")))
-                      .order_by(Task.start_date, Task.id).limit(bindparam("limit", type_=Integer)))
+_LATER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
+          .where(Task.school_id == bindparam("school_id"), Task.withdrawn_at.is_(None), Task.start_date <= bindparam("until"))
+          .order_by(Task.start_date, Task.id).limit(bindparam("limit", type_=Integer)))
+SCHOOL_TASKS_AFTER = _LATER.where(Task.start_date > bindparam("after"))
+SCHOOL_TASKS_PAGE = _LATER.where(Task.start_date >= bindparam("after"),   # the next page: (start, id) past the cursor
+                                 or_(Task.start_date > bindparam("after"), Task.id > bindparam("after_id")))
+# A task lasts a school year at most, in practice; two are allowed. The span's read starts there, not at the
+# school's first plan ever: years of old plans cost nothing either.
+LONGEST_TASK = timedelta(days=731)
 # Unordered: ordered by number, SQLite would walk the school's (school, number) index, every task of every year,
 # instead of the date range; the few rows are sorted after.
 # Two index ranges, not one OR (which SQLite answers by reading every task of the school): the undated ones
@@ -361,7 +365,8 @@ SCHOOL_TASKS_AFTER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
 _CURRENT = select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.school_id == bindparam("school_id"),
                                                                           Task.withdrawn_at.is_(None))
 SCHOOL_TASKS_TOUCHING = union_all(_CURRENT.where(Task.start_date.is_(None)),
-                                  _CURRENT.where(Task.start_date <= bindparam("last"), Task.end_date >= bindparam("first")))
+                                  _CURRENT.where(Task.start_date <= bindparam("last"), Task.start_date >= bindparam("earliest"),
+                                                 Task.end_date >= bindparam("first")))
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

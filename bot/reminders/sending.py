@@ -246,12 +246,11 @@ def _send_group(group, rows, now: datetime, db: Database, channel: _Channel, def
             if roster is None:
                 roster = SchoolProgress(db, school, tz=tz)
             card = StatusCard(row.id, reply.status_buttons, roster.of([task])[task.id].tally())
-        if group.by_app:
-            if roster is None and task is not None:
-                roster = SchoolProgress(db, school, tz=tz)
-            to = _app_recipients(roster, task, reply) if task is not None else ()
+        if group.by_app:   # one to one: a task's people, in this round of it (a weekly duty's last week does not count)
+            to = _app_recipients(SchoolProgress.for_chat(context), task, reply) if task is not None else ()
             if not to:
-                deliveries.mark(db, row.id, DeliveryState.DROPPED, "nobody it concerns has a WeCom userid, or all have reported")
+                deliveries.mark(db, row.id, DeliveryState.DROPPED, "one to one only about a task: nobody it concerns "
+                                                                   "has a WeCom userid, or all have done their part")
                 continue
         deliveries.mark(db, row.id, DeliveryState.SENDING)
         recent.append(time.monotonic())
