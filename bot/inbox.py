@@ -163,11 +163,13 @@ class Inbox:
         except Exception:
             log.exception("working inbound message %s failed; it stays queued", row_id)
 
-    def resume(self, executor: Executor) -> int:
-        """Queue every message a killed process left unfinished; returns how many."""
+    def resume(self, executor: Executor, settled: timedelta = timedelta(0)) -> int:
+        """Queue every message a killed process left unfinished; returns how many. settled: leave messages
+        received this recently to the process that received them (it has them queued)."""
         since = datetime.now(timezone.utc).replace(tzinfo=None) - RESUME_WINDOW
         with self._lock:
-            waiting = [(row_id, platform) for row_id, platform, payload in inbox.unfinished(self.database, self.lease, since)
+            waiting = [(row_id, platform) for row_id, platform, payload
+                       in inbox.unfinished(self.database, self.lease, since, settled)
                        if row_id not in self._queued and platform in self.late_delivery
                        and delivers_here(self.late_delivery[platform], decode(payload))]
         for row_id, platform in waiting:
@@ -179,11 +181,13 @@ class Inbox:
     def keep_resuming(self, executor: Executor, stop: threading.Event) -> threading.Thread:
         """Resume now and then every half lease, on a daemon thread: work that died is picked up again."""
         def loop() -> None:
+            settled = timedelta(0)   # at start everything unheld is resumed; then only what its receiver left lying
             while not stop.is_set():
                 try:
-                    self.resume(executor)
+                    self.resume(executor, settled)
                 except Exception:
                     log.exception("resuming inbound messages failed")
+                settled = self.lease / 2   # under load another worker's fresh messages are its own, queued there
                 stop.wait(self.lease.total_seconds() / 2)
         thread = threading.Thread(target=loop, name="inbox-resume", daemon=True)
         thread.start()

@@ -99,12 +99,13 @@ def unclaim(db: Database, row_id: int) -> None:
                      .values(state="received", claimed_at=None, attempts=InboundMessage.attempts - 1))
 
 
-def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str, str]]:
-    """(id, platform, payload) of messages received after `since` that nobody holds: never claimed, or claimed by work that died."""
+def unfinished(db: Database, lease: timedelta, since: datetime, settled: timedelta = timedelta(0)) -> list[tuple[int, str, str]]:
+    """(id, platform, payload) of messages received after `since` that nobody holds: never claimed (and received
+    `settled` ago or more: a message just in is its receiver's to work), or claimed by work that died."""
     now = utcnow()
     with db.engine.connect() as conn:
         return [tuple(row) for row in conn.execute(select(InboundMessage.id, InboundMessage.platform, InboundMessage.payload).where(
             InboundMessage.received_at >= since,
-            or_(InboundMessage.state == "received",
+            or_(and_(InboundMessage.state == "received", InboundMessage.received_at <= now - settled),
                 and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),
         ).order_by(InboundMessage.id))]

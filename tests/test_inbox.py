@@ -47,6 +47,24 @@ def test_a_redelivery_is_dropped_only_once_handled(sqlite_database):
     assert inbox.accept(message()) is None             # handled: dropped
 
 
+def test_a_message_just_received_is_left_to_its_receiver_until_it_settles(sqlite_database):
+    """The periodic resumer of another worker does not take a message its receiver has queued right now
+    (two workers would race to claim it); at start, or once it has lain a while, it is resumed."""
+    answered = []
+    inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=60))
+    inbox.late_delivery["wecom"] = lambda m, r: answered.append(r.markdown)
+    other = Inbox(sqlite_database, lambda m: Reply("t", m.text))
+    other.accept(message())                                                 # another worker's, in its queue
+    executor = ThreadPoolExecutor(1)
+    assert inbox.resume(executor, settled=timedelta(seconds=30)) == 0
+    with sqlite_database.engine.begin() as conn:                           # it has lain 31 s: its receiver died
+        conn.execute(update(InboundMessage).values(received_at=datetime.now(timezone.utc).replace(tzinfo=None)
+                                                              - timedelta(seconds=31)))
+    assert inbox.resume(executor, settled=timedelta(seconds=30)) == 1
+    executor.shutdown(wait=True)
+    assert answered == ["帮助"]
+
+
 def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):
     answered = []
     inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=30))
