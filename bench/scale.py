@@ -36,7 +36,7 @@ from bot.messages import IncomingMessage
 from bot.plan_import import import_file
 from bot.reminders.runner import run_pass
 from storage import deliveries, plans
-from storage.db import Database
+from storage.db import Database, normalise_url
 from storage.models import ChatGroup, ReminderDelivery
 from storage.people import NewMember, RoleRow, import_roster
 
@@ -88,8 +88,7 @@ def databases() -> Iterator[tuple[str, Callable[[], Database]]]:
 
 def _postgres_admin():
     try:
-        engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT",
-                               connect_args={"connect_timeout": 3})
+        engine = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
         with engine.connect():
             pass
         return engine

@@ -1,7 +1,7 @@
 """Who answers for the school's tasks and how far each has got: reports read once per message or pass.
 
 The roster (members, roles, and whom each owner names) is kept per process and school until the
-school's roster revision changes (storage.people.roster_revision): a school of 5,000 teachers costs
+roster revision changes (storage.people.roster_revision): a school of 5,000 teachers costs
 one small read a message, not the whole roster."""
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ _rosters_lock = threading.Lock()
 
 
 def _roster(database: Database, school_id: int) -> _Roster:
-    revision = people.roster_revision(database, school_id)   # read before the roster: a change in between reloads
+    revision = people.roster_revision(database)   # read before the roster: a change in between reloads
     with _rosters_lock:
         kept = _rosters.get(database, {}).get(school_id)
     if kept is not None and kept.revision == revision:

@@ -47,6 +47,10 @@ ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
 # The WeCom app's one-to-one reminders, kept as a group of their own so the ledger, the pacing and the office's
 # settings page treat them like any group's. A WeCom userid has no colon, so no conversation can take this id.
 APP_CHANNEL = "app:private"
+def is_app_channel(platform: str, conversation_id: str | None, by_webhook: bool) -> bool:
+    return not by_webhook and platform == "wecom" and conversation_id == APP_CHANNEL
+
+
 CONFIGURED_GROUPS = "configured_groups_digest"   # office_settings: the config's groups last written
 APP_CHANNEL_SETTINGS = {"enabled": True, "digest": False, "eve": False, "morning": False, "recurring": False}
 
@@ -70,7 +74,7 @@ class ReminderGroupRow:
     @property
     def by_app(self) -> bool:
         """The WeCom app's one-to-one reminders (APP_CHANNEL), sent to each person the reminder concerns."""
-        return self.webhook_url is None and self.platform == "wecom" and self.conversation_id == APP_CHANNEL
+        return is_app_channel(self.platform, self.conversation_id, self.by_webhook)
 
 
 def sync_configured_groups(db: Database, school_id: int, groups, app_channel: bool, app_name: str) -> bool:
@@ -145,7 +149,7 @@ class ChatRow:
 
     @property
     def by_app(self) -> bool:
-        return not self.by_webhook and self.platform == "wecom" and self.conversation_id == APP_CHANNEL
+        return is_app_channel(self.platform, self.conversation_id, self.by_webhook)
 
 
 def _chat_row(r: ChatGroup) -> ChatRow:

@@ -79,12 +79,12 @@ def load_members(db: Database, school_id: int) -> list[MemberRow]:
                       m.wecom_user_id, m.is_admin, id=m.id) for m in members]
 
 
-def roster_revision(db: Database, school_id: int) -> str:
-    """Changes whenever the school's members or their roles do ("" before the first change is recorded)."""
+def roster_revision(db: Database) -> str:
+    """Changes whenever any school's members or their roles do."""
     return office_settings.get(db, REVISION)
 
 
-def _changed(s: Session, school_id: int) -> None:
+def _changed(s: Session) -> None:
     office_settings.put_in(s, REVISION, uuid.uuid4().hex)
 
 
@@ -102,7 +102,7 @@ def import_roster(db: Database, school_id: int, entries: list[NewMember]) -> Ros
             member.wecom_user_id = entry.wecom_user_id or member.wecom_user_id
             s.flush()
             roles += _set_roles(s, member.id, entry.roles)
-        _changed(s, school_id)
+        _changed(s)
     return RosterResult(added, updated, roles)
 
 
@@ -203,7 +203,7 @@ def _known(s: Session, school_id: int, column: str, user_id: str, name: str) -> 
         s.add(member)
     if getattr(member, column) != user_id:   # someone new, or a roster entry learning its id: the roster changed
         setattr(member, column, user_id)
-        _changed(s, school_id)
+        _changed(s)
     s.flush()
     return member
 
@@ -264,7 +264,7 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             if entry.roles:
                 roles += _set_roles(s, member.id, entry.roles)
         if changed or roles:   # a directory sync that changed nothing keeps every process's roster
-            _changed(s, school_id)
+            _changed(s)
     return RosterResult(added, updated, roles)
 
 
@@ -273,7 +273,7 @@ def set_admin(db: Database, school_id: int, member_id: int, is_admin: bool) -> N
         member = s.scalar(select(Member).where(Member.id == member_id, Member.school_id == school_id))
         if member is not None:
             member.is_admin = is_admin
-            _changed(s, school_id)
+            _changed(s)
 
 
 def _found_or_added(s: Session, school_id: int, found: Member | None, name: str) -> tuple[Member, bool]:

@@ -232,9 +232,10 @@ def tasks_after(db: Database, school_id: int, after: date, until: date, limit: i
     through the (school, start) index rather than everything to the end of time. after_id pages on: tasks that
     start on `after` itself with a larger id come too."""
     params = {"school_id": school_id, "after": after, "until": until, "limit": limit}
-    statement = SCHOOL_TASKS_AFTER if after_id is None else SCHOOL_TASKS_PAGE
+    if after_id is not None:
+        params["after_id"] = after_id
     with db.read() as s:
-        return [TaskRow(*row) for row in s.execute(statement, {**params, "after_id": after_id} if after_id is not None else params)]
+        return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS_AFTER if after_id is None else SCHOOL_TASKS_PAGE, params)]
 
 
 def list_tasks_marked(db: Database, school_id: int) -> list[TaskRow]:
