@@ -5,6 +5,9 @@
 """
 from __future__ import annotations
 
+import logging
+import os
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -32,7 +35,24 @@ from bot.routes.wecom import send_late, wecom_blueprint
 from bot.routes.wecom_bot import ResponseUrlResponder, WeComLateDelivery, wecom_bot_blueprint
 from storage.db import Database
 
+log = logging.getLogger(__name__)
+
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
+REPLY_NICENESS = 10  # how far below the callbacks the answers are scheduled (added to Linux's nice, per thread)
+
+
+def answer_behind_callbacks() -> None:
+    """Run on each reply thread: a lower CPU priority for it alone. The platforms time the acknowledgement of a
+    callback (and resend it when slow), not the answer; on a saturated machine the acknowledgements go first
+    and the answers take what is left, all of it once the burst has passed. Idle, nothing changes. Linux keeps a
+    priority per thread; elsewhere the call would reprioritise the whole process, so it is not made."""
+    if sys.platform != "linux":
+        return
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + REPLY_NICENESS))
+    except OSError as refused:   # a sandbox may forbid it: answers then share the CPU evenly, as before
+        log.info("reply threads keep the default priority: %s", refused)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
@@ -44,7 +64,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database = Database(settings.database.resolved_url())
         database.upgrade()
     dispatcher = Dispatcher(settings, database)
-    executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply")
+    executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply", initializer=answer_behind_callbacks)
     http = requests.Session()
     inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes(message)),
                   timedelta(seconds=settings.inbox_lease_seconds))

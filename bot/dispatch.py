@@ -146,7 +146,11 @@ class Dispatcher:
         return self.run(Turn(message, reply_bytes, queued=True))
 
     def run(self, turn: Turn) -> Reply | None:
-        """Every step in order, until one is done."""
+        """Every step in order, until one is done; their reads share one session (storage.db.shared_reads)."""
+        with self.database.shared_reads():
+            return self._steps(turn)
+
+    def _steps(self, turn: Turn) -> Reply | None:
         for step in STEPS:
             try:
                 outcome = step(self, turn)

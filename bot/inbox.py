@@ -1,9 +1,11 @@
 """Durable inbound messages: stored before the platform is told 200, worked from the database.
 
 An adapter calls `accept` before acknowledging a message, then `run` on a worker
-thread: claim the row, answer, hand the reply to the platform's `deliver`, mark it
-handled. A process killed at any instant leaves rows that `resume` (at start, then
-every half lease) claims and finishes, delivering through the platform's late path.
+thread: answer, hand the reply to the platform's `deliver`, mark it handled. The row is
+stored already claimed by its receiver (one write per message fewer), and the message is
+kept in memory for the worker; a claim that waited in the queue for half a lease is renewed first.
+A process killed at any instant leaves rows whose claims run out within a lease; `resume` (at
+start, then every half lease) claims and finishes them, delivering through the platform's late path.
 A redelivered message already handled is dropped; one still queued is not worked twice.
 An answer that fails is put back and tried again by `resume`, at most storage.inbox.MAX_ATTEMPTS
 times; when the dispatcher's error handler owes the teacher an apology, the first failure sends it.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict, replace
@@ -83,6 +86,7 @@ class Inbox:
         self.database, self.answer, self.lease = database, answer, lease
         self.late_delivery: dict[str, Deliver] = {}   # platform → how to answer a message resumed after a restart
         self._queued: set[int] = set()                # rows this process has queued, so resume does not queue them twice
+        self._held: dict[int, tuple[IncomingMessage, float]] = {}   # claimed at accept: the message, and when (monotonic)
         self._lock = threading.Lock()
 
     def submit(self, executor: Executor, row_id: int, deliver: Deliver) -> None:
@@ -107,15 +111,30 @@ class Inbox:
         if received.handled:
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None
+        if received.fresh:
+            with self._lock:
+                self._held[received.id] = (message, time.monotonic())
         return received.id
+
+    def _claimed(self, row_id: int) -> IncomingMessage | None:
+        """The message if this worker holds it now: claimed at accept (renewed if it waited half a lease in the
+        queue: other processes take it over once the lease runs out), or claimed from the database."""
+        with self._lock:
+            held = self._held.pop(row_id, None)
+        if held is not None:
+            message, claimed = held
+            if time.monotonic() - claimed < self.lease.total_seconds() / 2 or inbox.renew(self.database, row_id):
+                return message
+            return None
+        payload = inbox.claim(self.database, row_id, self.lease)
+        return decode(payload) if payload is not None else None
 
     def compute(self, row_id: int, deliver: Deliver | None = None) -> tuple[IncomingMessage, Reply | None] | None:
         """Claim and answer; None when another worker holds the message, it is handled, or given up.
         A failed answer goes back to the queue (storage.inbox.release) and is raised again."""
-        payload = inbox.claim(self.database, row_id, self.lease)
-        if payload is None:
+        message = self._claimed(row_id)
+        if message is None:
             return None
-        message = decode(payload)
         if not delivers_here(deliver, message):   # not answered here: its effects and its answer belong to one process
             inbox.unclaim(self.database, row_id)
             log.info("inbound message %s is left for the process that holds its reply path", row_id)
@@ -163,13 +182,12 @@ class Inbox:
         except Exception:
             log.exception("working inbound message %s failed; it stays queued", row_id)
 
-    def resume(self, executor: Executor, settled: timedelta = timedelta(0)) -> int:
-        """Queue every message a killed process left unfinished; returns how many. settled: leave messages
-        received this recently to the process that received them (it has them queued)."""
+    def resume(self, executor: Executor) -> int:
+        """Queue every message a killed process left unfinished, or a failed answer put back; returns how many."""
         since = datetime.now(timezone.utc).replace(tzinfo=None) - RESUME_WINDOW
         with self._lock:
             waiting = [(row_id, platform) for row_id, platform, payload
-                       in inbox.unfinished(self.database, self.lease, since, settled)
+                       in inbox.unfinished(self.database, self.lease, since)
                        if row_id not in self._queued and platform in self.late_delivery
                        and delivers_here(self.late_delivery[platform], decode(payload))]
         for row_id, platform in waiting:
@@ -181,13 +199,11 @@ class Inbox:
     def keep_resuming(self, executor: Executor, stop: threading.Event) -> threading.Thread:
         """Resume now and then every half lease, on a daemon thread: work that died is picked up again."""
         def loop() -> None:
-            settled = timedelta(0)   # at start everything unheld is resumed; then only what its receiver left lying
             while not stop.is_set():
                 try:
-                    self.resume(executor, settled)
+                    self.resume(executor)
                 except Exception:
                     log.exception("resuming inbound messages failed")
-                settled = self.lease / 2   # under load another worker's fresh messages are its own, queued there
                 stop.wait(self.lease.total_seconds() / 2)
         thread = threading.Thread(target=loop, name="inbox-resume", daemon=True)
         thread.start()

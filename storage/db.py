@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -29,19 +30,46 @@ class Database:
         reader = self.engine.execution_options(**({"sqlite_query_only": True} if sqlite else {"postgresql_readonly": True}))
         self._sessions = sessionmaker(writer, expire_on_commit=False)
         self._reads = sessionmaker(reader, autoflush=False)
+        self._shared_read: ContextVar[Session | None] = ContextVar(f"shared_read_{id(self)}", default=None)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Everything inside commits together or not at all; on SQLite the write lock is taken at BEGIN."""
+        self._end_shared_snapshot()   # a thread holds one connection at a time: threads holding one each never wait on each other
         with self._sessions() as session, session.begin():
             yield session
+        self._end_shared_snapshot()   # the shared reads after this write start a snapshot that sees it
+
+    def _end_shared_snapshot(self) -> None:
+        shared = self._shared_read.get()
+        if shared is not None:
+            shared.close()   # its connection goes back to the pool; the session begins anew at its next read
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """One consistent snapshot to read from, never committed. On SQLite a deferred BEGIN: under WAL
-        a reader neither waits for the writer nor holds it up."""
+        a reader neither waits for the writer nor holds it up. Within shared_reads(), the shared session."""
+        shared = self._shared_read.get()
+        if shared is not None:
+            yield shared
+            return
         with self._reads() as session:   # closing rolls back; loaded objects stay readable, detached
             yield session
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[None]:
+        """The reads of one unit of work on this thread (a chat message's answer: the sender, the terms, the
+        tasks, the reports) share one session: one connection checkout and one BEGIN instead of one each.
+        A transaction() in between ends the snapshot, so the reads after a write see it."""
+        if self._shared_read.get() is not None:
+            yield
+            return
+        with self._reads() as session:
+            token = self._shared_read.set(session)
+            try:
+                yield
+            finally:
+                self._shared_read.reset(token)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""

@@ -1,8 +1,10 @@
 """The inbound queue: a platform message is a row before it is acknowledged, and stays one until handled.
 
-`receive` stores it (retrying while SQLite is busy, so a long import cannot drop it);
+`receive` stores it (retrying while SQLite is busy, so a long import cannot drop it), already
+claimed by its receiver, which is about to work on it: one write where there were two;
 `claim` takes it for work with a lease, atomically, so of two workers or a resumed
-process only one answers; `release` puts failed work back, at most MAX_ATTEMPTS tries in all
+process only one answers; `renew` keeps a claim whose work was long in a queue;
+`release` puts failed work back, at most MAX_ATTEMPTS tries in all
 (claims of work that died count too); `unclaim` hands back one this process cannot answer, uncounted;
 `finish` marks it handled; `unfinished` lists what a killed
 process left, for the next one to finish. A redelivery of a handled message is
@@ -14,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .db import Database
@@ -32,8 +34,17 @@ class InboxUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Received:
     id: int
-    fresh: bool        # stored now; False: a redelivery of a message not yet handled
+    fresh: bool        # stored now, and claimed by the receiver (its first attempt); False: a redelivery of a message not yet handled
     handled: bool      # a redelivery of a message already handled: nothing to do
+
+
+# Built once: the statement's compiled form is cached, and no per-message .values() is built.
+STORE = insert(InboundMessage)
+FINISH = (update(InboundMessage).where(InboundMessage.id == bindparam("row_id"))
+          .values(state="handled", handled_at=bindparam("at"), payload=None))
+RENEW = (update(InboundMessage).where(InboundMessage.id == bindparam("row_id"), InboundMessage.state == "working",
+                                      InboundMessage.attempts == 1)
+         .values(claimed_at=bindparam("at")))
 
 
 def receive(db: Database, platform: str, msg_id: str, payload: str) -> Received:
@@ -48,10 +59,10 @@ def receive(db: Database, platform: str, msg_id: str, payload: str) -> Received:
 
 def _receive_once(db: Database, platform: str, msg_id: str, payload: str) -> Received:
     try:
+        now = utcnow()
         with db.engine.begin() as conn:
-            row_id = conn.execute(insert(InboundMessage).values(
-                platform=platform, msg_id=msg_id, received_at=utcnow(), state="received", payload=payload, attempts=0,
-            )).inserted_primary_key[0]
+            row_id = conn.execute(STORE, {"platform": platform, "msg_id": msg_id, "received_at": now, "state": "working",
+                                          "claimed_at": now, "payload": payload, "attempts": 1}).inserted_primary_key[0]
         return Received(row_id, fresh=True, handled=False)
     except IntegrityError:
         with db.engine.connect() as conn:
@@ -76,11 +87,16 @@ def claim(db: Database, row_id: int, lease: timedelta) -> str | None:
         return conn.execute(select(InboundMessage.payload).where(InboundMessage.id == row_id)).scalar_one()
 
 
+def renew(db: Database, row_id: int) -> bool:
+    """Renew the receiver's claim (its first attempt) for a full lease; False if it ran out and another took the message."""
+    with db.engine.begin() as conn:
+        return conn.execute(RENEW, {"row_id": row_id, "at": utcnow()}).rowcount == 1
+
+
 def finish(db: Database, row_id: int) -> None:
     """Handled: its effects are stored and its answer sent. The text is not kept beyond that."""
     with db.engine.begin() as conn:
-        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id)
-                     .values(state="handled", handled_at=utcnow(), payload=None))
+        conn.execute(FINISH, {"row_id": row_id, "at": utcnow()})
 
 
 def release(db: Database, row_id: int) -> int:
@@ -99,13 +115,13 @@ def unclaim(db: Database, row_id: int) -> None:
                      .values(state="received", claimed_at=None, attempts=InboundMessage.attempts - 1))
 
 
-def unfinished(db: Database, lease: timedelta, since: datetime, settled: timedelta = timedelta(0)) -> list[tuple[int, str, str]]:
-    """(id, platform, payload) of messages received after `since` that nobody holds: never claimed (and received
-    `settled` ago or more: a message just in is its receiver's to work), or claimed by work that died."""
+def unfinished(db: Database, lease: timedelta, since: datetime) -> list[tuple[int, str, str]]:
+    """(id, platform, payload) of messages received after `since` that nobody holds: put back after a failure,
+    handed back by a process that cannot answer them, or claimed by work that died (its lease ran out)."""
     now = utcnow()
     with db.engine.connect() as conn:
         return [tuple(row) for row in conn.execute(select(InboundMessage.id, InboundMessage.platform, InboundMessage.payload).where(
             InboundMessage.received_at >= since,
-            or_(and_(InboundMessage.state == "received", InboundMessage.received_at <= now - settled),
+            or_(InboundMessage.state == "received",
                 and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)),
         ).order_by(InboundMessage.id))]

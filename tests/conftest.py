@@ -15,9 +15,9 @@ from __future__ import annotations
 import ast
 import logging
 import os
-import threading
-import subprocess
 import sqlite3
+import subprocess
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -139,6 +139,22 @@ def _copy_sqlite(source_path: Path, target: Path) -> Database:
     source.close()
     copy.close()
     return Database(f"sqlite:///{target}")   # at the newest schema already: upgrade() would find nothing to do
+
+
+def stored_by_a_process_that_died(database: Database, message) -> int:
+    """The row a process stored (and so claimed) before it died unanswered, its claim's lease run out: what the
+    next start, or another worker's resumer, finds."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from bot.inbox import Inbox
+    from storage.models import InboundMessage
+    row_id = Inbox(database, lambda m: None).accept(message)
+    with database.engine.begin() as conn:
+        conn.execute(update(InboundMessage).where(InboundMessage.id == row_id).values(
+            claimed_at=datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(hours=1)))
+    return row_id
 
 
 @pytest.fixture

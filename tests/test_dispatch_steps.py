@@ -106,7 +106,7 @@ def test_a_message_that_always_fails_is_apologised_for_once_and_given_up(sqlite_
     sent = []
     inbox = Inbox(sqlite_database, Dispatcher(SETTINGS, sqlite_database).answer)
     inbox.late_delivery["dingtalk"] = lambda m, r: sent.append(r.markdown)
-    inbox.accept(message())
+    inbox.run(inbox.accept(message()), lambda m, r: sent.append(r.markdown))
     for _ in range(queue.MAX_ATTEMPTS + 2):
         retry(inbox)
     assert handler.calls == queue.MAX_ATTEMPTS

@@ -11,7 +11,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import select, update
 
 from bot.config import SchoolSettings, Settings, Term, WeComSettings
@@ -22,6 +21,7 @@ from bot.platforms.dingtalk import SessionWebhook
 from storage import inbox as queue
 from storage.db import Database
 from storage.models import InboundMessage
+from tests.conftest import stored_by_a_process_that_died
 from tests.servers import FakeWeComApi, serving
 
 TERM = Term("第一学期", date(2026, 9, 1), date(2027, 1, 22))
@@ -47,29 +47,52 @@ def test_a_redelivery_is_dropped_only_once_handled(sqlite_database):
     assert inbox.accept(message()) is None             # handled: dropped
 
 
-def test_a_message_just_received_is_left_to_its_receiver_until_it_settles(sqlite_database):
-    """The periodic resumer of another worker does not take a message its receiver has queued right now
-    (two workers would race to claim it); at start, or once it has lain a while, it is resumed."""
+def test_a_message_is_stored_claimed_by_its_receiver_until_its_lease_runs_out(sqlite_database, monkeypatch):
+    """The receiver holds what it stores (one write fewer per message): another worker's resumer leaves it,
+    however long it waits in the receiver's queue, until the lease runs out; then it is resumed, once."""
+    clock = [1000.0]
+    monkeypatch.setattr("bot.inbox.time.monotonic", lambda: clock[0])
     answered = []
     inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=60))
     inbox.late_delivery["wecom"] = lambda m, r: answered.append(r.markdown)
     other = Inbox(sqlite_database, lambda m: Reply("t", m.text))
-    other.accept(message())                                                 # another worker's, in its queue
+    row = other.accept(message())                                           # another worker's, in its queue
+    with sqlite_database.engine.connect() as conn:
+        assert conn.execute(select(InboundMessage.state, InboundMessage.attempts)).one() == ("working", 1)
     executor = ThreadPoolExecutor(1)
-    assert inbox.resume(executor, settled=timedelta(seconds=30)) == 0
-    with sqlite_database.engine.begin() as conn:                           # it has lain 31 s: its receiver died
-        conn.execute(update(InboundMessage).values(received_at=datetime.now(timezone.utc).replace(tzinfo=None)
-                                                              - timedelta(seconds=31)))
-    assert inbox.resume(executor, settled=timedelta(seconds=30)) == 1
+    assert inbox.resume(executor) == 0
+    with sqlite_database.engine.begin() as conn:                           # 61 s on: its receiver died
+        conn.execute(update(InboundMessage).values(claimed_at=InboundMessage.claimed_at - timedelta(seconds=61)))
+    assert inbox.resume(executor) == 1
     executor.shutdown(wait=True)
     assert answered == ["帮助"]
+    clock[0] += 61
+    other.run(row, lambda m, r: answered.append("twice"))                   # the receiver's worker comes to it late
+    assert answered == ["帮助"]
+
+
+def test_a_claim_that_waited_half_a_lease_in_the_queue_is_renewed_or_given_over(sqlite_database, monkeypatch):
+    """The receiver's worker trusts its claim for half a lease; later it renews it first, and finds out if
+    another process has taken the message over."""
+    clock = [1000.0]
+    monkeypatch.setattr("bot.inbox.time.monotonic", lambda: clock[0])
+    answered = []
+    inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=60))
+    kept = inbox.accept(message("m-kept"))
+    taken = inbox.accept(message("m-taken"))
+    clock[0] += 31                                                          # half a lease in the queue
+    assert queue.claim(sqlite_database, taken, timedelta(0)) is not None    # (as after its lease: another took it)
+    inbox.run(kept, lambda m, r: answered.append(m.msg_id))
+    inbox.run(taken, lambda m, r: answered.append(m.msg_id))
+    assert answered == ["m-kept"]
+    with sqlite_database.engine.connect() as conn:
+        assert dict(conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).all()) == {"m-kept": "handled", "m-taken": "working"}
 
 
 def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):
     answered = []
     inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=30))
-    row = inbox.accept(message())
-    assert queue.claim(sqlite_database, row, inbox.lease) is not None   # a worker took it, then its process died
+    inbox.accept(message())                                                # claimed as stored; then its process died
     assert inbox.resume(ThreadPoolExecutor(1)) == 0                        # not while the lease holds
     with sqlite_database.engine.begin() as conn:                           # the lease runs out: its claim is 31 s old
         conn.execute(update(InboundMessage).values(claimed_at=InboundMessage.claimed_at - timedelta(seconds=31)))
@@ -112,18 +135,18 @@ def test_wecom_late_answers_resume_after_a_restart(sqlite_database):
         settings = Settings(school=SchoolSettings(name="青禾小学", terms=(TERM,)),
                             wecom=WeComSettings(corp_id="corp", agent_id="1", secret="secret", token="t",
                                                 encoding_aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", api_base=api_url))
-        # A process stored the message and died before answering it.
-        Inbox(sqlite_database, Dispatcher(settings, sqlite_database).answer).accept(message(msg_id="w-9", text="帮助"))
+        stored_by_a_process_that_died(sqlite_database, message(msg_id="w-9", text="帮助"))
         create_app(settings, sqlite_database)      # the next start finishes it through message/send
         (sent,) = api.wait_for(1)
         assert sent["touser"] == "zhangsan" and "校务助手" in sent["text"]["content"]
 
 
 def test_stream_stores_the_message_before_acknowledging(sqlite_database):
-    from bot.platforms.dingtalk_reply import DingTalkResponder
-    from bot.stream import RobotMessageHandler
     import dingtalk_stream
     import requests
+
+    from bot.platforms.dingtalk_reply import DingTalkResponder
+    from bot.stream import RobotMessageHandler
     from tests.test_dingtalk import callback_body
 
     never = ThreadPoolExecutor(1)
@@ -137,12 +160,13 @@ def test_stream_stores_the_message_before_acknowledging(sqlite_database):
     code, _ = asyncio.run(handler.process(callback))
     assert code == 200
     with sqlite_database.engine.connect() as conn:
-        assert conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).one() == ("s-1", "received")
+        assert conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).one() == ("s-1", "working")   # stored, and claimed by its receiver
 
 
 def test_no_secret_reaches_the_log_even_in_a_traceback(sqlite_database, capfd):
     """A late WeCom answer fails with the token URL (corpsecret=…) in the exception: the whole log is grepped."""
     import socket
+
     from bot.logs import configure_logging
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -153,9 +177,10 @@ def test_no_secret_reaches_the_log_even_in_a_traceback(sqlite_database, capfd):
                                             encoding_aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", api_base=closed))
     configure_logging("DEBUG", settings.secret_values())
     try:
+        import requests
+
         from bot.platforms.wecom_api import WeComClient
         from bot.routes.wecom import send_late
-        import requests
         client = WeComClient(closed, "corp", corp_secret, "1", requests.Session())
         inbox = Inbox(sqlite_database, Dispatcher(settings, sqlite_database).answer)
         inbox.run(inbox.accept(message(msg_id="w-log")), lambda m, r: send_late(client, m, r))

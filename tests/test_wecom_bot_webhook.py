@@ -26,6 +26,7 @@ from bot.messages import IncomingMessage
 from bot.platforms import dingtalk
 from bot.platforms.wecom_bot import ResponseUrl, parse_message
 from storage.models import StatusReport
+from tests.conftest import stored_by_a_process_that_died
 from tests.servers import drain, serving, wait_until
 from tests.test_wecom import SCHOOL, with_sample_plan
 
@@ -206,7 +207,7 @@ def test_a_message_stored_before_a_crash_is_answered_through_its_response_url(bo
     """Stored, never worked (the process died after the 200): the next resume answers it where it came from."""
     inbox = bot.app.extensions["schoolbot.inbox"]
     message = parse_message(bot.message("@校务助手 帮助", msg_id="orphan"), ResponseUrl(f"{bot.fake_url}/cgi-bin/aibot/response?response_code=late"))
-    assert inbox.accept(message) is not None
+    stored_by_a_process_that_died(bot.app.extensions["schoolbot.database"], message)
     inbox.resume(bot.app.extensions["schoolbot.executor"])   # (or the app's own resumer, if it came first)
     [answer] = bot.answers(1)
     assert answer["code"] == "late" and answer["body"]["markdown"]["content"]

@@ -19,7 +19,7 @@ from bot.platforms.wecom_bot import REPLY_BYTES, AibotFrame, content, parse_mess
 from bot.wecom_longconn import LEASE, WeComBotHolder
 from storage import deliveries
 from storage.models import InboundMessage, SchedulerMark, StatusReport
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stored_by_a_process_that_died
 from tests.fake_wecom_ws import FakeWeComWs
 from tests.servers import wait_until
 from tests.test_wecom import SCHOOL, with_sample_plan
@@ -185,7 +185,7 @@ def test_a_message_left_unanswered_by_a_killed_process_goes_to_its_chat(fake, da
     holder = holders(start=False)
     body = {"msgid": "before-restart", "chatid": "wrk-group-2", "chattype": "group", "from": {"userid": "zhangsan"},
             "msgtype": "text", "text": {"content": "帮助"}}
-    assert holder.inbox.accept(parse_message(body, AibotFrame("req-of-a-dead-connection"))) is not None
+    stored_by_a_process_that_died(database, parse_message(body, AibotFrame("req-of-a-dead-connection")))
     connected(holder.start())
     holder.inbox.late_delivery["wecom"] = holder.deliver_late
     assert holder.inbox.resume(holder.executor) == 1
