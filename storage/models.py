@@ -5,11 +5,25 @@ Times are stored as naive UTC; dates are school-calendar dates in the school's z
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
-                        UniqueConstraint, event)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -102,6 +116,7 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("school_id", "number"),
         Index("ix_task_school_dates", "school_id", "start_date", "end_date"),
+        Index("ix_task_school_span_dates", "school_id", "long_span", "start_date", "end_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
@@ -110,6 +125,9 @@ class Task(Base):
     title: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    # Lasts longer than SHORT_TASK (a term's duty, a year's project): a span's read finds these by their own index
+    # range, so the short ones, nearly all, are looked for only SHORT_TASK back. Kept by _mark_long_span.
+    long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     recurrence: Mapped[str | None] = mapped_column(String(40))
     term_anchor: Mapped[str | None] = mapped_column(String(20))
     week: Mapped[int | None] = mapped_column(Integer)
@@ -125,6 +143,20 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+
+
+SHORT_TASK = timedelta(days=62)   # a day, a week, a month or two: nearly every task a plan holds
+
+
+@event.listens_for(Task, "before_insert")
+@event.listens_for(Task, "before_update")
+def _mark_long_span(mapper, connection, task: Task) -> None:
+    """Every write of a task goes through the ORM (storage/plans.py, storage/task_edits.py): its span is marked here."""
+    task.long_span = is_long_span(task.start_date, task.end_date)
+
+
+def is_long_span(start: date | None, end: date | None) -> bool:
+    return start is not None and end is not None and end - start > SHORT_TASK
 
 
 class ChatGroup(Base):

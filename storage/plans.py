@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import office_settings, school_calendar
 from .db import Database
-from .models import OfficeSetting, Plan, School, StatusReport, Task, Term, utcnow
+from .models import SHORT_TASK, OfficeSetting, Plan, School, StatusReport, Task, Term, utcnow
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,8 @@ def list_tasks(db: Database, school_id: int, first: date | None = None, last: da
     with db.read() as s:
         if first is not None and last is not None:
             rows = s.execute(SCHOOL_TASKS_TOUCHING, {"school_id": school_id, "first": first, "last": last,
-                                                     "earliest": first - min(LONGEST_TASK, first - date.min)})
+                                                     "short_since": first - min(SHORT_TASK, first - date.min),
+                                                     "long_since": first - min(LONGEST_TASK, first - date.min)})
             return sorted((TaskRow(*row) for row in rows), key=lambda t: t.number)
         return [TaskRow(*row) for row in s.execute(SCHOOL_TASKS, {"school_id": school_id})]
 
@@ -356,18 +357,21 @@ _LATER = (select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id)
 SCHOOL_TASKS_AFTER = _LATER.where(Task.start_date > bindparam("after"))
 SCHOOL_TASKS_PAGE = _LATER.where(Task.start_date >= bindparam("after"),   # the next page: (start, id) past the cursor
                                  or_(Task.start_date > bindparam("after"), Task.id > bindparam("after_id")))
-# A task lasts a school year at most, in practice; two are allowed. The span's read starts there, not at the
-# school's first plan ever: years of old plans cost nothing either.
+# A task lasts a school year at most, in practice; two are allowed. The span's read starts there for the long ones
+# (storage.models.SHORT_TASK), and SHORT_TASK back for the rest, not at the school's first plan ever: years of old
+# plans cost nothing, and the two years before the week only their few long tasks.
 LONGEST_TASK = timedelta(days=731)
 # Unordered: ordered by number, SQLite would walk the school's (school, number) index, every task of every year,
 # instead of the date range; the few rows are sorted after.
-# Two index ranges, not one OR (which SQLite answers by reading every task of the school): the undated ones
-# (start NULL), and those starting by `last` that end on or after `first`.
+# Three index ranges, not one OR (which SQLite answers by reading every task of the school): the undated ones
+# (start NULL), and the short and the long ones starting by `last` that end on or after `first`.
 _CURRENT = select(*TASK_COLUMNS).join(Plan, Task.plan_id == Plan.id).where(Task.school_id == bindparam("school_id"),
                                                                           Task.withdrawn_at.is_(None))
-SCHOOL_TASKS_TOUCHING = union_all(_CURRENT.where(Task.start_date.is_(None)),
-                                  _CURRENT.where(Task.start_date <= bindparam("last"), Task.start_date >= bindparam("earliest"),
-                                                 Task.end_date >= bindparam("first")))
+SCHOOL_TASKS_TOUCHING = union_all(
+    _CURRENT.where(Task.start_date.is_(None)),
+    *(_CURRENT.where(Task.long_span == long, Task.start_date <= bindparam("last"), Task.start_date >= bindparam(since),
+                     Task.end_date >= bindparam("first"))
+      for long, since in ((False, "short_since"), (True, "long_since"))))
 
 
 def _row(t: Task, valid_from: date | None = None, valid_to: date | None = None) -> TaskRow:

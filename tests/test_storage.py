@@ -40,6 +40,34 @@ def test_a_new_database_migrates_from_nothing_to_the_models(tmp_path):
         fresh.dispose()
 
 
+def test_the_migration_marks_the_long_tasks_already_stored(database):
+    """0014 marks what a school imported before it: a term's project long, a two-day exam and an undated duty not."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config
+
+    def migrate(to: str) -> None:
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0013" else command.upgrade)(config, to)
+    migrate("0013")
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO school (id, name, next_task_number, created_at) VALUES (1, '青禾小学', 4, :at)"),
+                           {"at": date(2026, 9, 1)})
+        connection.execute(text("INSERT INTO plan (id, school_id, name, source_filename, checksum, title, imported_at, unread_dates) "
+                                "VALUES (1, 1, 'p', 'p.txt', 'x', 'p', :at, 0)"), {"at": date(2026, 9, 1)})
+        for number, title, start, end in ((1, "课题研究", date(2026, 9, 1), date(2027, 1, 15)),
+                                          (2, "期中考试", date(2026, 11, 10), date(2026, 11, 11)), (3, "例行检查", None, None)):
+            connection.execute(text("INSERT INTO task (school_id, plan_id, number, title, start_date, end_date, fingerprint, section, "
+                                    "quote, source_line, created_at, updated_at) VALUES (1, 1, :n, :t, :s, :e, :t, '', '', 0, :at, :at)"),
+                               {"n": number, "t": title, "s": start, "e": end, "at": date(2026, 9, 1)})
+    migrate("head")
+    with database.read() as s:
+        assert dict(s.execute(select(Task.title, Task.long_span)).all()) == {"课题研究": True, "期中考试": False, "例行检查": False}
+
+
 def test_upgrade_is_idempotent(database):
     database.upgrade()
     database.upgrade()
