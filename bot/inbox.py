@@ -81,6 +81,43 @@ def _reply_target(target: dict) -> SessionWebhook | ResponseUrl | AibotFrame | N
     return None
 
 
+class GroupCommit:
+    """Group commit: a caller whose item arrives while a commit is running waits for it, then one of the callers
+    waiting commits every item that came meanwhile, in one transaction. Each caller returns once its own item is
+    committed (or raises its commit's error), so nothing is deferred: under load, fewer write transactions."""
+
+    def __init__(self, write: Callable[[list[int]], None]) -> None:
+        self._write = write
+        self._changed = threading.Condition()
+        self._pending: list[int] = []
+        self._writing = False
+        self._failed: dict[int, BaseException] = {}
+
+    def commit(self, item: int) -> None:
+        with self._changed:
+            self._pending.append(item)
+            while self._writing and item in self._pending:
+                self._changed.wait()
+            if item not in self._pending:   # another caller wrote it
+                error = self._failed.pop(item, None)
+                if error is not None:
+                    raise error
+                return
+            batch, self._pending, self._writing = self._pending, [], True
+        error = None
+        try:
+            self._write(batch)
+        except BaseException as failed:
+            error = failed
+        with self._changed:
+            self._writing = False
+            if error is not None:
+                self._failed.update((other, error) for other in batch if other != item)
+            self._changed.notify_all()
+        if error is not None:
+            raise error
+
+
 class Inbox:
     def __init__(self, database: Database, answer: Callable[[IncomingMessage], Reply | None], lease: timedelta = LEASE) -> None:
         self.database, self.answer, self.lease = database, answer, lease
@@ -88,6 +125,7 @@ class Inbox:
         self._queued: set[int] = set()                # rows this process has queued, so resume does not queue them twice
         self._held: dict[int, tuple[IncomingMessage, float]] = {}   # claimed at accept: the message, and when (monotonic)
         self._lock = threading.Lock()
+        self._finishing = GroupCommit(lambda row_ids: inbox.finish(database, row_ids))
 
     def submit(self, executor: Executor, row_id: int, deliver: Deliver) -> None:
         with self._lock:
@@ -163,7 +201,8 @@ class Inbox:
             log.warning("apologising for inbound message %s failed: %s", row_id, type(failed).__name__)
 
     def finish(self, row_id: int) -> None:
-        inbox.finish(self.database, row_id)
+        """Marked handled when this returns; the rows other threads finish meanwhile go in the same transaction."""
+        self._finishing.commit(row_id)
 
     def run(self, row_id: int, deliver: Deliver) -> None:
         """Worker-thread entry: never raises, so one bad message cannot take the worker down."""

@@ -27,7 +27,10 @@ class Database:
         # Reads are refused writes by the database itself (SQLite's query_only, PostgreSQL's READ ONLY
         # transaction), so a write slipped into read() fails loudly wherever it comes from: a flush,
         # a bulk insert, raw SQL. A read-then-write belongs in transaction().
-        reader = self.engine.execution_options(**({"sqlite_query_only": True} if sqlite else {"postgresql_readonly": True}))
+        # On SQLite reads have connections of their own, query_only from the start: one pool for both would tell
+        # a connection PRAGMA query_only on and off again for every message (a write, then a read, then a write).
+        self.read_engine = _engine(self.url, echo, busy_timeout_s, query_only=True) if sqlite and _on_disk(self.url) else self.engine
+        reader = self.read_engine.execution_options(**({"sqlite_query_only": True} if sqlite else {"postgresql_readonly": True}))
         self._sessions = sessionmaker(writer, expire_on_commit=False)
         self._reads = sessionmaker(reader, autoflush=False)
         self._shared_read: ContextVar[Session | None] = ContextVar(f"shared_read_{id(self)}", default=None)
@@ -80,6 +83,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def alembic_config() -> Config:
@@ -96,14 +100,19 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _engine(url: str, echo: bool, busy_timeout_s: float) -> Engine:
+def _on_disk(url: str) -> bool:
+    database = make_url(url).database
+    return bool(database) and database != ":memory:"
+
+
+def _engine(url: str, echo: bool, busy_timeout_s: float, query_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+    if _on_disk(url):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_s})
-    event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(connection, busy_timeout_s))
+    event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(connection, record, busy_timeout_s, query_only))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -123,11 +132,14 @@ def _sqlite_query_only(connection, wanted: bool) -> None:
         info["query_only"] = wanted
 
 
-def _sqlite_pragmas(dbapi_connection, busy_timeout_s: float) -> None:
+def _sqlite_pragmas(dbapi_connection, record, busy_timeout_s: float, query_only: bool) -> None:
     dbapi_connection.isolation_level = None   # see _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")   # SQLite ignores foreign keys unless asked
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the one writer
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes, fsync only at checkpoints
     cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+    if query_only:
+        cursor.execute("PRAGMA query_only=1")
+        record.info["query_only"] = True   # see _sqlite_query_only
     cursor.close()

@@ -40,7 +40,7 @@ class Received:
 
 # Built once: the statement's compiled form is cached, and no per-message .values() is built.
 STORE = insert(InboundMessage)
-FINISH = (update(InboundMessage).where(InboundMessage.id == bindparam("row_id"))
+FINISH = (update(InboundMessage).where(InboundMessage.id.in_(bindparam("row_ids", expanding=True)))
           .values(state="handled", handled_at=bindparam("at"), payload=None))
 RENEW = (update(InboundMessage).where(InboundMessage.id == bindparam("row_id"), InboundMessage.state == "working",
                                       InboundMessage.attempts == 1)
@@ -93,10 +93,10 @@ def renew(db: Database, row_id: int) -> bool:
         return conn.execute(RENEW, {"row_id": row_id, "at": utcnow()}).rowcount == 1
 
 
-def finish(db: Database, row_id: int) -> None:
-    """Handled: its effects are stored and its answer sent. The text is not kept beyond that."""
+def finish(db: Database, row_ids: list[int]) -> None:
+    """Handled: their effects are stored and their answers sent. The text is not kept beyond that."""
     with db.engine.begin() as conn:
-        conn.execute(FINISH, {"row_id": row_id, "at": utcnow()})
+        conn.execute(FINISH, {"row_ids": row_ids, "at": utcnow()})
 
 
 def release(db: Database, row_id: int) -> int:

@@ -31,11 +31,14 @@ def watched(db: Database):
         if "office_setting" in statement and plans.HOME_SCHOOL in values:
             seen["home school look-ups"] += 1
 
-    event.listen(db.engine, "before_cursor_execute", before)
+    engines = {db.engine, db.read_engine}   # (SQLite's reads have an engine of their own)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

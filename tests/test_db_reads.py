@@ -122,8 +122,9 @@ def test_a_write_after_a_read_on_the_same_connection_is_allowed(database):
 
 def test_reads_say_begin_and_writes_say_begin_immediate(sqlite_database):
     said: list[str] = []
-    event.listen(sqlite_database.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: said.append(statement) if statement.startswith("BEGIN") else None)
+    for engine in (sqlite_database.engine, sqlite_database.read_engine):
+        event.listen(engine, "before_cursor_execute",
+                     lambda conn, cursor, statement, *rest: said.append(statement) if statement.startswith("BEGIN") else None)
     with sqlite_database.read() as s:
         colour(s)
     with sqlite_database.transaction() as s:
