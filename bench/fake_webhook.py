@@ -41,7 +41,7 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             payload = json.dumps(_answer(method, path, body)).encode()
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload))
             await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ValueError):
         pass   # the client closed the connection, or sent what no client of ours sends
     finally:
         writer.close()

@@ -38,19 +38,19 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 REPLY_WORKERS = 4  # answers are posted back in the background so callbacks return at once
-REPLY_NICENESS = 10  # how far below the callbacks the answers are scheduled (added to Linux's nice, per thread)
 
 
-def answer_behind_callbacks() -> None:
+def answer_behind_callbacks(niceness: int) -> None:
     """Run on each reply thread: a lower CPU priority for it alone. The platforms time the acknowledgement of a
     callback (and resend it when slow), not the answer; on a saturated machine the acknowledgements go first
     and the answers take what is left, all of it once the burst has passed. Idle, nothing changes. Linux keeps a
-    priority per thread; elsewhere the call would reprioritise the whole process, so it is not made."""
-    if sys.platform != "linux":
+    priority per thread; elsewhere the call would reprioritise the whole process, so it is not made. (A reply
+    thread holding SQLite's write lock while descheduled delays the writers behind it: `reply_niceness: 0`.)"""
+    if sys.platform != "linux" or niceness == 0:
         return
     thread = threading.get_native_id()
     try:
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + REPLY_NICENESS))
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + niceness))
     except OSError as refused:   # a sandbox may forbid it: answers then share the CPU evenly, as before
         log.info("reply threads keep the default priority: %s", refused)
 
@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database = Database(settings.database.resolved_url())
         database.upgrade()
     dispatcher = Dispatcher(settings, database)
-    executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply", initializer=answer_behind_callbacks)
+    executor = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="reply", initializer=answer_behind_callbacks,
+                                  initargs=(settings.reply_niceness,))
     http = requests.Session()
     inbox = Inbox(database, lambda message: dispatcher.answer(message, reply_bytes(message)),
                   timedelta(seconds=settings.inbox_lease_seconds))

@@ -157,6 +157,8 @@ class Settings:
     # An inbound message whose work has not finished this long after it began is taken to have died
     # with its process, and is answered again by another (at most this late after a kill -9).
     inbox_lease_seconds: int = 60
+    # How far below the callbacks the answering threads run (Linux nice, added per thread; 0 to keep them level).
+    reply_niceness: int = 10
 
     @property
     def tz(self) -> ZoneInfo:
@@ -283,6 +285,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("plan.max_file_mb must be positive")
     if settings.inbox_lease_seconds < 1:
         raise ConfigError("inbox_lease_seconds must be at least 1")
+    if not 0 <= settings.reply_niceness <= 19:
+        raise ConfigError("reply_niceness must be between 0 and 19")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}")
     if settings.dingtalk.mode not in ("webhook", "stream"):

@@ -81,41 +81,43 @@ def _reply_target(target: dict) -> SessionWebhook | ResponseUrl | AibotFrame | N
     return None
 
 
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[int] = []
+        self.written = False
+        self.error: BaseException | None = None
+
+
 class GroupCommit:
-    """Group commit: a caller whose item arrives while a commit is running waits for it, then one of the callers
-    waiting commits every item that came meanwhile, in one transaction. Each caller returns once its own item is
-    committed (or raises its commit's error), so nothing is deferred: under load, fewer write transactions."""
+    """Group commit: items that arrive while a write runs gather in the next batch, which one of their callers
+    writes, in one transaction, once that write is over. Each caller returns when its own batch is written (or
+    raises that batch's error), so nothing is deferred: under load there are fewer write transactions."""
 
     def __init__(self, write: Callable[[list[int]], None]) -> None:
         self._write = write
         self._changed = threading.Condition()
-        self._pending: list[int] = []
+        self._gathering = _Batch()
         self._writing = False
-        self._failed: dict[int, BaseException] = {}
 
     def commit(self, item: int) -> None:
         with self._changed:
-            self._pending.append(item)
-            while self._writing and item in self._pending:
+            batch = self._gathering
+            batch.items.append(item)
+            while self._writing and not batch.written:
                 self._changed.wait()
-            if item not in self._pending:   # another caller wrote it
-                error = self._failed.pop(item, None)
-                if error is not None:
-                    raise error
-                return
-            batch, self._pending, self._writing = self._pending, [], True
-        error = None
-        try:
-            self._write(batch)
-        except BaseException as failed:
-            error = failed
-        with self._changed:
-            self._writing = False
-            if error is not None:
-                self._failed.update((other, error) for other in batch if other != item)
-            self._changed.notify_all()
-        if error is not None:
-            raise error
+            leading = not batch.written   # nothing is being written and this batch is not: this caller writes it
+            if leading:
+                self._gathering, self._writing = _Batch(), True
+        if leading:
+            try:
+                self._write(batch.items)
+            except BaseException as failed:
+                batch.error = failed
+            with self._changed:
+                batch.written, self._writing = True, False
+                self._changed.notify_all()
+        if batch.error is not None:
+            raise batch.error
 
 
 class Inbox:
@@ -124,6 +126,7 @@ class Inbox:
         self.late_delivery: dict[str, Deliver] = {}   # platform → how to answer a message resumed after a restart
         self._queued: set[int] = set()                # rows this process has queued, so resume does not queue them twice
         self._held: dict[int, tuple[IncomingMessage, float]] = {}   # claimed at accept: the message, and when (monotonic)
+        self._receiver_claims: dict[int, float] = {}   # of those, the ones being worked on: when claimed or last renewed
         self._lock = threading.Lock()
         self._finishing = GroupCommit(lambda row_ids: inbox.finish(database, row_ids))
 
@@ -140,32 +143,51 @@ class Inbox:
         finally:
             with self._lock:
                 self._queued.discard(row_id)
+                self._receiver_claims.pop(row_id, None)
 
     def accept(self, message: IncomingMessage) -> int | None:
         """Store the message; its row id to work on, or None for a redelivery of a handled one.
         Raises storage.inbox.InboxUnavailable when it cannot be stored: answer the platform 503."""
         message = message.cleaned()
+        claimed = time.monotonic()   # before the INSERT, which may wait for SQLite's lock: the claim's age is never underrated
         received = inbox.receive(self.database, message.platform, message.msg_id, encode(message))
         if received.handled:
             log.info("dropping redelivered %s message %s", message.platform, message.msg_id)
             return None
         if received.fresh:
             with self._lock:
-                self._held[received.id] = (message, time.monotonic())
+                self._held[received.id] = (message, claimed)
         return received.id
 
     def _claimed(self, row_id: int) -> IncomingMessage | None:
-        """The message if this worker holds it now: claimed at accept (renewed if it waited half a lease in the
-        queue: other processes take it over once the lease runs out), or claimed from the database."""
+        """The message if this worker holds it now: claimed at accept, or claimed from the database (for a full lease)."""
         with self._lock:
             held = self._held.pop(row_id, None)
         if held is not None:
             message, claimed = held
-            if time.monotonic() - claimed < self.lease.total_seconds() / 2 or inbox.renew(self.database, row_id):
-                return message
-            return None
+            return message if self._still_held(row_id, claimed) else None
         payload = inbox.claim(self.database, row_id, self.lease)
         return decode(payload) if payload is not None else None
+
+    def _still_held(self, row_id: int, claimed: float | None = None) -> bool:
+        """Whether the receiver's claim on the row is still this worker's. Other processes take a message over once
+        its lease has run out, so the claim is trusted for half a lease, then renewed; a renewal refused means
+        another has taken it. A message claimed from the database (no receiver's claim) had a full lease from then."""
+        with self._lock:
+            claimed = self._receiver_claims.get(row_id, claimed)
+        if claimed is None:
+            return True
+        if time.monotonic() - claimed < self.lease.total_seconds() / 2:
+            held, since = True, claimed
+        else:
+            since = time.monotonic()
+            held = inbox.renew(self.database, row_id)
+        with self._lock:
+            if held:
+                self._receiver_claims[row_id] = since
+            else:
+                self._receiver_claims.pop(row_id, None)
+        return held
 
     def compute(self, row_id: int, deliver: Deliver | None = None) -> tuple[IncomingMessage, Reply | None] | None:
         """Claim and answer; None when another worker holds the message, it is handled, or given up.
@@ -202,7 +224,11 @@ class Inbox:
 
     def finish(self, row_id: int) -> None:
         """Marked handled when this returns; the rows other threads finish meanwhile go in the same transaction."""
-        self._finishing.commit(row_id)
+        try:
+            self._finishing.commit(row_id)
+        finally:
+            with self._lock:
+                self._receiver_claims.pop(row_id, None)
 
     def run(self, row_id: int, deliver: Deliver) -> None:
         """Worker-thread entry: never raises, so one bad message cannot take the worker down."""
@@ -211,6 +237,9 @@ class Inbox:
             if done is None:
                 return
             message, reply = done
+            if not self._still_held(row_id):   # the answer outlasted the claim's half lease, and another took it
+                log.warning("inbound message %s was taken over while it was answered; its answer is not sent", row_id)
+                return
             if reply is not None:
                 deliver(message, reply)
             self.finish(row_id)

@@ -54,7 +54,11 @@ class Database:
         a reader neither waits for the writer nor holds it up. Within shared_reads(), the shared session."""
         shared = self._shared_read.get()
         if shared is not None:
-            yield shared
+            try:
+                yield shared
+            except BaseException:
+                shared.close()   # a failed read (on PostgreSQL, an aborted transaction) must not spoil the next ones
+                raise
             return
         with self._reads() as session:   # closing rolls back; loaded objects stay readable, detached
             yield session

@@ -8,22 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    false,
-)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
+                        UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -127,7 +113,7 @@ class Task(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     # Lasts longer than SHORT_TASK (a term's duty, a year's project): a span's read finds these by their own index
     # range, so the short ones, nearly all, are looked for only SHORT_TASK back. Kept by _mark_long_span.
-    long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     recurrence: Mapped[str | None] = mapped_column(String(40))
     term_anchor: Mapped[str | None] = mapped_column(String(20))
     week: Mapped[int | None] = mapped_column(Integer)

@@ -89,6 +89,27 @@ def test_a_claim_that_waited_half_a_lease_in_the_queue_is_renewed_or_given_over(
         assert dict(conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).all()) == {"m-kept": "handled", "m-taken": "working"}
 
 
+def test_an_answer_that_outlasts_half_the_lease_is_sent_only_if_the_claim_is_still_this_worker_s(sqlite_database, monkeypatch):
+    """An answer that took long (a report waiting for SQLite's lock behind an import): before it is sent the
+    claim is renewed; if another process took the message over meanwhile, this worker does not send it too."""
+    clock = [1000.0]
+    monkeypatch.setattr("bot.inbox.time.monotonic", lambda: clock[0])
+    sent = []
+
+    def slow_answer(m):
+        clock[0] += 31
+        if m.msg_id == "m-taken":
+            assert queue.claim(sqlite_database, row_of[m.msg_id], timedelta(0)) is not None   # another took it over
+        return Reply("t", m.msg_id)
+    inbox = Inbox(sqlite_database, slow_answer, lease=timedelta(seconds=60))
+    row_of = {msg_id: inbox.accept(message(msg_id)) for msg_id in ("m-kept", "m-taken")}
+    for row in row_of.values():
+        inbox.run(row, lambda m, r: sent.append(r.markdown))
+    assert sent == ["m-kept"]
+    with sqlite_database.engine.connect() as conn:
+        assert dict(conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).all()) == {"m-kept": "handled", "m-taken": "working"}
+
+
 def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):
     answered = []
     inbox = Inbox(sqlite_database, lambda m: Reply("t", m.text), lease=timedelta(seconds=30))

@@ -8,13 +8,14 @@ import os
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
-from bot.app import REPLY_NICENESS, create_app
+from bot.app import create_app
 from bot.config import SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
 from bot.inbox import GroupCommit, Inbox
@@ -72,50 +73,57 @@ def test_the_reads_of_one_answer_share_a_session_and_see_a_write_made_between_th
             assert after.scalar(count) == 1                 # the write ended the snapshot: the next read sees it
     with database.read() as outside:
         assert outside is not first                         # outside, each read is its own again
+    with database.shared_reads():
+        with pytest.raises(Exception):
+            with database.read() as s:
+                s.execute(text("SELECT no_such_column FROM member"))   # on PostgreSQL the transaction is now aborted
+        with database.read() as s:
+            assert s.scalar(count) == 1                     # the next read of the answer still works
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a priority per thread is Linux's")
-def test_reply_threads_run_behind_the_callbacks(sqlite_database):
-    app = create_app(SETTINGS, sqlite_database)
+@pytest.mark.parametrize("niceness", [10, 0])
+def test_reply_threads_run_behind_the_callbacks(sqlite_database, niceness):
+    app = create_app(replace(SETTINGS, reply_niceness=niceness), sqlite_database)
     own = os.getpriority(os.PRIO_PROCESS, 0)
     reply_thread = app.extensions["schoolbot.executor"].submit(lambda: os.getpriority(os.PRIO_PROCESS, 0)).result()
-    assert reply_thread == min(19, own + REPLY_NICENESS)
+    assert reply_thread == min(19, own + niceness)
     assert os.getpriority(os.PRIO_PROCESS, 0) == own        # the request threads (and the process) keep theirs
 
 
 def test_finishing_under_load_groups_the_rows_into_fewer_transactions():
-    """Each caller returns once its row is written, or with its transaction's error; rows that come while a
-    transaction runs are written together in the next."""
+    """Each caller returns once its own row is written, or with its transaction's error; rows that come while a
+    transaction runs are written together in the next. Every write takes a while, as a commit waiting for SQLite's
+    lock does: a caller that returned while its batch was still being written would be caught."""
     written: list[list[int]] = []
-    first_write_started, release_first = threading.Event(), threading.Event()
+    writing = threading.Lock()
 
     def write(batch: list[int]) -> None:
-        if not written:
-            first_write_started.set()
-            release_first.wait(5)
-        if 13 in batch:
-            raise OSError("database is locked")
-        written.append(sorted(batch))
+        assert writing.acquire(blocking=False), "two writes at once"
+        try:
+            time.sleep(0.05)
+            if 13 in batch:
+                raise OSError("database is locked")
+            written.append(sorted(batch))
+        finally:
+            writing.release()
     group = GroupCommit(write)
     outcomes: dict[int, str] = {}
 
     def finish(row: int) -> None:
         try:
             group.commit(row)
-            outcomes[row] = "written"
+            outcomes[row] = "written" if any(row in batch for batch in written) else "returned before its write"
         except OSError:
             outcomes[row] = "failed"
-    first = threading.Thread(target=finish, args=(0,))
-    first.start()
-    assert first_write_started.wait(5)
-    waiting = [threading.Thread(target=finish, args=(row,)) for row in range(1, 9)]
-    for thread in waiting:
+    threads = [threading.Thread(target=finish, args=(row,)) for row in range(1, 30)]
+    for i, thread in enumerate(threads):
         thread.start()
-    time.sleep(0.2)                                  # all eight wait behind the first transaction
-    release_first.set()
-    for thread in [first, *waiting]:
-        thread.join(5)
-    assert written == [[0], list(range(1, 9))] and set(outcomes.values()) == {"written"}
-    for row in (12, 13):
-        finish(row)
-    assert outcomes[12] == "written" and outcomes[13] == "failed"
+        if i % 5 == 0:
+            time.sleep(0.02)   # arrivals spread over several writes
+    for thread in threads:
+        thread.join(10)
+    failed_batch = set(range(1, 30)) - {row for batch in written for row in batch}
+    assert 13 in failed_batch and all(outcomes[row] == "failed" for row in failed_batch)   # its batch, and only it
+    assert {outcomes[row] for row in set(range(1, 30)) - failed_batch} == {"written"}
+    assert len(written) + 1 < 29                     # fewer transactions than rows

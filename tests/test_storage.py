@@ -60,12 +60,26 @@ def test_the_migration_marks_the_long_tasks_already_stored(database):
                                 "VALUES (1, 1, 'p', 'p.txt', 'x', 'p', :at, 0)"), {"at": date(2026, 9, 1)})
         for number, title, start, end in ((1, "课题研究", date(2026, 9, 1), date(2027, 1, 15)),
                                           (2, "期中考试", date(2026, 11, 10), date(2026, 11, 11)), (3, "例行检查", None, None)):
-            connection.execute(text("INSERT INTO task (school_id, plan_id, number, title, start_date, end_date, fingerprint, section, "
-                                    "quote, source_line, created_at, updated_at) VALUES (1, 1, :n, :t, :s, :e, :t, '', '', 0, :at, :at)"),
+            connection.execute(text("INSERT INTO task (id, school_id, plan_id, number, title, start_date, end_date, fingerprint, "
+                                    "section, quote, source_line, created_at, updated_at) "
+                                    "VALUES (:n, 1, 1, :n, :t, :s, :e, :t, '', '', 0, :at, :at)"),
                                {"n": number, "t": title, "s": start, "e": end, "at": date(2026, 9, 1)})
+        # What refers to tasks must come through too: a table copied and dropped would cascade or be refused.
+        connection.execute(text("INSERT INTO member (id, school_id, name, is_admin, created_at) VALUES (1, 1, '王芳', :no, :at)"),
+                           {"no": False, "at": date(2026, 9, 1)})
+        connection.execute(text("INSERT INTO status_report (task_id, member_id, status, words, reported_at) "
+                                "VALUES (2, 1, 'done', '', :at)"), {"at": date(2026, 11, 10)})
+        connection.execute(text("INSERT INTO chat_group (id, platform, name, settings, is_active, created_at) "
+                                "VALUES (1, 'dingtalk', '三年级组', '{}', :yes, :at)"), {"yes": True, "at": date(2026, 9, 1)})
+        connection.execute(text("INSERT INTO reminder_delivery (dedupe_key, kind, chat_id, task_id, occurrence, due_at, state, "
+                                "attempts, created_at) VALUES ('k', 'task', 1, 2, :day, :at, 'sent', 1, :at)"),
+                           {"day": date(2026, 11, 10), "at": date(2026, 11, 9)})
     migrate("head")
     with database.read() as s:
         assert dict(s.execute(select(Task.title, Task.long_span)).all()) == {"课题研究": True, "期中考试": False, "例行检查": False}
+        assert s.scalar(select(func.count()).select_from(StatusReport)) == 1
+        assert s.scalar(text("SELECT count(*) FROM reminder_delivery")) == 1   # the send ledger: what was sent stays sent
+    migrate("0013")   # and back
 
 
 def test_upgrade_is_idempotent(database):

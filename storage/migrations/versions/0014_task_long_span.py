@@ -17,8 +17,9 @@ SHORT_TASK_DAYS = 62   # storage.models.SHORT_TASK, as it was when this ran
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('task') as batch:
-        batch.add_column(sa.Column('long_span', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, never batch mode's copy of the table: with foreign keys on, SQLite's DROP of the old
+    # table would cascade to the send ledger and be refused by the status reports.
+    op.add_column('task', sa.Column('long_span', sa.Boolean(), nullable=False, server_default='0'))
     lasting = ("julianday(end_date) - julianday(start_date)" if op.get_bind().dialect.name == "sqlite"
                else "end_date - start_date")
     op.execute(sa.text(f"UPDATE task SET long_span = :yes WHERE start_date IS NOT NULL AND end_date IS NOT NULL "
@@ -28,5 +29,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_task_school_span_dates', table_name='task')
-    with op.batch_alter_table('task') as batch:
-        batch.drop_column('long_span')
+    op.drop_column('task', 'long_span')   # SQLite 3.35's DROP COLUMN, in place (see upgrade)
