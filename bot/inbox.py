@@ -143,7 +143,7 @@ class Inbox:
         finally:
             with self._lock:
                 self._queued.discard(row_id)
-                self._receiver_claims.pop(row_id, None)
+            self._forget_claim(row_id)
 
     def accept(self, message: IncomingMessage) -> int | None:
         """Store the message; its row id to work on, or None for a redelivery of a handled one.
@@ -182,12 +182,17 @@ class Inbox:
         else:
             since = time.monotonic()
             held = inbox.renew(self.database, row_id)
-        with self._lock:
-            if held:
+        if held:
+            with self._lock:
                 self._receiver_claims[row_id] = since
-            else:
-                self._receiver_claims.pop(row_id, None)
+        else:
+            self._forget_claim(row_id)
         return held
+
+    def _forget_claim(self, row_id: int) -> None:
+        """The receiver's claim is done with: the row is handled, handed back, put back after a failure, or lost."""
+        with self._lock:
+            self._receiver_claims.pop(row_id, None)
 
     def compute(self, row_id: int, deliver: Deliver | None = None) -> tuple[IncomingMessage, Reply | None] | None:
         """Claim and answer; None when another worker holds the message, it is handled, or given up.
@@ -197,12 +202,14 @@ class Inbox:
             return None
         if not delivers_here(deliver, message):   # not answered here: its effects and its answer belong to one process
             inbox.unclaim(self.database, row_id)
+            self._forget_claim(row_id)
             log.info("inbound message %s is left for the process that holds its reply path", row_id)
             return None
         try:
             return message, self.answer(message)
         except Exception as error:
             attempt = inbox.release(self.database, row_id)
+            self._forget_claim(row_id)
             if attempt >= inbox.MAX_ATTEMPTS:
                 log.error("inbound message %s failed %d times; given up", row_id, attempt)
             if isinstance(error, StepFailed):
@@ -227,8 +234,7 @@ class Inbox:
         try:
             self._finishing.commit(row_id)
         finally:
-            with self._lock:
-                self._receiver_claims.pop(row_id, None)
+            self._forget_claim(row_id)
 
     def run(self, row_id: int, deliver: Deliver) -> None:
         """Worker-thread entry: never raises, so one bad message cannot take the worker down."""
