@@ -3,7 +3,9 @@
 An adapter calls `accept` before acknowledging a message, then `run` on a worker
 thread: answer, hand the reply to the platform's `deliver`, mark it handled. The row is
 stored already claimed by its receiver (one write per message fewer), and the message is
-kept in memory for the worker; a claim that waited in the queue for half a lease is renewed first.
+kept in memory for the worker. A claim is trusted for half a lease, then renewed: before the answer
+(a message long in the queue) and before it is sent (an answer that took long); if another process
+has taken the message over meanwhile, this one sends nothing. Finishing is a group commit.
 A process killed at any instant leaves rows whose claims run out within a lease; `resume` (at
 start, then every half lease) claims and finishes them, delivering through the platform's late path.
 A redelivered message already handled is dropped; one still queued is not worked twice.
@@ -113,11 +115,17 @@ class GroupCommit:
                 self._write(batch.items)
             except BaseException as failed:
                 batch.error = failed
-            with self._changed:
-                batch.written, self._writing = True, False
-                self._changed.notify_all()
-        if batch.error is not None:
-            raise batch.error
+                raise
+            finally:
+                with self._changed:
+                    batch.written, self._writing = True, False
+                    self._changed.notify_all()
+        elif batch.error is not None:   # each caller its own error: one exception raised in many threads would tangle
+            raise NotFinished(f"the batch of {len(batch.items)} was not written") from batch.error
+
+
+class NotFinished(RuntimeError):
+    """Another caller's write of this caller's batch failed."""
 
 
 class Inbox:
@@ -126,7 +134,6 @@ class Inbox:
         self.late_delivery: dict[str, Deliver] = {}   # platform → how to answer a message resumed after a restart
         self._queued: set[int] = set()                # rows this process has queued, so resume does not queue them twice
         self._held: dict[int, tuple[IncomingMessage, float]] = {}   # claimed at accept: the message, and when (monotonic)
-        self._receiver_claims: dict[int, float] = {}   # of those, the ones being worked on: when claimed or last renewed
         self._lock = threading.Lock()
         self._finishing = GroupCommit(lambda row_ids: inbox.finish(database, row_ids))
 
@@ -143,7 +150,6 @@ class Inbox:
         finally:
             with self._lock:
                 self._queued.discard(row_id)
-            self._forget_claim(row_id)
 
     def accept(self, message: IncomingMessage) -> int | None:
         """Store the message; its row id to work on, or None for a redelivery of a handled one.
@@ -159,62 +165,52 @@ class Inbox:
                 self._held[received.id] = (message, claimed)
         return received.id
 
-    def _claimed(self, row_id: int) -> IncomingMessage | None:
-        """The message if this worker holds it now: claimed at accept, or claimed from the database (for a full lease)."""
+    def _claimed(self, row_id: int) -> tuple[IncomingMessage, float, int] | None:
+        """The message if this worker holds it now (claimed at accept, or claimed from the database), with when the
+        claim was made or renewed (monotonic) and which attempt it is."""
         with self._lock:
             held = self._held.pop(row_id, None)
         if held is not None:
             message, claimed = held
-            return message if self._still_held(row_id, claimed) else None
-        payload = inbox.claim(self.database, row_id, self.lease)
-        return decode(payload) if payload is not None else None
+            renewed = self._renewed(row_id, claimed, 1)
+            return (message, renewed, 1) if renewed is not None else None
+        claimed = time.monotonic()   # before the UPDATE: the claim's age is never underrated
+        claim = inbox.claim(self.database, row_id, self.lease)
+        return (decode(claim.payload), claimed, claim.attempt) if claim is not None else None
 
-    def _still_held(self, row_id: int, claimed: float | None = None) -> bool:
-        """Whether the receiver's claim on the row is still this worker's. Other processes take a message over once
-        its lease has run out, so the claim is trusted for half a lease, then renewed; a renewal refused means
-        another has taken it. A message claimed from the database (no receiver's claim) had a full lease from then."""
-        with self._lock:
-            claimed = self._receiver_claims.get(row_id, claimed)
-        if claimed is None:
-            return True
+    def _renewed(self, row_id: int, claimed: float, attempt: int) -> float | None:
+        """When the claim was made or renewed, if it is still this worker's; None if another has taken it. Other
+        processes take a message over once its lease has run out, so a claim is trusted for half a lease, then renewed."""
         if time.monotonic() - claimed < self.lease.total_seconds() / 2:
-            held, since = True, claimed
-        else:
-            since = time.monotonic()
-            held = inbox.renew(self.database, row_id)
-        if held:
-            with self._lock:
-                self._receiver_claims[row_id] = since
-        else:
-            self._forget_claim(row_id)
-        return held
-
-    def _forget_claim(self, row_id: int) -> None:
-        """The receiver's claim is done with: the row is handled, handed back, put back after a failure, or lost."""
-        with self._lock:
-            self._receiver_claims.pop(row_id, None)
+            return claimed
+        renewing = time.monotonic()
+        return renewing if inbox.renew(self.database, row_id, attempt) else None
 
     def compute(self, row_id: int, deliver: Deliver | None = None) -> tuple[IncomingMessage, Reply | None] | None:
-        """Claim and answer; None when another worker holds the message, it is handled, or given up.
+        """Claim and answer; None when another worker holds the message, it is handled, or given up, or when the
+        answer took so long that another took the message over meanwhile (that one sends its answer).
         A failed answer goes back to the queue (storage.inbox.release) and is raised again."""
-        message = self._claimed(row_id)
-        if message is None:
+        claimed = self._claimed(row_id)
+        if claimed is None:
             return None
+        message, since, attempt = claimed
         if not delivers_here(deliver, message):   # not answered here: its effects and its answer belong to one process
             inbox.unclaim(self.database, row_id)
-            self._forget_claim(row_id)
             log.info("inbound message %s is left for the process that holds its reply path", row_id)
             return None
         try:
-            return message, self.answer(message)
+            reply = self.answer(message)
         except Exception as error:
             attempt = inbox.release(self.database, row_id)
-            self._forget_claim(row_id)
             if attempt >= inbox.MAX_ATTEMPTS:
                 log.error("inbound message %s failed %d times; given up", row_id, attempt)
             if isinstance(error, StepFailed):
                 self.apologise(row_id, message, error.apology, attempt, deliver)
             raise
+        if self._renewed(row_id, since, attempt) is None:   # a long answer (a write waiting for SQLite's lock, say)
+            log.warning("inbound message %s was taken over while it was answered; its answer is not sent", row_id)
+            return None
+        return message, reply   # what follows (send, finish) is quick: the claim needs no more checks
 
     def apologise(self, row_id: int, message: IncomingMessage, apology: Reply, attempt: int, deliver: Deliver | None) -> None:
         """出错了，请稍后再试, on the first attempt only. Retries come half a lease apart: one apology
@@ -231,10 +227,7 @@ class Inbox:
 
     def finish(self, row_id: int) -> None:
         """Marked handled when this returns; the rows other threads finish meanwhile go in the same transaction."""
-        try:
-            self._finishing.commit(row_id)
-        finally:
-            self._forget_claim(row_id)
+        self._finishing.commit(row_id)
 
     def run(self, row_id: int, deliver: Deliver) -> None:
         """Worker-thread entry: never raises, so one bad message cannot take the worker down."""
@@ -243,9 +236,6 @@ class Inbox:
             if done is None:
                 return
             message, reply = done
-            if not self._still_held(row_id):   # the answer outlasted the claim's half lease, and another took it
-                log.warning("inbound message %s was taken over while it was answered; its answer is not sent", row_id)
-                return
             if reply is not None:
                 deliver(message, reply)
             self.finish(row_id)

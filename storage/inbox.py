@@ -3,7 +3,7 @@
 `receive` stores it (retrying while SQLite is busy, so a long import cannot drop it), already
 claimed by its receiver, which is about to work on it: one write where there were two;
 `claim` takes it for work with a lease, atomically, so of two workers or a resumed
-process only one answers; `renew` keeps a claim whose work was long in a queue;
+process only one answers; `renew` keeps a claim whose work was long (in a queue, or answering);
 `release` puts failed work back, at most MAX_ATTEMPTS tries in all
 (claims of work that died count too); `unclaim` hands back one this process cannot answer, uncounted;
 `finish` marks it handled; `unfinished` lists what a killed
@@ -43,8 +43,14 @@ STORE = insert(InboundMessage)
 FINISH = (update(InboundMessage).where(InboundMessage.id.in_(bindparam("row_ids", expanding=True)))
           .values(state="handled", handled_at=bindparam("at"), payload=None))
 RENEW = (update(InboundMessage).where(InboundMessage.id == bindparam("row_id"), InboundMessage.state == "working",
-                                      InboundMessage.attempts == 1)
+                                      InboundMessage.attempts == bindparam("attempt"))
          .values(claimed_at=bindparam("at")))
+
+
+@dataclass(frozen=True)
+class Claim:
+    payload: str
+    attempt: int       # which attempt this claim is: a later claim by another worker has a higher one
 
 
 def receive(db: Database, platform: str, msg_id: str, payload: str) -> Received:
@@ -71,8 +77,8 @@ def _receive_once(db: Database, platform: str, msg_id: str, payload: str) -> Rec
         return Received(row_id, fresh=False, handled=state in ("handled", "failed"))
 
 
-def claim(db: Database, row_id: int, lease: timedelta) -> str | None:
-    """The message's payload if this caller now holds it; None if it is handled, held by another, or given up:
+def claim(db: Database, row_id: int, lease: timedelta) -> Claim | None:
+    """The message's payload and attempt if this caller now holds it; None if it is handled, held by another, or given up:
     work that died MAX_ATTEMPTS times (a reply that never gets through, a message that kills its worker) is not tried again."""
     now = utcnow()
     died = and_(InboundMessage.state == "working", InboundMessage.claimed_at < now - lease)
@@ -84,13 +90,14 @@ def claim(db: Database, row_id: int, lease: timedelta) -> str | None:
         ).values(state="working", claimed_at=now, attempts=InboundMessage.attempts + 1)).rowcount
         if claimed != 1:
             return None
-        return conn.execute(select(InboundMessage.payload).where(InboundMessage.id == row_id)).scalar_one()
+        payload, attempt = conn.execute(select(InboundMessage.payload, InboundMessage.attempts).where(InboundMessage.id == row_id)).one()
+        return Claim(payload, attempt)
 
 
-def renew(db: Database, row_id: int) -> bool:
-    """Renew the receiver's claim (its first attempt) for a full lease; False if it ran out and another took the message."""
+def renew(db: Database, row_id: int, attempt: int) -> bool:
+    """Renew a claim (the receiver's is attempt 1) for a full lease; False if it ran out and another took the message."""
     with db.engine.begin() as conn:
-        return conn.execute(RENEW, {"row_id": row_id, "at": utcnow()}).rowcount == 1
+        return conn.execute(RENEW, {"row_id": row_id, "attempt": attempt, "at": utcnow()}).rowcount == 1
 
 
 def finish(db: Database, row_ids: list[int]) -> None:

@@ -98,7 +98,7 @@ def test_an_answer_that_outlasts_half_the_lease_is_sent_only_if_the_claim_is_sti
 
     def slow_answer(m):
         clock[0] += 31
-        if m.msg_id == "m-taken":
+        if m.msg_id.startswith("m-taken"):
             assert queue.claim(sqlite_database, row_of[m.msg_id], timedelta(0)) is not None   # another took it over
         return Reply("t", m.msg_id)
     inbox = Inbox(sqlite_database, slow_answer, lease=timedelta(seconds=60))
@@ -108,6 +108,10 @@ def test_an_answer_that_outlasts_half_the_lease_is_sent_only_if_the_claim_is_sti
     assert sent == ["m-kept"]
     with sqlite_database.engine.connect() as conn:
         assert dict(conn.execute(select(InboundMessage.msg_id, InboundMessage.state)).all()) == {"m-kept": "handled", "m-taken": "working"}
+    # The same for a message claimed from the database (attempt 2, by a resumer), not at accept.
+    row_of["m-taken-resumed"] = stored_by_a_process_that_died(sqlite_database, message("m-taken-resumed"))
+    inbox.run(row_of["m-taken-resumed"], lambda m, r: sent.append(r.markdown))
+    assert sent == ["m-kept"]
 
 
 def test_work_that_died_is_claimed_again_after_its_lease(sqlite_database):

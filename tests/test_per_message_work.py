@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select, text
 from bot.app import create_app
 from bot.config import SchoolSettings, Settings, Term
 from bot.dispatch import Dispatcher
-from bot.inbox import GroupCommit, Inbox
+from bot.inbox import GroupCommit, Inbox, NotFinished
 from bot.messages import IncomingMessage, Reply
 from storage import plans
 from storage.models import Member
@@ -114,7 +114,7 @@ def test_finishing_under_load_groups_the_rows_into_fewer_transactions():
         try:
             group.commit(row)
             outcomes[row] = "written" if any(row in batch for batch in written) else "returned before its write"
-        except OSError:
+        except (OSError, NotFinished):
             outcomes[row] = "failed"
     threads = [threading.Thread(target=finish, args=(row,)) for row in range(1, 30)]
     for i, thread in enumerate(threads):
@@ -123,6 +123,7 @@ def test_finishing_under_load_groups_the_rows_into_fewer_transactions():
             time.sleep(0.02)   # arrivals spread over several writes
     for thread in threads:
         thread.join(10)
+    assert not any(thread.is_alive() for thread in threads)
     failed_batch = set(range(1, 30)) - {row for batch in written for row in batch}
     assert 13 in failed_batch and all(outcomes[row] == "failed" for row in failed_batch)   # its batch, and only it
     assert {outcomes[row] for row in set(range(1, 30)) - failed_batch} == {"written"}
