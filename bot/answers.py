@@ -47,14 +47,11 @@ def span_reply(tasks: list[TaskRow], first: date, last: date, ctx: ChatContext, 
 
 
 def _nothing(title: str, tasks: list[TaskRow], after: date, ctx: ChatContext, later: Callable[[], list[TaskRow]]) -> str:
-    def after_the_span(candidates: list[TaskRow]) -> list:
-        return sorted(((r, t) for t in candidates if (r := dated_range(t, ctx.term)) is not None and r[0] > after),
-                      key=lambda pair: pair[0])
-
-    upcoming = sorted(after_the_span(tasks) + after_the_span(later()), key=lambda pair: pair[0])   # the soonest of both
+    upcoming = [(r, t) for t in (*tasks, *later()) if (r := dated_range(t, ctx.term)) is not None and r[0] > after]
     text = texts.NOTHING_IN_SPAN.format(title=title)
-    if upcoming:
-        text += "\n\n" + texts.NEXT_UP.format(line=task_line(upcoming[0][1], with_dates=True, term=ctx.term).lstrip("- "))
+    if upcoming:   # the soonest of the span's and the later ones
+        soonest = min(upcoming, key=lambda pair: pair[0])[1]
+        text += "\n\n" + texts.NEXT_UP.format(line=task_line(soonest, with_dates=True, term=ctx.term).lstrip("- "))
     return text
 
 

@@ -48,7 +48,8 @@ def answer_query(intent: Query, message: IncomingMessage, ctx: ChatContext) -> R
     if (recent := _the_month_just_past(intent, about, ctx)) is not None:
         return answer_query(recent, message, ctx)   # "9月份有什么" asked in October
     if missing and (later := _later_about(missing, ctx, intent.end)):
-        about, missing = later, None   # "下周有运动会吗": not next week, but here is when ("下一项…")
+        # "下周有运动会吗": not next week, but here is when ("下一项…"); what comes later is already read
+        return span_reply(later, intent.start, intent.end, ctx, intent.keyword, None, lambda: [])
     on_topic = bool(intent.keyword) and not missing
     after = (lambda: _later_about(intent.keyword, ctx, intent.end)) if on_topic else (lambda: next_up(ctx, intent.end))
     return span_reply(about, intent.start, intent.end, ctx, intent.keyword, missing, after)

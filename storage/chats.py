@@ -47,6 +47,8 @@ ROBOT_PREFIX = "robot:"   # conversation ids of the groups configured by webhook
 # The WeCom app's one-to-one reminders, kept as a group of their own so the ledger, the pacing and the office's
 # settings page treat them like any group's. A WeCom userid has no colon, so no conversation can take this id.
 APP_CHANNEL = "app:private"
+
+
 def is_app_channel(platform: str, conversation_id: str | None, by_webhook: bool) -> bool:
     return not by_webhook and platform == "wecom" and conversation_id == APP_CHANNEL
 

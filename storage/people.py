@@ -113,6 +113,14 @@ def _set_roles(s: Session, member_id: int, roles: tuple[RoleRow, ...]) -> int:
     return len(roles)
 
 
+def _roles_of(s: Session, member_id: int) -> set[tuple]:
+    return {(r.role, r.grade, r.subject) for r in s.scalars(select(MemberRole).where(MemberRole.member_id == member_id))}
+
+
+def _role_keys(roles: tuple[RoleRow, ...]) -> set[tuple]:
+    return {(r.role, r.grade, r.subject) for r in roles}
+
+
 def _match(s: Session, school_id: int, entry: NewMember) -> Member | None:
     in_school = select(Member).where(Member.school_id == school_id)
     for column in ("dingtalk_user_id", "wecom_user_id"):
@@ -262,8 +270,9 @@ def merge_directory(db: Database, school_id: int, platform: str, entries: list[D
             changed = changed or is_new or s.is_modified(member)
             s.flush()
             if entry.roles:
+                changed = changed or _roles_of(s, member.id) != _role_keys(entry.roles)
                 roles += _set_roles(s, member.id, entry.roles)
-        if changed or roles:   # a directory sync that changed nothing keeps every process's roster
+        if changed:   # a directory sync that changed nothing keeps every process's roster
             _changed(s)
     return RosterResult(added, updated, roles)
 

@@ -234,6 +234,13 @@ def test_the_roster_is_read_once_per_change(database, monkeypatch):
     member = next(m for m in SchoolProgress(database, school).members.values() if m.name == "李强")
     people.set_admin(database, school, member.id, True)
     assert SchoolProgress(database, school).members[member.id].is_admin and len(loads) == 4
+    directory = [people.DirectoryEntry("dt-wang", "王芳", roles=(RoleRow("班主任", "三年级"),))]
+    people.merge_directory(database, school, "dingtalk", directory)             # her role now names the grade
+    roster()
+    assert len(loads) == 5
+    people.merge_directory(database, school, "dingtalk", directory)             # the same directory again: no change
+    roster()
+    assert len(loads) == 5
 
 
 # --- answers that kept their meaning

@@ -15,6 +15,7 @@ import requests
 from bot.app import REPLY_WORKERS, create_app
 from bot.config import Settings, WeComSettings
 from bot.platforms.wecom import parse_tap
+from bot.reminders.groups import reminder_groups
 from bot.reminders.runner import run_pass
 from storage import chats, deliveries, status
 from storage.plans import ensure_school, get_task_by_number
@@ -148,10 +149,14 @@ def test_the_channel_exists_only_while_switched_on(api, database):
     assert chats.school_of_chat(database, "wecom", chats.APP_CHANNEL) is None
     run_pass(LAST_DAY.replace(hour=7, minute=1), settings_for(api), database, requests.Session())
     assert chats.school_of_chat(database, "wecom", chats.APP_CHANNEL) == ensure_school(database, "青禾小学")
+    assert any(g.by_app for g in reminder_groups(database))
     run_pass(LAST_DAY, settings_for(api, private_reminders=False), database, requests.Session())
-    assert cards(api) == []
+    assert cards(api) == [] and not any(g.by_app for g in reminder_groups(database))   # switched off: no channel
+    run_pass(LAST_DAY.replace(hour=7, minute=2), settings_for(api), database, requests.Session())
+    assert any(g.by_app for g in reminder_groups(database))                           # on again
     unconfigured = replace(settings_for(api), wecom=replace(settings_for(api).wecom, secret=""))
     run_pass(LAST_DAY.replace(minute=3), unconfigured, database, requests.Session())
+    assert not any(g.by_app for g in reminder_groups(database))                       # no secret: no channel either
     assert cards(api) == [] and not deliveries.outstanding(database, LAST_DAY.replace(minute=3))
 
 
