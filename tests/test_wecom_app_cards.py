@@ -15,6 +15,7 @@ import requests
 from bot.app import REPLY_WORKERS, create_app
 from bot.config import Settings, WeComSettings
 from bot.platforms.wecom import parse_tap
+from bot.platforms.wecom_api import WeComClient
 from bot.reminders.groups import reminder_groups
 from bot.reminders.runner import run_pass
 from storage import chats, deliveries, status
@@ -173,3 +174,10 @@ def test_the_tap_is_the_chat_message_and_names_itself_by_its_response_code():
         assert parse_tap(tap_xml(key, "t", "c", "wx-liu")) is None
     with pytest.raises(ValueError):
         parse_tap(tap_xml("status:12:done", "t", "", "wx-liu"))
+
+
+def test_the_scheduler_s_passes_share_one_access_token(api):
+    """Each pass builds its own client; WeCom wants a token kept for its lifetime, not fetched every minute."""
+    for _ in range(3):
+        WeComClient(api.url, CORP, SECRET, "1000002", requests.Session()).send_text("wx-wang", "提醒")
+    assert api.tokens_issued == 1 and len(api.sent) == 3

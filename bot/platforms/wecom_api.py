@@ -32,13 +32,30 @@ class WeComApiError(Exception):
         return self.code in PASSING_CODES
 
 
+class _Token:
+    """One app's access token, shared by every client of it in the process: the scheduler builds a client each
+    pass, and WeCom wants a token kept for its lifetime (7200 s), not asked for each minute."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value, self.expires_at = "", 0.0
+
+
+_tokens: dict[tuple[str, str, str], _Token] = {}
+_tokens_lock = threading.Lock()
+
+
+def _token_of(api_base: str, corp_id: str, secret: str) -> _Token:
+    with _tokens_lock:
+        return _tokens.setdefault((api_base, corp_id, secret), _Token())
+
+
 class WeComClient:
     def __init__(self, api_base: str, corp_id: str, secret: str, agent_id: str, http: requests.Session) -> None:
         self._base = api_base.rstrip("/")
         self._corp_id, self._secret, self._agent_id = corp_id, secret, agent_id
         self._http = http
-        self._lock = threading.Lock()
-        self._token, self._expires_at = "", 0.0
+        self._token = _token_of(self._base, corp_id, secret)
         self._admins: frozenset[str] = frozenset()
         self._admins_until = 0.0
 
@@ -89,19 +106,20 @@ class WeComClient:
         return {}
 
     def token(self) -> str:
-        with self._lock:
-            if not self._token or time.monotonic() >= self._expires_at:
+        token = self._token
+        with token.lock:
+            if not token.value or time.monotonic() >= token.expires_at:
                 result = self._http.get(f"{self._base}/cgi-bin/gettoken",
                                         params={"corpid": self._corp_id, "corpsecret": self._secret}, timeout=10).json()
                 if result.get("errcode", 0) != 0 or not result.get("access_token"):
                     raise WeComApiError(f"gettoken errcode {result.get('errcode')}")
-                self._token = result["access_token"]
-                self._expires_at = time.monotonic() + int(result.get("expires_in", 7200)) - TOKEN_MARGIN_S
-            return self._token
+                token.value = result["access_token"]
+                token.expires_at = time.monotonic() + int(result.get("expires_in", 7200)) - TOKEN_MARGIN_S
+            return token.value
 
     def _forget_token(self) -> None:
-        with self._lock:
-            self._token = ""
+        with self._token.lock:
+            self._token.value = ""
 
 
 class WeComAdmins:
